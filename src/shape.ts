@@ -255,8 +255,8 @@ export function resolveConvTranspose(
   const full = (op: readonly number[]) =>
     inSpatial.map((n, i) => strides[i] * (n - 1) + op[i] + dilations[i] * (kernel[i] - 1) + 1);
 
-  let padsBegin: number[];
-  let padsEnd: number[];
+  let padsBegin!: number[];
+  let padsEnd!: number[];
   const target = (name: string, raw: readonly number[] | undefined): number[] | null => {
     if (raw === undefined || raw === null) return null;
     if (!isArrayLike(raw)) throw new TypeError(`${name}: expected an array of ${dims} sizes, got ${show(raw)}`);

@@ -1,0 +1,119 @@
+// Direct scatter-gather transposed convolution: one dispatch, each output cell gathers exactly the input
+// cells that would scatter into it.
+//
+// Along one axis, input cell i reaches output cell o through tap k when o = i*s - p + k*d, i.e. k*d ≡ t
+// (mod s) with t = o + p. With g = gcd(s, d) there are taps only when g divides t; the first is
+// k0 = (t/g mod s/g) * inv(d/g) mod s/g, its input i0 = (t - k0*d) / s, and the next ones follow with
+// k += s/g, i -= d/g. So an invocation walks only the taps that land on input cells: no per-tap
+// divisibility test, all integer arithmetic, tap ranges clipped to 0 <= i < in and k < kernel up front.
+//
+// Work per invocation: 4 output cells of one row that share a tap set (ow, ow+s, ow+2s, ow+3s: same phase
+// ow mod s, consecutive input columns) times 4 output channels (one vec4 of the packed weights), so each tap
+// costs 4 input loads + 1 vec4 weight load for 16 FMAs.
+//
+// Bindings: 0 params (params.wgsl), 1 x [N][C_in][D][H][W] f32, 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks]
+// vec4 (4 output channels of the group, zero-padded), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
+// Dispatch: grid.x = N * G * ocBlocks * outD * outH * sW * wBlocks invocations, wBlocks = ceil(ceil(outW/sW)/4);
+// the W block index varies fastest so neighbouring invocations share phase, taps and weight loads.
+
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+
+// First tap on axis a for output coordinate o: (k0, i0, ok). i0 may lie outside the input; tapRange clips.
+fn firstTap(o: u32, a: u32) -> vec3<i32> {
+  let t = o + P.padBegin[a];
+  let g = P.gcdSD[a];
+  if (t % g != 0u) { return vec3<i32>(0, 0, 0); }
+  let sg = P.tapStep[a];
+  let k0 = ((t / g) % sg) * P.invDil[a] % sg;
+  let i0 = (i32(t) - i32(k0 * P.dilation[a])) / i32(P.stride[a]); // exact: t - k0*d is a multiple of s
+  return vec3<i32>(i32(k0), i0, 1);
+}
+
+// Taps j = 0, 1, ... with k = k0 + j*tapStep < kernel and, for some lane, 0 <= i - j*inStep < in, where the
+// lanes' first inputs span iLo..iHi. Returns (first k, first i of the lowest lane, tap count).
+fn tapRange(f: vec3<i32>, iHi: i32, a: u32) -> vec3<i32> {
+  if (f.z == 0) { return vec3<i32>(0, 0, 0); }
+  let n = i32(P.inSize[a]);
+  let kn = i32(P.kernel[a]);
+  let sg = i32(P.tapStep[a]);
+  let dg = i32(P.inStep[a]);
+  var j0 = 0;
+  if (f.y >= n) { j0 = (f.y - n + dg) / dg; }
+  var j1 = 0;
+  if (iHi >= 0) { j1 = min((kn - f.x + sg - 1) / sg, iHi / dg + 1); }
+  return vec3<i32>(f.x + j0 * sg, f.y - j0 * dg, max(j1 - j0, 0));
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let id = invocationIndex(wg, nwg, lid);
+  if (id >= P.grid.x) { return; }
+  let sW = P.stride.z;
+  let ocBlocks = P.chanG.z;
+  var r = id;
+  let wb = r % P.chanG.w; r = r / P.chanG.w;
+  let phase = r % sW; r = r / sW;
+  let oh = r % P.outSize.y; r = r / P.outSize.y;
+  let od = r % P.outSize.x; r = r / P.outSize.x;
+  let ocb = r % ocBlocks; r = r / ocBlocks;
+  let g = r % P.chan.w;
+  let n = r / P.chan.w;
+  let ow0 = phase + sW * 4u * wb;
+
+  let b = bias[g * ocBlocks + ocb];
+  var acc = array<vec4<f32>, 4>(b, b, b, b);
+
+  let fd = firstTap(od, 0u);
+  let fh = firstTap(oh, 1u);
+  let fw = firstTap(ow0, 2u);
+  let rd = tapRange(fd, fd.y, 0u);
+  let rh = tapRange(fh, fh.y, 1u);
+  let rw = tapRange(fw, fw.y + 3, 2u); // lane c reads input column i + c
+  let inW = i32(P.inSize.z);
+  let kD = P.kernel.x;
+  let kH = P.kernel.y;
+  let kW = P.kernel.z;
+  let cinG = P.chanG.x;
+  for (var ic = 0u; ic < cinG; ic++) {
+    let cin = g * cinG + ic;
+    let xChan = (n * P.chan.y + cin) * P.inSize.x;
+    let wChan = (g * cinG + ic) * kD;
+    for (var jd = 0; jd < rd.z; jd++) {
+      let kd = u32(rd.x + jd * i32(P.tapStep.x));
+      let id_ = u32(rd.y - jd * i32(P.inStep.x));
+      for (var jh = 0; jh < rh.z; jh++) {
+        let kh = u32(rh.x + jh * i32(P.tapStep.y));
+        let ih = u32(rh.y - jh * i32(P.inStep.y));
+        let xRow = ((xChan + id_) * P.inSize.y + ih) * P.inSize.z;
+        let wRow = ((wChan + kd) * kH + kh) * kW;
+        for (var jw = 0; jw < rw.z; jw++) {
+          let kw = u32(rw.x + jw * i32(P.tapStep.z));
+          let iw = rw.y - jw * i32(P.inStep.z);
+          let wv = w[(wRow + kw) * ocBlocks + ocb];
+          for (var c = 0; c < 4; c++) {
+            let i = iw + c;
+            let xv = select(0.0, x[xRow + u32(clamp(i, 0, inW - 1))], i >= 0 && i < inW);
+            acc[c] = fma(vec4<f32>(xv), wv, acc[c]);
+          }
+        }
+      }
+    }
+  }
+
+  let coutG = P.chanG.y;
+  let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
+  let rowBase = (od * P.outSize.y + oh) * P.outSize.z;
+  for (var c = 0u; c < 4u; c++) {
+    let ow = ow0 + c * sW;
+    if (ow >= P.outSize.z) { break; }
+    for (var e = 0u; e < 4u; e++) {
+      let oc = ocb * 4u + e;
+      if (oc >= coutG) { break; }
+      y[(n * P.chan.z + g * coutG + oc) * outPlane + rowBase + ow] = acc[c][e];
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/** The one-shot form: typed arrays in, typed array out. Convenient; for a hot loop use createConvTranspose. */
+import { resolveConvTranspose, sizeOf, type ConvTransposeAttributes } from './shape';
+import { biasParts, tensorData, type BiasLike, type Tensor, type TensorLike } from './tensor';
+import { BufferUsage, MapMode } from './gpu/constants';
+import { getDevice } from './gpu/device';
+import { createConvTranspose, GPU_PATHS, type GpuPath } from './gpu/layer';
+
+/** Options of {@link convTranspose}: attributes (PyTorch or ONNX spelling) plus bias, path and device. */
+export interface ConvTransposeOptions extends ConvTransposeAttributes {
+  /** `[C_out]` values, optional. */
+  bias?: BiasLike | null;
+  /** Default `gather`. */
+  path?: GpuPath;
+  /** Default: the package's shared device ({@link getDevice}). */
+  device?: GPUDevice;
+}
+
+/**
+ * Transposed convolution of `input` `[N, C_in, ...spatial]` with `weight` `[C_in, C_out/groups, ...kernel]`.
+ * Every argument is validated before any GPU work; all GPU buffers it makes are destroyed before it returns.
+ */
+export async function convTranspose(input: TensorLike, weight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
+  if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
+  const { bias, path = 'gather', device: given, ...attrs } = options;
+  if (!GPU_PATHS.includes(path)) throw new TypeError(`path: expected one of ${GPU_PATHS.join(', ')}, got ${JSON.stringify(path)}`);
+  if (!input || typeof input !== 'object') throw new TypeError('input: expected a tensor { data, shape }');
+  if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
+  const b = biasParts(bias);
+  const r = resolveConvTranspose(input.shape, weight.shape, b?.shape, attrs);
+  const x = tensorData('input', input);
+  tensorData('weight', weight);
+  if (sizeOf(r.outputShape) === 0) return { data: new Float32Array(0), shape: r.outputShape };
+
+  const device = given ?? (await getDevice());
+  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight, bias: b, path, label: 'convTranspose' });
+  const buffers: GPUBuffer[] = [];
+  try {
+    device.pushErrorScope('validation');
+    const make = (size: number, usage: number) => {
+      const buffer = device.createBuffer({ label: 'convTranspose/io', size, usage });
+      buffers.push(buffer);
+      return buffer;
+    };
+    const inBuf = make(layer.inputBytes, BufferUsage.STORAGE | BufferUsage.COPY_DST);
+    const outBuf = make(layer.outputBytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC);
+    const readBuf = make(layer.outputBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+    device.queue.writeBuffer(inBuf, 0, x.buffer, x.byteOffset, x.byteLength);
+    const encoder = device.createCommandEncoder({ label: 'convTranspose' });
+    layer.encode(encoder, inBuf, outBuf);
+    encoder.copyBufferToBuffer(outBuf, 0, readBuf, 0, layer.outputBytes);
+    device.queue.submit([encoder.finish()]);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`convTranspose: the GPU rejected the work: ${error.message}`);
+    await readBuf.mapAsync(MapMode.READ);
+    const data = new Float32Array(readBuf.getMappedRange().slice(0));
+    readBuf.unmap();
+    return { data, shape: r.outputShape };
+  } finally {
+    for (const buffer of buffers) buffer.destroy();
+    layer.destroy();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Compute pipelines, compiled once per device and compile-time key (shader + override constants), never per
+ * shape: shapes travel in the uniform. Held in a WeakMap so a dropped device takes its pipelines with it.
+ */
+import params from '../../shaders/params.wgsl?raw';
+import gather from '../../shaders/gather.wgsl?raw';
+import zeroInsert from '../../shaders/zero_insert.wgsl?raw';
+import conv from '../../shaders/conv.wgsl?raw';
+
+const SOURCES = { gather, 'zero-insert': zeroInsert, conv } as const;
+
+/** The compute shaders of the convolution paths. */
+export type ShaderName = keyof typeof SOURCES;
+
+/** Workgroup size of every convolution shader (the WG override). */
+export const WORKGROUP_SIZE = 64;
+
+const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
+
+/** The pipeline for `shader` on `device`, compiled on first use (asynchronously, off the hot path). */
+export function getPipeline(device: GPUDevice, shader: ShaderName): Promise<GPUComputePipeline> {
+  let perDevice = cache.get(device);
+  if (!perDevice) cache.set(device, (perDevice = new Map()));
+  const constants = { WG: WORKGROUP_SIZE };
+  const key = `${shader}|${JSON.stringify(constants)}`;
+  let pipeline = perDevice.get(key);
+  if (!pipeline) {
+    const module = device.createShaderModule({ label: `convtranspose/${shader}`, code: `${params}\n${SOURCES[shader]}` });
+    pipeline = device.createComputePipelineAsync({
+      label: `convtranspose/${shader}`,
+      layout: 'auto',
+      compute: { module, entryPoint: 'main', constants },
+    });
+    pipeline.catch(() => perDevice.delete(key));
+    perDevice.set(key, pipeline);
+  }
+  return pipeline;
+}

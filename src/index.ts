@@ -1,0 +1,16 @@
+/**
+ * webgpu-convtranspose: exact transposed convolution (PyTorch ConvTranspose1d/2d/3d, ONNX ConvTranspose)
+ * on WebGPU by two paths, `gather` and `zero-insert`, with float64 CPU references to check them.
+ */
+export { convTranspose, type ConvTransposeOptions } from './convTranspose';
+export { createConvTranspose, GPU_PATHS, type ConvTransposeLayer, type ConvTransposeLayerOptions, type GpuPath } from './gpu/layer';
+export { getDevice } from './gpu/device';
+export {
+  resolveConvTranspose, flopsOf, sizeOf, problem3d, MAX_DIM,
+  type AutoPad, type ConvTransposeAttributes, type PerAxis, type Problem3d, type ResolvedConvTranspose,
+} from './shape';
+export {
+  scatterReference, matrixReference, zeroInsertReference, cpuReference, zeroInsertGeometry, flipSwapKernel,
+  MATRIX_REFERENCE_LIMIT, type NumericArray, type ReferenceMethod, type ZeroInsertGeometry,
+} from './reference';
+export type { Tensor, TensorLike, BiasLike } from './tensor';
