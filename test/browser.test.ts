@@ -1,0 +1,80 @@
+/**
+ * GPU paths in headless Chromium (WebGPU; SwiftShader where there is no GPU), each compared with the float64
+ * CPU reference on every case: worked examples, every conformance fixture, and a seeded random sweep.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GPU_PATHS } from '../src/gpu/layer';
+import type { CaseSpec, PathResult } from './browser/harness';
+import { describeMismatch } from './support/compare';
+import { isErrorCase, onnxAttrs, skipReason, type CaseJson } from './support/conformance';
+import { randomCases } from './support/random';
+import { openHarness, type HarnessPage } from './support/session';
+
+let h: HarnessPage;
+beforeAll(async () => { h = await openHarness(); });
+afterAll(async () => { await h?.close(); });
+
+/** Fails with case, path, first bad index, got and expected. */
+function check(name: string, results: PathResult[], againstExpected = false) {
+  expect(results.map((r) => r.path)).toEqual([...GPU_PATHS]);
+  for (const r of results) {
+    if (r.error) expect.fail(`${name} [${r.path}]: threw ${r.error}`);
+    if (!r.shapeOk) expect.fail(`${name} [${r.path}]: output shape [${r.shape}] is wrong`);
+    if (!r.reference!.ok) expect.fail(`vs CPU reference: ${describeMismatch(name, r.path, r.reference!)}`);
+    if (againstExpected && !r.expected!.ok) expect.fail(`vs expected: ${describeMismatch(name, r.path, r.expected!)}`);
+  }
+}
+
+describe('worked examples', () => {
+  it('2x2 input, 3x3 kernel, stride 1', async () => {
+    const spec: CaseSpec = {
+      name: 'worked 2x2', inputShape: [1, 1, 2, 2], weightShape: [1, 1, 3, 3], attrs: { stride: 1, padding: 0 },
+      input: [2, 3, 1, 3], weight: [0, 1, 1, 0, 1, 0, 1, 0, 1],
+      expected: { shape: [1, 1, 4, 4], data: [0, 2, 5, 3, 0, 3, 7, 3, 2, 4, 5, 3, 1, 3, 1, 3] },
+    };
+    check(spec.name, await h.runCase(spec), true);
+  });
+  it('5x5 input 1..25, 3x3 kernel, stride 2, padding 1', async () => {
+    const spec: CaseSpec = {
+      name: 'worked 5x5', inputShape: [1, 1, 5, 5], weightShape: [1, 1, 3, 3], attrs: { stride: 2, padding: 1 },
+      input: Array.from({ length: 25 }, (_, i) => i + 1), weight: [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    };
+    const results = await h.runCase(spec);
+    check(spec.name, results);
+    expect(results[0].shape).toEqual([1, 1, 9, 9]);
+  });
+});
+
+const dir = join(import.meta.dirname, 'fixtures/conformance');
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  const cases = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CaseJson[];
+  describe(`conformance ${file}`, () => {
+    for (const c of cases) {
+      if (skipReason(c)) continue; // known-bad source data: see the fixtures README
+      if (isErrorCase(c)) {
+        it.each(GPU_PATHS)(`${c.name} is rejected before any GPU work [%s]`, async (path) => {
+          const r = await h.rejectCase({ name: c.name, inputShape: c.input_shape, weightShape: c.weight_shape, biasShape: c.bias_shape, attrs: onnxAttrs(c.attrs_specified), path });
+          expect(r.rejected, `${c.name}: accepted`).toBe(true);
+          expect(r.isError, r.message).toBe(true);
+          expect(r.gpuCalls, `${c.name}: ${r.gpuCalls} GPU calls before rejecting`).toBe(0);
+        });
+      } else {
+        it(c.name, async () => {
+          check(`${file}: ${c.name}`, await h.runCase({
+            name: c.name, inputShape: c.input.shape, weightShape: c.weight.shape, attrs: onnxAttrs(c.attrs_specified ?? c.attrs),
+            input: c.input.data, weight: c.weight.data, bias: c.bias?.data ?? null, expected: c.expected,
+          }), true);
+        });
+      }
+    }
+  });
+}
+
+describe('random sweep', () => {
+  const sweep = randomCases(320, 4242);
+  it.each(sweep.map((c) => [c.name, c] as const))('%s', async (name, c) => {
+    check(name, await h.runCase({ name, inputShape: c.inputShape, weightShape: c.weightShape, attrs: c.attrs, seed: c.seed, withBias: c.bias }));
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * In-page side of the browser tests and the conformance command: runs a case through every GPU path and
+ * compares with the float64 CPU reference (and with expected values when the case has them).
+ */
+import { convTranspose, GPU_PATHS, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type GpuPath } from '../../src/index';
+import { compare, type Comparison } from '../support/compare';
+import { randomData } from '../support/random';
+
+/** A numeric case: data given, or generated from `seed`. */
+export interface CaseSpec {
+  name: string;
+  inputShape: number[];
+  weightShape: number[];
+  attrs: ConvTransposeAttributes;
+  input?: number[];
+  weight?: number[];
+  bias?: number[] | null;
+  /** With `seed` and no data: random data (and a bias when `withBias`). */
+  seed?: number;
+  withBias?: boolean;
+  expected?: { shape: number[]; data: number[] };
+  paths?: GpuPath[];
+}
+
+/** One path's outcome. */
+export interface PathResult {
+  path: GpuPath;
+  shape: number[] | null;
+  /** Against the CPU reference. */
+  reference: Comparison | null;
+  /** Against the case's expected values, when it has them. */
+  expected: Comparison | null;
+  shapeOk: boolean;
+  error: string | null;
+}
+
+/** A must-fail case: shapes and attributes; tensors are ones. */
+export interface RejectSpec {
+  name: string;
+  inputShape: number[];
+  weightShape: number[];
+  biasShape: number[] | null;
+  attrs: ConvTransposeAttributes;
+  path: GpuPath;
+}
+
+export interface RejectResult {
+  rejected: boolean;
+  isError: boolean;
+  message: string;
+  /** Calls made on the device (or its queue) before the rejection: must be 0. */
+  gpuCalls: number;
+}
+
+/** Wraps a device so every method call on it or its queue is counted. */
+function countingDevice(device: GPUDevice): { device: GPUDevice; calls: () => number } {
+  let calls = 0;
+  const wrap = <T extends object>(target: T): T => new Proxy(target, {
+    get(t, prop) {
+      const v = Reflect.get(t, prop, t);
+      if (prop === 'queue') { calls++; return wrap(v as object); }
+      if (typeof v === 'function') return (...args: unknown[]) => { calls++; return (v as (...a: unknown[]) => unknown).apply(t, args); };
+      return v;
+    },
+  });
+  return { device: wrap(device), calls: () => calls };
+}
+
+async function runCase(spec: CaseSpec): Promise<PathResult[]> {
+  const n = sizeOf(spec.inputShape);
+  const x = spec.input ? Float32Array.from(spec.input) : randomData(spec.seed!, n);
+  const w = spec.weight ? Float32Array.from(spec.weight) : randomData(spec.seed! + 1, sizeOf(spec.weightShape));
+  const outChannels = spec.weightShape[1] * (spec.attrs.groups ?? spec.attrs.group ?? 1);
+  const bias = spec.bias ? Float32Array.from(spec.bias) : spec.withBias ? randomData(spec.seed! + 2, outChannels) : null;
+  const r = resolveConvTranspose(spec.inputShape, spec.weightShape, bias ? [bias.length] : null, spec.attrs);
+  const ref = scatterReference(r, x, w, bias);
+  const device = await getDevice();
+  const results: PathResult[] = [];
+  for (const path of spec.paths ?? GPU_PATHS) {
+    try {
+      const y = await convTranspose({ data: x, shape: spec.inputShape }, { data: w, shape: spec.weightShape }, { ...spec.attrs, bias, path, device });
+      const expShape = spec.expected?.shape ?? r.outputShape;
+      results.push({
+        path,
+        shape: [...y.shape],
+        shapeOk: JSON.stringify(y.shape) === JSON.stringify(expShape),
+        reference: compare(y.data, ref),
+        expected: spec.expected ? compare(y.data, spec.expected.data) : null,
+        error: null,
+      });
+    } catch (e) {
+      results.push({ path, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack ?? e) });
+    }
+  }
+  return results;
+}
+
+async function rejectCase(spec: RejectSpec): Promise<RejectResult> {
+  const counted = countingDevice(await getDevice());
+  const ones = (shape: number[]) => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape });
+  const bias = spec.biasShape ? ones(spec.biasShape) : null;
+  try {
+    await convTranspose(ones(spec.inputShape), ones(spec.weightShape), { ...spec.attrs, bias, path: spec.path, device: counted.device });
+    return { rejected: false, isError: false, message: 'accepted', gpuCalls: counted.calls() };
+  } catch (e) {
+    return { rejected: true, isError: e instanceof Error, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), gpuCalls: counted.calls() };
+  }
+}
+
+async function adapterInfo(): Promise<{ ok: boolean; info: string }> {
+  try {
+    const device = await getDevice();
+    const info = device.adapterInfo;
+    return { ok: true, info: [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' / ') || 'unknown adapter' };
+  } catch (e) {
+    return { ok: false, info: String(e) };
+  }
+}
+
+const harness = { runCase, rejectCase, adapterInfo };
+export type Harness = typeof harness;
+(window as unknown as { harness: Harness }).harness = harness;
+document.getElementById('status')!.textContent = 'ready';
