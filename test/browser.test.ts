@@ -47,6 +47,22 @@ describe('worked examples', () => {
   });
 });
 
+describe('public API', () => {
+  it('prepared form, buffer checks, destroy, leaks, limits, empty batch', async () => {
+    const results = await h.apiChecks();
+    expect(results.length).toBeGreaterThan(20);
+    const bad = results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('runs outputs that need more than 65535 workgroups along x', async () => {
+    // 600000 x 8 outputs: the gather path dispatches one invocation per output here (stride 8 = kernel 8 along W).
+    const spec: CaseSpec = { name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true };
+    expect(600000 * 8).toBeGreaterThan(65535 * 64);
+    check(spec.name, await h.runCase(spec));
+  });
+});
+
 const dir = join(import.meta.dirname, 'fixtures/conformance');
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
   const cases = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CaseJson[];

@@ -5,6 +5,7 @@
 import { convTranspose, GPU_PATHS, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type GpuPath } from '../../src/index';
 import { compare, type Comparison } from '../support/compare';
 import { randomData } from '../support/random';
+import { apiChecks } from './api-checks';
 
 /** A numeric case: data given, or generated from `seed`. */
 export interface CaseSpec {
@@ -117,7 +118,7 @@ async function adapterInfo(): Promise<{ ok: boolean; info: string }> {
   }
 }
 
-const harness = { runCase, rejectCase, adapterInfo };
+const harness = { runCase, rejectCase, adapterInfo, apiChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

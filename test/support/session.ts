@@ -2,6 +2,7 @@
 import type { Page } from 'puppeteer';
 import { startBrowserSession, type BrowserSession } from '../../scripts/browser.mjs';
 import type { CaseSpec, Harness, PathResult, RejectResult, RejectSpec } from '../browser/harness';
+import type { CheckResult } from '../browser/api-checks';
 
 export interface HarnessPage {
   session: BrowserSession;
@@ -9,6 +10,7 @@ export interface HarnessPage {
   adapter: string;
   runCase(spec: CaseSpec): Promise<PathResult[]>;
   rejectCase(spec: RejectSpec): Promise<RejectResult>;
+  apiChecks(): Promise<CheckResult[]>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function openHarness(log: (msg: string) => void = (m) => process.st
       session, page, adapter: info,
       runCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.runCase(s), spec),
       rejectCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.rejectCase(s), spec),
+      apiChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.apiChecks()),
       close: () => session.close(),
     };
   } catch (e) {

@@ -1,0 +1,120 @@
+/**
+ * In-page checks of the public API beyond numbers: the prepared form in a caller's encoder, buffer checks,
+ * destroy(), leaks, and limits. Each check returns ok + detail; test/browser.test.ts asserts them.
+ */
+import { convTranspose, createConvTranspose, getDevice, GPU_PATHS, resolveConvTranspose, scatterReference, sizeOf } from '../../src/index';
+import { compare } from '../support/compare';
+import { randomData } from '../support/random';
+
+export interface CheckResult { name: string; ok: boolean; detail: string }
+
+const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
+
+/** Wraps a device to track the buffers created through it and whether each was destroyed. */
+function trackingDevice(device: GPUDevice) {
+  const live = new Set<GPUBuffer>();
+  let calls = 0;
+  const proxy = new Proxy(device, {
+    get(t, prop) {
+      const v = Reflect.get(t, prop, t);
+      if (prop === 'createBuffer') {
+        return (desc: GPUBufferDescriptor) => {
+          calls++;
+          const b = t.createBuffer(desc);
+          live.add(b);
+          const destroy = b.destroy.bind(b);
+          b.destroy = () => { live.delete(b); destroy(); };
+          return b;
+        };
+      }
+      if (prop === 'queue') { calls++; return v; }
+      if (typeof v === 'function') return (...a: unknown[]) => { calls++; return (v as (...x: unknown[]) => unknown).apply(t, a); };
+      return v;
+    },
+  });
+  return { device: proxy, live, calls: () => calls };
+}
+
+async function readBack(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<Float32Array> {
+  const read = device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(src, 0, read, 0, bytes);
+  device.queue.submit([enc.finish()]);
+  await read.mapAsync(1);
+  const out = new Float32Array(read.getMappedRange().slice(0));
+  read.unmap();
+  read.destroy();
+  return out;
+}
+
+async function expectThrow(name: string, f: () => unknown, pattern: RegExp): Promise<CheckResult> {
+  try {
+    await f();
+    return { name, ok: false, detail: 'did not throw' };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return { name, ok: e instanceof Error && pattern.test(msg), detail: msg };
+  }
+}
+
+export async function apiChecks(): Promise<CheckResult[]> {
+  const base = await getDevice();
+  const results: CheckResult[] = [];
+  const shape = [2, 6, 5, 7];
+  const weightShape = [6, 4, 3, 4];
+  const attrs = { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], dilation: [1, 2], groups: 2 };
+  const weight = { data: randomData(11, sizeOf(weightShape)), shape: weightShape };
+  const bias = randomData(12, 8);
+  const r = resolveConvTranspose(shape, weightShape, [8], attrs);
+
+  base.pushErrorScope('validation');
+  for (const path of GPU_PATHS) {
+    const t = trackingDevice(base);
+    const layer = await createConvTranspose(t.device, { ...attrs, inputShape: shape, weight, bias, path });
+    const input = base.createBuffer({ size: layer.inputBytes, usage: STORAGE | COPY_DST });
+    const output = base.createBuffer({ size: layer.outputBytes, usage: STORAGE | COPY_SRC });
+    // Two runs with different data through the same buffers (cached bind groups), encoded into our encoder.
+    for (const seed of [21, 22]) {
+      const x = randomData(seed, sizeOf(shape));
+      base.queue.writeBuffer(input, 0, x);
+      const enc = base.createCommandEncoder();
+      layer.encode(enc, input, output);
+      base.queue.submit([enc.finish()]);
+      const got = await readBack(base, output, layer.outputBytes);
+      const c = compare(got, scatterReference(r, x, weight.data, bias));
+      results.push({ name: `${path}: prepared layer in a caller's encoder (seed ${seed})`, ok: c.ok && layer.outputShape.join() === r.outputShape.join(), detail: JSON.stringify(c.firstBad) + ` max ${c.maxAbsErr}` });
+    }
+    const small = base.createBuffer({ size: 16, usage: STORAGE });
+    const noStorage = base.createBuffer({ size: layer.inputBytes, usage: COPY_DST });
+    const enc = base.createCommandEncoder();
+    results.push(await expectThrow(`${path}: output buffer too small`, () => layer.encode(enc, input, small), /^output: buffer has 16 bytes/));
+    results.push(await expectThrow(`${path}: input without STORAGE usage`, () => layer.encode(enc, noStorage, output), /^input: the buffer needs GPUBufferUsage.STORAGE/));
+    results.push(await expectThrow(`${path}: input and output the same buffer`, () => layer.encode(enc, output, output), /^input: buffer has|^output: must be a different buffer/));
+    enc.finish();
+    layer.destroy();
+    layer.destroy();
+    results.push({ name: `${path}: destroy() frees every buffer the layer made and is idempotent`, ok: t.live.size === 0, detail: `${t.live.size} live` });
+    results.push(await expectThrow(`${path}: encode after destroy`, () => layer.encode(base.createCommandEncoder(), input, output), /used after destroy/));
+    for (const b of [input, output, small, noStorage]) b.destroy();
+
+    const t2 = trackingDevice(base);
+    const y = await convTranspose({ data: randomData(5, sizeOf(shape)), shape }, weight, { ...attrs, bias, path, device: t2.device });
+    results.push({ name: `${path}: one-shot call leaves no live buffers`, ok: t2.live.size === 0 && y.data.length === sizeOf(r.outputShape), detail: `${t2.live.size} live` });
+
+    const t3 = trackingDevice(base);
+    results.push(await expectThrow(`${path}: output beyond the device's buffer limit is refused`, () => convTranspose(
+      { data: new Float32Array(9), shape: [1, 1, 3, 3] }, { data: new Float32Array(1), shape: [1, 1, 1, 1] }, { stride: 60000, path, device: t3.device }),
+    /^output: needs \d+ bytes, more than this device's/));
+    results.push({ name: `${path}: ... before any GPU call`, ok: t3.calls() === 0, detail: `${t3.calls()} calls` });
+
+    const t4 = trackingDevice(base);
+    const empty = await convTranspose({ data: new Float32Array(0), shape: [0, 6, 5, 7] }, weight, { ...attrs, bias, path, device: t4.device });
+    results.push({ name: `${path}: empty batch gives an empty output without GPU work`, ok: empty.shape.join() === [0, ...r.outputShape.slice(1)].join() && t4.calls() === 0, detail: `shape ${empty.shape}, ${t4.calls()} calls` });
+
+    results.push(await expectThrow(`${path}: wrong data length`, () => convTranspose({ data: new Float32Array(3), shape }, weight, { ...attrs, path }), /^input: data has 3 elements but shape \[2, 6, 5, 7\] needs 420/));
+  }
+  results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), /^path: expected one of gather, zero-insert, got "fft"/));
+  const leaked = await base.popErrorScope();
+  results.push({ name: 'no WebGPU validation error was raised by any check', ok: leaked === null, detail: leaked?.message ?? 'none' });
+  return results;
+}
