@@ -1,0 +1,148 @@
+/**
+ * The adapter's ceiling, measured on the spot with two tiny kernels: FMA throughput (GFLOP/s) and a buffer
+ * copy (GB/s). Every layer's result is shown as a percentage of these, so numbers from different machines
+ * (or from SwiftShader on 2 cores) can be read against what that adapter can do at all.
+ */
+import fmaSource from '../shaders/ceiling_fma.wgsl?raw';
+import copySource from '../shaders/ceiling_copy.wgsl?raw';
+import { createBuffer, PassTimer, Usage } from './buffers';
+import { timeRuns, median, type TimingOptions } from './timing';
+
+/** What the ceiling kernels measured. Rates use the wall-clock median, like every layer's GFLOP/s. */
+export interface Ceiling {
+  /** FMA throughput, GFLOP/s (an FMA counts as 2 flops). */
+  gflops: number;
+  /** Copy bandwidth, GB/s (bytes read + bytes written). */
+  gbps: number;
+  /** The same from timestamp queries, where the device has them. */
+  gpuGflops: number | null;
+  gpuGbps: number | null;
+  fma: { invocations: number; iterations: number; flops: number; ms: number };
+  copy: { bytes: number; ms: number; kernel: 'strided' | 'blocked'; stridedMs: number; blockedMs: number };
+}
+
+/** Options of {@link measureCeiling}. */
+export interface CeilingOptions {
+  /** Each kernel is grown until one run takes at least this long, so launch overhead is negligible. Default 50. */
+  targetMs?: number;
+  /** Bytes per copy buffer. Default 32 MiB (within WebGPU's default 128 MiB binding limit). */
+  copyBytes?: number;
+  timing?: TimingOptions;
+}
+
+const FMA_WORKGROUP = 64;
+const FMA_FLOPS_PER_ITERATION = 8 * 4 * 2; // 8 chains · vec4 · (mul + add)
+const COPY_WORKGROUP = 256;
+
+async function timeKernel(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: number, timing?: TimingOptions) {
+  const timer = PassTimer.supported(device) ? new PassTimer(device, 200) : null;
+  const result = await timeRuns(async (slot) => {
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass({ timestampWrites: slot === null ? undefined : timer?.writes(slot) });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(workgroups);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  }, timing);
+  const gpu = timer ? median(await timer.durationsMs(result.samplesMs.length)) : null;
+  timer?.destroy();
+  return { ms: result.medianMs, gpuMs: gpu };
+}
+
+/** Runs once and returns the wall time: used to size the kernels. */
+async function onceMs(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: number): Promise<number> {
+  const t0 = performance.now();
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(workgroups);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  return performance.now() - t0;
+}
+
+/** FMA throughput: 64 Ki invocations, iterations doubled until a run takes `targetMs`. */
+async function measureFma(device: GPUDevice, targetMs: number, timing?: TimingOptions) {
+  const module = device.createShaderModule({ label: 'ceiling_fma', code: fmaSource });
+  const pipeline = await device.createComputePipelineAsync({ label: 'ceiling_fma', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const invocations = 64 * 1024;
+  const params = new ArrayBuffer(16);
+  const uniform = createBuffer(device, { label: 'ceiling_fma params', bytes: 16, usage: Usage.UNIFORM | Usage.COPY_DST });
+  const out = createBuffer(device, { label: 'ceiling_fma out', bytes: invocations * 16, usage: Usage.STORAGE });
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: out } }],
+  });
+  const workgroups = invocations / FMA_WORKGROUP;
+  let iterations = 16;
+  const setIterations = (n: number) => {
+    const v = new DataView(params);
+    v.setUint32(0, n, true);
+    v.setFloat32(4, 0.999, true);
+    v.setFloat32(8, 0.001, true);
+    device.queue.writeBuffer(uniform, 0, params);
+  };
+  setIterations(iterations);
+  await onceMs(device, pipeline, bindGroup, workgroups); // compile and first-dispatch costs
+  while (iterations < 1 << 20) {
+    setIterations(iterations);
+    if ((await onceMs(device, pipeline, bindGroup, workgroups)) >= targetMs) break;
+    iterations *= 2;
+  }
+  const { ms, gpuMs } = await timeKernel(device, pipeline, bindGroup, workgroups, timing);
+  uniform.destroy();
+  out.destroy();
+  const flops = invocations * iterations * FMA_FLOPS_PER_ITERATION;
+  return { invocations, iterations, flops, ms, gpuMs };
+}
+
+/** Copy bandwidth: one dispatch copies a `bytes`-sized buffer into another, with the given entry point. */
+async function measureCopy(device: GPUDevice, bytes: number, entryPoint: 'strided' | 'blocked', timing?: TimingOptions) {
+  const module = device.createShaderModule({ label: 'ceiling_copy', code: copySource });
+  const pipeline = await device.createComputePipelineAsync({ label: `ceiling_copy ${entryPoint}`, layout: 'auto', compute: { module, entryPoint } });
+  const count = Math.floor(bytes / 16);
+  const block = 256;
+  const workgroups = entryPoint === 'strided'
+    ? Math.min(4096, Math.ceil(count / COPY_WORKGROUP))
+    : Math.ceil(count / (block * COPY_WORKGROUP));
+  const params = new Uint32Array([count, workgroups * COPY_WORKGROUP, block, 0]);
+  const uniform = createBuffer(device, { label: 'ceiling_copy params', bytes: 16, usage: Usage.UNIFORM, data: params });
+  const src = createBuffer(device, { label: 'ceiling_copy src', bytes: count * 16, usage: Usage.STORAGE });
+  const dst = createBuffer(device, { label: 'ceiling_copy dst', bytes: count * 16, usage: Usage.STORAGE });
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: uniform } },
+      { binding: 1, resource: { buffer: src } },
+      { binding: 2, resource: { buffer: dst } },
+    ],
+  });
+  await onceMs(device, pipeline, bindGroup, workgroups);
+  const { ms, gpuMs } = await timeKernel(device, pipeline, bindGroup, workgroups, timing);
+  uniform.destroy();
+  src.destroy();
+  dst.destroy();
+  return { bytes: count * 16 * 2, ms, gpuMs, entryPoint };
+}
+
+/** Measures both ceilings on `device`. */
+export async function measureCeiling(device: GPUDevice, options: CeilingOptions = {}): Promise<Ceiling> {
+  const fma = await measureFma(device, options.targetMs ?? 50, options.timing);
+  const copyBytes = Math.min(options.copyBytes ?? 32 * 2 ** 20, device.limits.maxStorageBufferBindingSize);
+  // The faster of the two access patterns is the ceiling (see shaders/ceiling_copy.wgsl for why there are two).
+  const strided = await measureCopy(device, copyBytes, 'strided', options.timing);
+  const blocked = await measureCopy(device, copyBytes, 'blocked', options.timing);
+  const copy = strided.ms <= blocked.ms ? strided : blocked;
+  return {
+    gflops: fma.flops / fma.ms / 1e6,
+    gbps: copy.bytes / copy.ms / 1e6,
+    gpuGflops: fma.gpuMs ? fma.flops / fma.gpuMs / 1e6 : null,
+    gpuGbps: copy.gpuMs ? copy.bytes / copy.gpuMs / 1e6 : null,
+    fma: { invocations: fma.invocations, iterations: fma.iterations, flops: fma.flops, ms: fma.ms },
+    copy: { bytes: copy.bytes, ms: copy.ms, kernel: copy.entryPoint, stridedMs: strided.ms, blockedMs: blocked.ms },
+  };
+}

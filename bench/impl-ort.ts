@@ -1,0 +1,60 @@
+/**
+ * ONNX Runtime Web's WebGPU execution provider as a peer: a one-node ConvTranspose model built in code
+ * (weights as initializers), run on the benchmark's own GPUDevice with input and output bound as GPU buffers,
+ * so a run is only the operator (no upload, no download).
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+// The wasm binary of the WebGPU build, served by Vite from node_modules (and emitted as an asset by a build):
+// nothing is fetched from a CDN.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { createBuffer, readBuffer, Usage } from './buffers';
+import type { Prepared, Preparer } from './implementation';
+import { convTransposeModel, MODEL_INPUT, MODEL_OUTPUT } from './onnx-proto';
+
+ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
+// Threads need cross-origin isolation (SharedArrayBuffer), which the dev server does not set up; the CPU side
+// of a one-node GPU model does little anyway.
+ort.env.wasm.numThreads = 1;
+ort.env.logLevel = 'error';
+
+/** The onnxruntime-web version. */
+export const ortVersion: string = ort.env.versions.web ?? ort.env.versions.common ?? 'unknown';
+
+/** The ORT peer. */
+export const ortPreparer: Preparer = async (device, problem) => {
+  const { spec } = problem;
+  const model = convTransposeModel({
+    inputShape: problem.inputShape,
+    outputShape: problem.outputShape,
+    weight: { data: problem.w, shape: problem.weightShape },
+    strides: spec.s,
+    pads: [spec.p[0], spec.p[1], spec.p[0], spec.p[1]],
+    dilations: spec.d,
+    outputPadding: spec.op,
+    group: spec.g,
+  });
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: [{ name: 'webgpu', device }],
+    graphOptimizationLevel: 'all',
+  });
+  const outBytes = 4 * problem.outputShape.reduce((a, b) => a * b, 1);
+  const input = createBuffer(device, { label: 'bench ort input', bytes: problem.x.byteLength, usage: Usage.STORAGE | Usage.COPY_SRC, data: problem.x });
+  const output = createBuffer(device, { label: 'bench ort output', bytes: outBytes, usage: Usage.STORAGE | Usage.COPY_SRC });
+  const feeds = { [MODEL_INPUT]: ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: problem.inputShape }) };
+  // A pre-allocated output on the GPU: ORT writes into it instead of allocating and downloading.
+  const fetches = { [MODEL_OUTPUT]: ort.Tensor.fromGpuBuffer(output, { dataType: 'float32', dims: problem.outputShape }) };
+  return {
+    async run() {
+      await session.run(feeds, fetches);
+      await device.queue.onSubmittedWorkDone();
+    },
+    async output() {
+      return new Float32Array(await readBuffer(device, output, outBytes));
+    },
+    async destroy() {
+      await session.release();
+      input.destroy();
+      output.destroy();
+    },
+  };
+};

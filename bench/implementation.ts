@@ -1,0 +1,28 @@
+/** What the suite needs from each implementation it times: one interface for ours and the peers. */
+import type { Problem } from './problem';
+
+/** The implementations in the suite, in table order. */
+export const IMPLEMENTATIONS = ['gather', 'zero-insert', 'tfjs-webgpu', 'ort-webgpu'] as const;
+export type ImplName = (typeof IMPLEMENTATIONS)[number];
+
+/** An implementation set up for one problem: weights converted, input uploaded, output allocated. */
+export interface Prepared {
+  /** One complete execution; resolves when the GPU has finished it. `slot`: timed-run index, null in warm-up. */
+  run(slot: number | null): Promise<void>;
+  /** The output of the last run, NCHW. */
+  output(): Promise<Float32Array>;
+  /** GPU time of timed runs 0..count-1 from timestamp queries, where the implementation records them. */
+  gpuMs?(count: number): Promise<number[]>;
+  /** Frees everything it created. */
+  destroy(): Promise<void> | void;
+  /** Something the table should say about this measurement (a fallback taken, for example). */
+  note?: string;
+}
+
+/** A layer the implementation cannot run, and why. */
+export interface Unsupported {
+  unsupported: string;
+}
+
+/** Sets an implementation up for a problem on the shared device. */
+export type Preparer = (device: GPUDevice, problem: Problem) => Promise<Prepared | Unsupported>;

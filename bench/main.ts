@@ -1,0 +1,146 @@
+/**
+ * The benchmark page: wires the suite to the DOM (adapter info, progress bar, tables, chart, JSON download)
+ * and exposes `window.benchApi` for the headless driver (scripts/bench.mjs), which calls the same steps.
+ * `?autorun` (optionally `&layers=a,b`) starts a run on load.
+ */
+import { BenchSession, LAYERS, type ProgressFn } from './suite';
+import { barChartSvg } from './chart';
+import { adapterLine, ceilingLine, reportMarkdown, reportText, resultRows, summaryRows, type BenchReport, type MarkdownMeta } from './report';
+
+/** What the headless driver calls; every call is short enough for one CDP round trip. */
+export interface BenchApi {
+  /** Opens the device; returns the adapter line and the layer names. */
+  init(): Promise<{ adapter: string; layers: string[] }>;
+  ceiling(): Promise<string>;
+  /** Benchmarks one layer by name. */
+  runLayer(name: string): Promise<void>;
+  report(): BenchReport;
+  text(): string;
+  markdown(meta: MarkdownMeta): string;
+}
+
+declare global {
+  interface Window {
+    benchApi?: BenchApi;
+    /** Set by the headless driver (puppeteer exposeFunction) to receive progress lines. */
+    __benchProgress?: (message: string) => void;
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function htmlTable(rows: string[][]): string {
+  const esc = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+  const [head, ...body] = rows;
+  const cls = (cell: string) => (/^(ERROR|failed)/.test(cell) || cell.includes('ERROR') ? ' class="fail"' : '');
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${
+    body.map((r) => `<tr>${r.map((c) => `<td${cls(c)}>${esc(c)}</td>`).join('')}</tr>`).join('')
+  }</tbody></table>`;
+}
+
+let session: BenchSession | null = null;
+let sessionPromise: Promise<BenchSession> | null = null;
+
+function openSession(): Promise<BenchSession> {
+  sessionPromise ??= BenchSession.open().then((s) => {
+    session = s;
+    $('adapter').textContent = `${adapterLine(s.adapter)}\nfeatures: ${s.adapter.features.join(', ') || 'none'}\n` +
+      `limits: maxStorageBufferBindingSize ${s.device.limits.maxStorageBufferBindingSize}, maxBufferSize ${s.device.limits.maxBufferSize}\n` +
+      `versions: ${Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(', ')}\n${s.adapter.userAgent}`;
+    return s;
+  });
+  return sessionPromise;
+}
+
+const progress: ProgressFn = (message, fraction) => {
+  $<HTMLProgressElement>('progress').value = fraction;
+  $('status').textContent = message;
+  window.__benchProgress?.(message);
+};
+
+function render(): void {
+  if (!session) return;
+  const report = session.report();
+  $('ceiling').textContent = ceilingLine(report.ceiling);
+  $('chart').innerHTML = barChartSvg(report.results);
+  $('summary').innerHTML = htmlTable(summaryRows(report));
+  $('results').innerHTML = htmlTable(resultRows(report));
+  $<HTMLButtonElement>('download').disabled = report.results.length === 0;
+}
+
+/** Steps of a whole run, in order, with the suite-wide fraction each layer covers. */
+async function runAll(names: string[]): Promise<void> {
+  const s = await openSession();
+  s.results.length = 0;
+  s.layers.length = 0;
+  progress('measuring the ceiling (FMA and copy kernels)', 0);
+  await s.measureCeiling();
+  render();
+  for (const [i, name] of names.entries()) {
+    const spec = LAYERS.find((l) => l.name === name)!;
+    await s.runLayer(spec, (msg, f) => progress(msg, (i + f) / names.length));
+    render();
+  }
+  progress(`done: ${names.length} layers`, 1);
+}
+
+const api: BenchApi = {
+  async init() {
+    const s = await openSession();
+    return { adapter: adapterLine(s.adapter), layers: LAYERS.map((l) => l.name) };
+  },
+  async ceiling() {
+    const s = await openSession();
+    progress('measuring the ceiling (FMA and copy kernels)', 0);
+    await s.measureCeiling();
+    render();
+    return ceilingLine(s.ceiling);
+  },
+  async runLayer(name) {
+    const s = await openSession();
+    const spec = LAYERS.find((l) => l.name === name);
+    if (!spec) throw new Error(`unknown layer ${name}; known: ${LAYERS.map((l) => l.name).join(', ')}`);
+    await s.runLayer(spec, progress);
+    render();
+  },
+  report: () => session!.report(),
+  text: () => reportText(session!.report()),
+  markdown: (meta) => reportMarkdown(session!.report(), meta),
+};
+window.benchApi = api;
+
+// Layer picker and buttons.
+$('layers').innerHTML = LAYERS.map((l) => `<label><input type="checkbox" value="${l.name}" checked> ${l.name}</label>`).join('');
+const chosen = () => [...document.querySelectorAll<HTMLInputElement>('#layers input:checked')].map((i) => i.value);
+const runButton = $<HTMLButtonElement>('run');
+runButton.addEventListener('click', async () => {
+  runButton.disabled = true;
+  try {
+    await runAll(chosen());
+  } catch (e) {
+    $('status').textContent = `failed: ${(e as Error).message}`;
+  } finally {
+    runButton.disabled = false;
+  }
+});
+$('download').addEventListener('click', () => {
+  if (!session) return;
+  const blob = new Blob([JSON.stringify(session.report(), null, 2)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `convtranspose-bench-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+});
+
+openSession().then(() => {
+  runButton.disabled = false;
+  const params = new URLSearchParams(location.search);
+  if (params.has('autorun')) {
+    const names = params.get('layers')?.split(',').filter(Boolean) ?? LAYERS.map((l) => l.name);
+    for (const box of document.querySelectorAll<HTMLInputElement>('#layers input')) box.checked = names.includes(box.value);
+    runButton.click();
+  }
+}, (e) => {
+  $('adapter').textContent = `WebGPU is not available here: ${(e as Error).message}`;
+});

@@ -1,0 +1,216 @@
+/** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
+import type { Ceiling } from './ceiling';
+import { IMPLEMENTATIONS, type ImplName } from './implementation';
+import type { TimingOptions } from './timing';
+
+/** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
+export const TOLERANCE = 1e-4;
+
+/** One (layer, implementation) measurement. Numbers are null where the implementation did not run the layer. */
+export interface BenchResult {
+  layer: string;
+  impl: ImplName;
+  /** Wall-clock median of the timed runs, ms (submit → queue drained). */
+  ms: number | null;
+  /** Fastest timed run, ms. */
+  msMin: number | null;
+  /** Median GPU time from timestamp queries, ms (our paths, where the adapter offers timestamp-query). */
+  gpuMs: number | null;
+  /** Useful flops / median ms. */
+  gflops: number | null;
+  /** Largest |output − float64 reference|. */
+  maxAbsErr: number | null;
+  /** maxAbsErr / max|reference|. */
+  relErr: number | null;
+  /** gflops as a percentage of the FMA ceiling. */
+  pctFma: number | null;
+  /** Minimal traffic (input + weight + output bytes) / median ms, GB/s. */
+  gbps: number | null;
+  /** gbps as a percentage of the copy ceiling. */
+  pctCopy: number | null;
+  /** Timed runs. */
+  runs: number;
+  /** Why a cell is n/a, a failure, or anything else worth knowing. */
+  note: string;
+}
+
+/** Per-layer facts and the comparison of our best path with the best peer. */
+export interface LayerSummary {
+  layer: string;
+  inputShape: number[];
+  outputShape: number[];
+  flops: number;
+  bytes: number;
+  /** Time the float64 CPU reference took, ms. */
+  referenceMs: number;
+  bestOurs: { impl: ImplName; ms: number } | null;
+  bestPeer: { impl: ImplName; ms: number } | null;
+  /** bestPeer.ms / bestOurs.ms: above 1 means our best path is faster. */
+  speedup: number | null;
+}
+
+/** The adapter the suite ran on. */
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  features: string[];
+  userAgent: string;
+}
+
+/** Everything a run of the suite produced. */
+export interface BenchReport {
+  date: string;
+  adapter: AdapterSummary;
+  versions: Record<string, string>;
+  timing: Required<TimingOptions>;
+  tolerance: number;
+  ceiling: Ceiling | null;
+  results: BenchResult[];
+  layers: LayerSummary[];
+  /** Every result that ran is within the tolerance, and nothing that should run failed. */
+  passed: boolean;
+}
+
+const OURS: readonly ImplName[] = ['gather', 'zero-insert'];
+
+/** Whether an implementation is one of ours. */
+export function isOurs(impl: ImplName): boolean {
+  return OURS.includes(impl);
+}
+
+/** Best of ours vs best peer for one layer. */
+export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'bestPeer' | 'speedup'> {
+  const best = (pick: (r: BenchResult) => boolean) => {
+    let b: { impl: ImplName; ms: number } | null = null;
+    for (const r of results) {
+      if (r.layer !== layer || r.ms === null || !pick(r)) continue;
+      if (r.relErr === null || !(r.relErr <= TOLERANCE)) continue; // a wrong answer does not win
+      if (!b || r.ms < b.ms) b = { impl: r.impl, ms: r.ms };
+    }
+    return b;
+  };
+  const bestOurs = best((r) => isOurs(r.impl));
+  const bestPeer = best((r) => !isOurs(r.impl));
+  return { bestOurs, bestPeer, speedup: bestOurs && bestPeer ? bestPeer.ms / bestOurs.ms : null };
+}
+
+const fixed = (v: number | null, digits: number) => (v === null ? 'n/a' : v.toFixed(digits));
+const sci = (v: number | null) => (v === null ? 'n/a' : v === 0 ? '0' : v.toExponential(1));
+/** ms with 3 significant digits, at least 2 decimals below 10. */
+const ms = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** The results table as rows of cells (header first). */
+export function resultRows(report: BenchReport): string[][] {
+  const rows = [['layer', 'impl', 'ms (median)', 'ms (min)', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'runs', 'note']];
+  for (const r of report.results) {
+    rows.push([
+      r.layer, r.impl, ms(r.ms), ms(r.msMin), ms(r.gpuMs), fixed(r.gflops, 2), fixed(r.pctFma, 1),
+      fixed(r.gbps, 2), fixed(r.pctCopy, 1), sci(r.maxAbsErr), sci(r.relErr), String(r.runs), r.note,
+    ]);
+  }
+  return rows;
+}
+
+/** The per-layer comparison as rows of cells (header first). */
+export function summaryRows(report: BenchReport): string[][] {
+  const rows = [['layer', 'output', 'MFLOP', 'best of ours', 'best peer', 'speed-up (peer ms / ours ms)']];
+  for (const l of report.layers) {
+    rows.push([
+      l.layer, l.outputShape.join('×'), (l.flops / 1e6).toFixed(1),
+      l.bestOurs ? `${l.bestOurs.impl} ${ms(l.bestOurs.ms)} ms` : 'n/a',
+      l.bestPeer ? `${l.bestPeer.impl} ${ms(l.bestPeer.ms)} ms` : 'n/a',
+      l.speedup === null ? 'n/a' : `${l.speedup.toFixed(2)}×`,
+    ]);
+  }
+  return rows;
+}
+
+/** Plain-text table with aligned columns. */
+export function textTable(rows: readonly string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r: readonly string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** Markdown table. */
+export function markdownTable(rows: readonly string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const line = (r: readonly string[]) => `| ${r.map(esc).join(' | ')} |`;
+  return [line(rows[0]), `|${rows[0].map(() => '---').join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
+
+/** One-line description of the adapter. */
+export function adapterLine(a: AdapterSummary): string {
+  return [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') || 'unknown adapter';
+}
+
+/** The ceiling in one line. */
+export function ceilingLine(c: Ceiling | null): string {
+  if (!c) return 'ceiling: not measured';
+  const gpu = c.gpuGflops !== null && c.gpuGbps !== null
+    ? ` (timestamp queries: ${c.gpuGflops.toFixed(2)} GFLOP/s, ${c.gpuGbps.toFixed(2)} GB/s)` : '';
+  return `ceiling: FMA ${c.gflops.toFixed(2)} GFLOP/s, copy ${c.gbps.toFixed(2)} GB/s${gpu}`;
+}
+
+/** The whole report as text: adapter, ceiling, results, per-layer comparison, verdict. */
+export function reportText(report: BenchReport): string {
+  const worst = Math.max(0, ...report.results.map((r) => r.relErr ?? 0));
+  return [
+    `adapter: ${adapterLine(report.adapter)}`,
+    ceilingLine(report.ceiling),
+    '',
+    textTable(resultRows(report)),
+    '',
+    textTable(summaryRows(report)),
+    '',
+    `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance}); ${report.passed ? 'all within tolerance' : 'FAILED: see notes'}`,
+  ].join('\n');
+}
+
+/** Facts only the headless driver knows, for the Markdown page. */
+export interface MarkdownMeta {
+  command: string;
+  browser: string;
+  wallSeconds: number;
+}
+
+/** bench/RESULTS.md. */
+export function reportMarkdown(report: BenchReport, meta: MarkdownMeta): string {
+  const worst = Math.max(0, ...report.results.map((r) => r.relErr ?? 0));
+  const t = report.timing;
+  const c = report.ceiling;
+  return `# Benchmark results
+
+Regenerate with \`${meta.command}\` (headless Chromium, the page \`bench/index.html\`; see the top of \`scripts/bench.mjs\`).
+Numbers below come from one run on this machine; nothing here is hand-edited.
+
+- Date: ${report.date}
+- Adapter: ${adapterLine(report.adapter)} (features: ${report.adapter.features.join(', ') || 'none'})
+- Browser: ${meta.browser}
+- Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}
+- Whole suite wall time: ${meta.wallSeconds.toFixed(0)} s
+- Timing: ${t.warmupRuns} warm-up runs, then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice all four implementations share. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
+- GFLOP/s = 2·N·Cin·(Cout/g)·H·W·kH·kW / median ms. GB/s = (input + weight + output bytes) / median ms.
+- Errors: largest |output − float64 scatter reference|; rel err = that / max|reference|. Tolerance ${report.tolerance}; largest seen ${worst.toExponential(2)}: ${report.passed ? 'all within tolerance' : '**FAILED**'}.
+
+## Ceiling
+
+${c ? `| kernel | result | detail |
+|---|---|---|
+| FMA (\`shaders/ceiling_fma.wgsl\`) | ${c.gflops.toFixed(2)} GFLOP/s${c.gpuGflops !== null ? ` (GPU time: ${c.gpuGflops.toFixed(2)})` : ''} | ${c.fma.invocations} invocations × ${c.fma.iterations} iterations × 8 vec4 chains, ${c.fma.ms.toFixed(1)} ms |
+| copy (\`shaders/ceiling_copy.wgsl\`) | ${c.gbps.toFixed(2)} GB/s${c.gpuGbps !== null ? ` (GPU time: ${c.gpuGbps.toFixed(2)})` : ''} | ${(c.copy.bytes / 2 / 2 ** 20).toFixed(0)} MiB read + written, ${c.copy.kernel} kernel ${c.copy.ms.toFixed(1)} ms (strided ${c.copy.stridedMs.toFixed(1)} ms, blocked ${c.copy.blockedMs.toFixed(1)} ms) |` : 'not measured'}
+
+## Per layer
+
+${markdownTable(summaryRows(report))}
+
+## All results
+
+${markdownTable(resultRows(report))}
+`;
+}
+
+/** Every implementation in table order (for the chart's legend). */
+export const IMPL_ORDER: readonly ImplName[] = IMPLEMENTATIONS;

@@ -1,0 +1,167 @@
+/**
+ * Runs the suite: one shared GPUDevice, the ceiling, then every layer through every implementation with the
+ * same timing method and the same float64 reference. The page and the headless driver both go through here.
+ */
+import { getDevice, GPU_PATHS } from '../src/index';
+import pkg from '../package.json';
+import { version as tfjsWebgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/version';
+import suiteJson from './layers.json';
+import { measureCeiling, type Ceiling } from './ceiling';
+import { IMPLEMENTATIONS, type ImplName, type Preparer } from './implementation';
+import { oursPreparer } from './impl-ours';
+import { tfjsPreparer, tfjsVersion } from './impl-tfjs';
+import { ortPreparer, ortVersion } from './impl-ort';
+import { problemOf, referenceOf, compareToReference, type LayerSpec } from './problem';
+import { summarize, TOLERANCE, type AdapterSummary, type BenchReport, type BenchResult, type LayerSummary } from './report';
+import { DEFAULT_TIMING, median, timeRuns, type TimingOptions } from './timing';
+
+/** The standard suite (a copy of shared/layers.json). */
+export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
+
+const PREPARERS: Record<ImplName, Preparer> = {
+  gather: oursPreparer(GPU_PATHS[0]),
+  'zero-insert': oursPreparer(GPU_PATHS[1]),
+  'tfjs-webgpu': tfjsPreparer,
+  'ort-webgpu': ortPreparer,
+};
+
+/** Progress: a message and the fraction of the whole suite done (0..1). */
+export type ProgressFn = (message: string, fraction: number) => void;
+
+/** Lets the page repaint (progress bar) before a long synchronous step such as the CPU reference. */
+const yieldToUi = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Runs a step with WebGPU validation and out-of-memory errors captured, so they become a note, not a silent 0. */
+async function withErrorScopes<T>(device: GPUDevice, step: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let value: T | undefined;
+  let failure: Error | null = null;
+  try {
+    value = await step();
+  } catch (e) {
+    failure = e instanceof Error ? e : new Error(String(e));
+  }
+  // Pop both scopes whatever happened, or later work would land in them.
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  const gpuError = validation ?? oom;
+  const gpuMessage = gpuError ? `WebGPU ${validation ? 'validation' : 'out-of-memory'} error: ${gpuError.message}` : '';
+  if (failure) throw new Error(gpuMessage ? `${failure.message} (${gpuMessage})` : failure.message);
+  if (gpuError) throw new Error(gpuMessage);
+  return value as T;
+}
+
+/** A benchmark in progress: holds the device, the ceiling and the results so far. */
+export class BenchSession {
+  readonly results: BenchResult[] = [];
+  readonly layers: LayerSummary[] = [];
+  ceiling: Ceiling | null = null;
+  readonly timing: Required<TimingOptions>;
+
+  private constructor(readonly device: GPUDevice, readonly adapter: AdapterSummary, timing: TimingOptions) {
+    this.timing = { ...DEFAULT_TIMING, ...timing };
+  }
+
+  /** Opens the package's default device (timestamp-query when offered), which every implementation shares. */
+  static async open(options: { timing?: TimingOptions } = {}): Promise<BenchSession> {
+    const device = await getDevice();
+    const info = device.adapterInfo;
+    const adapter: AdapterSummary = {
+      vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
+      description: info?.description ?? '', features: [...device.features].sort(), userAgent: navigator.userAgent,
+    };
+    return new BenchSession(device, adapter, options.timing ?? {});
+  }
+
+  /** Library versions of everything measured. */
+  get versions(): Record<string, string> {
+    return {
+      'webgpu-convtranspose': pkg.version,
+      '@tensorflow/tfjs-core': tfjsVersion,
+      '@tensorflow/tfjs-backend-webgpu': tfjsWebgpuVersion,
+      'onnxruntime-web': ortVersion,
+    };
+  }
+
+  async measureCeiling(): Promise<Ceiling> {
+    this.ceiling = await withErrorScopes(this.device, () => measureCeiling(this.device, { timing: this.timing }));
+    return this.ceiling;
+  }
+
+  /** Benchmarks one layer through every implementation; appends and returns its rows. */
+  async runLayer(spec: LayerSpec, progress: (message: string, fraction: number) => void = () => {}): Promise<BenchResult[]> {
+    const problem = problemOf(spec);
+    progress(`${spec.name}: float64 CPU reference`, 0);
+    await yieldToUi();
+    const t0 = performance.now();
+    const ref = referenceOf(problem);
+    const referenceMs = performance.now() - t0;
+    const rows: BenchResult[] = [];
+    for (const [i, impl] of IMPLEMENTATIONS.entries()) {
+      progress(`${spec.name}: ${impl}`, (i + 1) / (IMPLEMENTATIONS.length + 1));
+      await yieldToUi();
+      rows.push(await this.measure(impl, problem, ref));
+    }
+    this.results.push(...rows);
+    this.layers.push({
+      layer: spec.name, inputShape: problem.inputShape, outputShape: problem.outputShape,
+      flops: problem.flops, bytes: problem.bytes, referenceMs, ...summarize(spec.name, rows),
+    });
+    return rows;
+  }
+
+  private async measure(impl: ImplName, problem: ReturnType<typeof problemOf>, ref: Float64Array): Promise<BenchResult> {
+    const row: BenchResult = {
+      layer: problem.spec.name, impl, ms: null, msMin: null, gpuMs: null, gflops: null, maxAbsErr: null,
+      relErr: null, pctFma: null, gbps: null, pctCopy: null, runs: 0, note: '',
+    };
+    let prepared;
+    try {
+      prepared = await withErrorScopes(this.device, () => PREPARERS[impl](this.device, problem));
+    } catch (e) {
+      row.note = `failed to set up: ${(e as Error).message}`;
+      return row;
+    }
+    if ('unsupported' in prepared) {
+      row.note = `n/a: ${prepared.unsupported}`;
+      return row;
+    }
+    const ready = prepared;
+    try {
+      await withErrorScopes(this.device, async () => {
+        const timing = await timeRuns((slot) => ready.run(slot), this.timing);
+        row.ms = timing.medianMs;
+        row.msMin = timing.minMs;
+        row.runs = timing.samplesMs.length;
+        if (ready.gpuMs) row.gpuMs = median(await ready.gpuMs(timing.samplesMs.length));
+        Object.assign(row, compareToReference(await ready.output(), ref));
+      });
+      row.gflops = problem.flops / row.ms! / 1e6;
+      row.gbps = problem.bytes / row.ms! / 1e6;
+      if (this.ceiling) {
+        row.pctFma = (100 * row.gflops) / this.ceiling.gflops;
+        row.pctCopy = (100 * row.gbps) / this.ceiling.gbps;
+      }
+      const notes = [ready.note ?? ''];
+      if (!(row.relErr! <= TOLERANCE)) notes.push(`ERROR: rel err above ${TOLERANCE}`);
+      row.note = notes.filter(Boolean).join('; ');
+    } catch (e) {
+      row.ms = row.msMin = row.gpuMs = null;
+      row.note = `failed: ${(e as Error).message}`;
+    } finally {
+      await prepared.destroy();
+    }
+    return row;
+  }
+
+  /** The report so far. */
+  report(): BenchReport {
+    // A failure (not an n/a) of an implementation that should run counts against the suite like a wrong answer.
+    const passed = this.results.every((r) => (r.ms === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= TOLERANCE));
+    return {
+      date: new Date().toISOString(), adapter: this.adapter, versions: this.versions, timing: this.timing,
+      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], passed,
+    };
+  }
+}
