@@ -17,6 +17,14 @@
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
+// Writes up to 4 output channels (one plane apart) of one output cell.
+fn store(at: u32, plane: u32, chans: u32, v: vec4<f32>) {
+  y[at] = v.x;
+  if (chans > 1u) { y[at + plane] = v.y; }
+  if (chans > 2u) { y[at + 2u * plane] = v.z; }
+  if (chans > 3u) { y[at + 3u * plane] = v.w; }
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -33,25 +41,33 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let ow0 = 4u * wb;
 
   let b = bias[g * ocBlocks + ocb];
-  var acc = array<vec4<f32>, 4>(b, b, b, b);
+  var acc0 = b;
+  var acc1 = b;
+  var acc2 = b;
+  var acc3 = b;
   let kD = P.kernel.x;
   let kH = P.kernel.y;
   let kW = P.kernel.z;
   let cinG = P.chanG.x;
-  for (var ic = 0u; ic < cinG; ic++) {
-    let zChan = (n * P.chan.y + g * cinG + ic) * P.zSize.x;
-    let wChan = (g * cinG + ic) * kD;
-    for (var kd = 0u; kd < kD; kd++) {
-      for (var kh = 0u; kh < kH; kh++) {
-        let zRow = ((zChan + od + kd * P.dilation.x) * P.zSize.y + oh + kh * P.dilation.y) * P.zSize.z + ow0;
-        let wRow = ((wChan + kd) * kH + kh) * kW;
-        for (var kw = 0u; kw < kW; kw++) {
-          let wv = wc[(wRow + kw) * ocBlocks + ocb];
-          let zc = zRow + kw * P.dilation.z;
-          acc[0] = fma(vec4<f32>(z[zc]), wv, acc[0]);
-          acc[1] = fma(vec4<f32>(z[zc + 1u]), wv, acc[1]);
-          acc[2] = fma(vec4<f32>(z[zc + 2u]), wv, acc[2]);
-          acc[3] = fma(vec4<f32>(z[zc + 3u]), wv, acc[3]);
+  let zPlane = P.zSize.x * P.zSize.y * P.zSize.z;
+  let zGroup = (n * P.chan.y + g * cinG) * zPlane;           // first input channel of the group
+  let wStride = kD * kH * kW * ocBlocks;                      // vec4s between input channels
+  let wGroup = g * cinG * wStride + ocb;
+  // Taps outside, input channels inside: the channel loop is long and its body is 5 loads and 4 vec4 FMAs.
+  for (var kd = 0u; kd < kD; kd++) {
+    for (var kh = 0u; kh < kH; kh++) {
+      let zRow = zGroup + ((od + kd * P.dilation.x) * P.zSize.y + oh + kh * P.dilation.y) * P.zSize.z + ow0;
+      for (var kw = 0u; kw < kW; kw++) {
+        var zo = zRow + kw * P.dilation.z;
+        var wo = wGroup + ((kd * kH + kh) * kW + kw) * ocBlocks;
+        for (var ic = 0u; ic < cinG; ic++) {
+          let wv = wc[wo];
+          acc0 = fma(vec4<f32>(z[zo]), wv, acc0);
+          acc1 = fma(vec4<f32>(z[zo + 1u]), wv, acc1);
+          acc2 = fma(vec4<f32>(z[zo + 2u]), wv, acc2);
+          acc3 = fma(vec4<f32>(z[zo + 3u]), wv, acc3);
+          zo += zPlane;
+          wo += wStride;
         }
       }
     }
@@ -59,14 +75,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
   let coutG = P.chanG.y;
   let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let rowBase = (od * P.outSize.y + oh) * P.outSize.z;
-  for (var c = 0u; c < 4u; c++) {
-    let ow = ow0 + c;
-    if (ow >= P.outSize.z) { break; }
-    for (var e = 0u; e < 4u; e++) {
-      let oc = ocb * 4u + e;
-      if (oc >= coutG) { break; }
-      y[(n * P.chan.z + g * coutG + oc) * outPlane + rowBase + ow] = acc[c][e];
-    }
-  }
+  let base = (n * P.chan.z + g * coutG + ocb * 4u) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
+  let lanes = min(4u, P.outSize.z - ow0); // outputs of this block inside the row
+  let chans = min(4u, coutG - ocb * 4u);
+  store(base, outPlane, chans, acc0);
+  if (lanes > 1u) { store(base + 1u, outPlane, chans, acc1); }
+  if (lanes > 2u) { store(base + 2u, outPlane, chans, acc2); }
+  if (lanes > 3u) { store(base + 3u, outPlane, chans, acc3); }
 }

@@ -47,6 +47,14 @@ fn tapRange(f: vec3<i32>, iHi: i32, a: u32) -> vec3<i32> {
   return vec3<i32>(f.x + j0 * sg, f.y - j0 * dg, max(j1 - j0, 0));
 }
 
+// Writes up to 4 output channels (one plane apart) of one output cell.
+fn store(at: u32, plane: u32, chans: u32, v: vec4<f32>) {
+  y[at] = v.x;
+  if (chans > 1u) { y[at + plane] = v.y; }
+  if (chans > 2u) { y[at + 2u * plane] = v.z; }
+  if (chans > 3u) { y[at + 3u * plane] = v.w; }
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -65,7 +73,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let ow0 = phase + sW * 4u * wb;
 
   let b = bias[g * ocBlocks + ocb];
-  var acc = array<vec4<f32>, 4>(b, b, b, b);
+  var acc0 = b;
+  var acc1 = b;
+  var acc2 = b;
+  var acc3 = b;
 
   let fd = firstTap(od, 0u);
   let fh = firstTap(oh, 1u);
@@ -74,30 +85,51 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let rh = tapRange(fh, fh.y, 1u);
   let rw = tapRange(fw, fw.y + 3, 2u); // lane c reads input column i + c
   let inW = i32(P.inSize.z);
-  let kD = P.kernel.x;
   let kH = P.kernel.y;
   let kW = P.kernel.z;
   let cinG = P.chanG.x;
-  for (var ic = 0u; ic < cinG; ic++) {
-    let cin = g * cinG + ic;
-    let xChan = (n * P.chan.y + cin) * P.inSize.x;
-    let wChan = (g * cinG + ic) * kD;
-    for (var jd = 0; jd < rd.z; jd++) {
-      let kd = u32(rd.x + jd * i32(P.tapStep.x));
-      let id_ = u32(rd.y - jd * i32(P.inStep.x));
-      for (var jh = 0; jh < rh.z; jh++) {
-        let kh = u32(rh.x + jh * i32(P.tapStep.y));
-        let ih = u32(rh.y - jh * i32(P.inStep.y));
-        let xRow = ((xChan + id_) * P.inSize.y + ih) * P.inSize.z;
-        let wRow = ((wChan + kd) * kH + kh) * kW;
-        for (var jw = 0; jw < rw.z; jw++) {
-          let kw = u32(rw.x + jw * i32(P.tapStep.z));
-          let iw = rw.y - jw * i32(P.inStep.z);
-          let wv = w[(wRow + kw) * ocBlocks + ocb];
-          for (var c = 0; c < 4; c++) {
-            let i = iw + c;
-            let xv = select(0.0, x[xRow + u32(clamp(i, 0, inW - 1))], i >= 0 && i < inW);
-            acc[c] = fma(vec4<f32>(xv), wv, acc[c]);
+  let inPlane = P.inSize.x * P.inSize.y * P.inSize.z;
+  let xGroup = (n * P.chan.y + g * cinG) * inPlane;         // first input channel of the group
+  let wStride = P.kernel.x * kH * kW * ocBlocks;             // vec4s between input channels
+  let wGroup = g * cinG * wStride + ocb;
+  // Taps outside, input channels inside: the channel loop is long (C_in/groups), its body is 5 loads and
+  // 4 vec4 FMAs, and the lanes' bounds are settled once per tap rather than once per load.
+  for (var jd = 0; jd < rd.z; jd++) {
+    let kd = u32(rd.x + jd * i32(P.tapStep.x));
+    let id_ = u32(rd.y - jd * i32(P.inStep.x));
+    for (var jh = 0; jh < rh.z; jh++) {
+      let kh = u32(rh.x + jh * i32(P.tapStep.y));
+      let ih = u32(rh.y - jh * i32(P.inStep.y));
+      let xRow = xGroup + (id_ * P.inSize.y + ih) * P.inSize.z;
+      for (var jw = 0; jw < rw.z; jw++) {
+        let kw = u32(rw.x + jw * i32(P.tapStep.z));
+        let iw = rw.y - jw * i32(P.inStep.z);
+        var wo = wGroup + ((kd * kH + kh) * kW + kw) * ocBlocks;
+        if (iw >= 0 && iw + 3 < inW) {
+          var xo = xRow + u32(iw);
+          for (var ic = 0u; ic < cinG; ic++) {
+            let wv = w[wo];
+            acc0 = fma(vec4<f32>(x[xo]), wv, acc0);
+            acc1 = fma(vec4<f32>(x[xo + 1u]), wv, acc1);
+            acc2 = fma(vec4<f32>(x[xo + 2u]), wv, acc2);
+            acc3 = fma(vec4<f32>(x[xo + 3u]), wv, acc3);
+            xo += inPlane;
+            wo += wStride;
+          }
+        } else {
+          // Row edge: lanes whose column falls outside read a valid cell and are masked to zero.
+          let lane = vec4<i32>(iw) + vec4<i32>(0, 1, 2, 3);
+          let m = select(vec4<f32>(0.0), vec4<f32>(1.0), (lane >= vec4<i32>(0)) & (vec4<i32>(inW) > lane));
+          let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1)));
+          var xo = xRow;
+          for (var ic = 0u; ic < cinG; ic++) {
+            let wv = w[wo];
+            acc0 = fma(vec4<f32>(x[xo + c.x] * m.x), wv, acc0);
+            acc1 = fma(vec4<f32>(x[xo + c.y] * m.y), wv, acc1);
+            acc2 = fma(vec4<f32>(x[xo + c.z] * m.z), wv, acc2);
+            acc3 = fma(vec4<f32>(x[xo + c.w] * m.w), wv, acc3);
+            xo += inPlane;
+            wo += wStride;
           }
         }
       }
@@ -106,14 +138,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
   let coutG = P.chanG.y;
   let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let rowBase = (od * P.outSize.y + oh) * P.outSize.z;
-  for (var c = 0u; c < 4u; c++) {
-    let ow = ow0 + c * sW;
-    if (ow >= P.outSize.z) { break; }
-    for (var e = 0u; e < 4u; e++) {
-      let oc = ocb * 4u + e;
-      if (oc >= coutG) { break; }
-      y[(n * P.chan.z + g * coutG + oc) * outPlane + rowBase + ow] = acc[c][e];
-    }
-  }
+  let base = (n * P.chan.z + g * coutG + ocb * 4u) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
+  if (ow0 >= P.outSize.z) { return; }
+  let lanes = min(4u, (P.outSize.z - ow0 + sW - 1u) / sW); // outputs of this block inside the row
+  let chans = min(4u, coutG - ocb * 4u);
+  store(base, outPlane, chans, acc0);
+  if (lanes > 1u) { store(base + sW, outPlane, chans, acc1); }
+  if (lanes > 2u) { store(base + 2u * sW, outPlane, chans, acc2); }
+  if (lanes > 3u) { store(base + 3u * sW, outPlane, chans, acc3); }
 }
