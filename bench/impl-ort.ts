@@ -33,6 +33,8 @@ export const ortPreparer: Preparer = async (device, problem) => {
     outputPadding: spec.op,
     group: spec.g,
   });
+  // `device` in the EP options makes ORT import our GPUDevice instead of requesting its own; the GPU-buffer
+  // tensors below would fail validation on any other device, so a correct output also proves the sharing.
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [{ name: 'webgpu', device }],
     graphOptimizationLevel: 'all',

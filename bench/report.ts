@@ -96,7 +96,8 @@ export function summarize(layer: string, results: readonly BenchResult[]): Pick<
   return { bestOurs, bestPeer, speedup: bestOurs && bestPeer ? bestPeer.ms / bestOurs.ms : null };
 }
 
-const fixed = (v: number | null, digits: number) => (v === null ? 'n/a' : v.toFixed(digits));
+/** 3 significant digits without exponent noise (0.00312, 4.52, 123). */
+const sig = (v: number | null) => (v === null ? 'n/a' : v === 0 ? '0' : v >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
 const sci = (v: number | null) => (v === null ? 'n/a' : v === 0 ? '0' : v.toExponential(1));
 /** ms with 3 significant digits, at least 2 decimals below 10. */
 const ms = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -106,8 +107,8 @@ export function resultRows(report: BenchReport): string[][] {
   const rows = [['layer', 'impl', 'ms (median)', 'ms (min)', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'runs', 'note']];
   for (const r of report.results) {
     rows.push([
-      r.layer, r.impl, ms(r.ms), ms(r.msMin), ms(r.gpuMs), fixed(r.gflops, 2), fixed(r.pctFma, 1),
-      fixed(r.gbps, 2), fixed(r.pctCopy, 1), sci(r.maxAbsErr), sci(r.relErr), String(r.runs), r.note,
+      r.layer, r.impl, ms(r.ms), ms(r.msMin), ms(r.gpuMs), sig(r.gflops), sig(r.pctFma),
+      sig(r.gbps), sig(r.pctCopy), sci(r.maxAbsErr), sci(r.relErr), String(r.runs), r.note,
     ]);
   }
   return rows;
@@ -191,7 +192,7 @@ Numbers below come from one run on this machine; nothing here is hand-edited.
 - Browser: ${meta.browser}
 - Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}
 - Whole suite wall time: ${meta.wallSeconds.toFixed(0)} s
-- Timing: ${t.warmupRuns} warm-up runs, then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice all four implementations share. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
+- Timing: ${t.warmupRuns} warm-up runs (1 when the first takes over ${t.warmupMs} ms), then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice all four implementations share. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
 - GFLOP/s = 2·N·Cin·(Cout/g)·H·W·kH·kW / median ms. GB/s = (input + weight + output bytes) / median ms.
 - Errors: largest |output − float64 scatter reference|; rel err = that / max|reference|. Tolerance ${report.tolerance}; largest seen ${worst.toExponential(2)}: ${report.passed ? 'all within tolerance' : '**FAILED**'}.
 

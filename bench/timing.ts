@@ -8,20 +8,22 @@
 export interface TimingOptions {
   /** Untimed runs first: pipeline creation, first uploads, caches. Default 2. */
   warmupRuns?: number;
+  /** Warm-up stops early once it took this long (after at least one run): a slow layer needs no second one. Default 500. */
+  warmupMs?: number;
   /** Timed runs at least. Default 10. */
   minRuns?: number;
   /** Timed milliseconds at least. Default 1000. */
   minMs?: number;
   /** Stop after this many timed runs even if minMs is not reached. Default 200. */
   maxRuns?: number;
-  /** Stop once this much time went by, provided `floorRuns` are done, even if minRuns is not reached. Default 8000. */
+  /** Stop once this much time went by, provided `floorRuns` are done, even if minRuns is not reached. Default 4000. */
   maxMs?: number;
   /** Runs that are always timed, even past maxMs. Default 3. */
   floorRuns?: number;
 }
 
 export const DEFAULT_TIMING: Required<TimingOptions> = {
-  warmupRuns: 2, minRuns: 10, minMs: 1000, maxRuns: 200, maxMs: 8000, floorRuns: 3,
+  warmupRuns: 2, warmupMs: 500, minRuns: 10, minMs: 1000, maxRuns: 200, maxMs: 4000, floorRuns: 3,
 };
 
 /** Wall-clock samples of the timed runs. */
@@ -37,7 +39,11 @@ export interface Timing {
  */
 export async function timeRuns(run: (slot: number | null) => Promise<void>, options: TimingOptions = {}): Promise<Timing> {
   const o = { ...DEFAULT_TIMING, ...options };
-  for (let i = 0; i < o.warmupRuns; i++) await run(null);
+  const warmStart = performance.now();
+  for (let i = 0; i < o.warmupRuns; i++) {
+    await run(null);
+    if (performance.now() - warmStart >= o.warmupMs) break;
+  }
   const samplesMs: number[] = [];
   const start = performance.now();
   for (;;) {

@@ -20,6 +20,12 @@ describe('timeRuns', () => {
     expect(t.samplesMs.length).toBe(3);
     expect(t.minMs).toBeLessThanOrEqual(t.medianMs);
   });
+  it('cuts the warm-up short once it took warmupMs', async () => {
+    const slots: (number | null)[] = [];
+    await timeRuns(async (slot) => { slots.push(slot); await new Promise((r) => setTimeout(r, 30)); },
+      { warmupRuns: 5, warmupMs: 20, minRuns: 3, minMs: 0, maxRuns: 100, maxMs: 10_000 });
+    expect(slots).toEqual([null, 0, 1, 2]);
+  });
   it('stops at maxRuns', async () => {
     const t = await timeRuns(async () => {}, { warmupRuns: 0, minRuns: 1, minMs: 60_000, maxRuns: 7, maxMs: 60_000 });
     expect(t.samplesMs.length).toBe(7);
