@@ -5,12 +5,15 @@
 // z is already padded, so there are no bounds tests; most of the products are with inserted zeros, which
 // is the cost of this method (about stride^dims times the gather path's multiply-adds).
 //
-// Work per invocation: 4 consecutive output cells of a row times 4 output channels (one vec4 of packed
-// weights), so each tap costs 4 z loads + 1 vec4 weight load for 16 FMAs.
+// Work per invocation: 4 consecutive output cells of a row times OCV*4 output channels (OCV vec4s of packed
+// weights, OCV = 1 or 2, an override), so each tap and input channel costs 4 z loads + OCV vec4 weight loads
+// for OCV*16 FMAs.
 //
 // Bindings: 0 params (params.wgsl), 1 z [N][C_in][zD][zH][zW] f32, 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks]
 // vec4, 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
-// Dispatch: grid.x = N * G * ocBlocks * outD * outH * wBlocks invocations, wBlocks = ceil(outW / 4).
+// Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(outW / 4).
+
+override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 
 @group(0) @binding(1) var<storage, read> z: array<f32>;
 @group(0) @binding(2) var<storage, read> wc: array<vec4<f32>>;
@@ -35,7 +38,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let wb = r % P.chanG.w; r = r / P.chanG.w;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
-  let ocb = r % ocBlocks; r = r / ocBlocks;
+  let ocb = (r % (ocBlocks / OCV)) * OCV; r = r / (ocBlocks / OCV); // first vec4 block of this invocation
   let g = r % P.chan.w;
   let n = r / P.chan.w;
   let ow0 = 4u * wb;
@@ -45,6 +48,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var acc1 = b;
   var acc2 = b;
   var acc3 = b;
+  let b2 = bias[g * ocBlocks + ocb + OCV - 1u]; // == b when OCV is 1, and then unused
+  var acc4 = b2;
+  var acc5 = b2;
+  var acc6 = b2;
+  var acc7 = b2;
   let kD = P.kernel.x;
   let kH = P.kernel.y;
   let kW = P.kernel.z;
@@ -61,11 +69,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         var zo = zRow + kw * P.dilation.z;
         var wo = wGroup + ((kd * kH + kh) * kW + kw) * ocBlocks;
         for (var ic = 0u; ic < cinG; ic++) {
+          let z0 = vec4<f32>(z[zo]);
+          let z1 = vec4<f32>(z[zo + 1u]);
+          let z2 = vec4<f32>(z[zo + 2u]);
+          let z3 = vec4<f32>(z[zo + 3u]);
           let wv = wc[wo];
-          acc0 = fma(vec4<f32>(z[zo]), wv, acc0);
-          acc1 = fma(vec4<f32>(z[zo + 1u]), wv, acc1);
-          acc2 = fma(vec4<f32>(z[zo + 2u]), wv, acc2);
-          acc3 = fma(vec4<f32>(z[zo + 3u]), wv, acc3);
+          acc0 = fma(z0, wv, acc0);
+          acc1 = fma(z1, wv, acc1);
+          acc2 = fma(z2, wv, acc2);
+          acc3 = fma(z3, wv, acc3);
+          if (OCV == 2u) {
+            let wv2 = wc[wo + 1u];
+            acc4 = fma(z0, wv2, acc4);
+            acc5 = fma(z1, wv2, acc5);
+            acc6 = fma(z2, wv2, acc6);
+            acc7 = fma(z3, wv2, acc7);
+          }
           zo += zPlane;
           wo += wStride;
         }
@@ -82,4 +101,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (lanes > 1u) { store(base + 1u, outPlane, chans, acc1); }
   if (lanes > 2u) { store(base + 2u, outPlane, chans, acc2); }
   if (lanes > 3u) { store(base + 3u, outPlane, chans, acc3); }
+  if (OCV == 2u && coutG > ocb * 4u + 4u) {
+    let base2 = base + 4u * outPlane;
+    let chans2 = min(4u, coutG - ocb * 4u - 4u);
+    store(base2, outPlane, chans2, acc4);
+    if (lanes > 1u) { store(base2 + 1u, outPlane, chans2, acc5); }
+    if (lanes > 2u) { store(base2 + 2u, outPlane, chans2, acc6); }
+    if (lanes > 3u) { store(base2 + 3u, outPlane, chans2, acc7); }
+  }
 }

@@ -8,13 +8,16 @@
 // divisibility test, all integer arithmetic, tap ranges clipped to 0 <= i < in and k < kernel up front.
 //
 // Work per invocation: 4 output cells of one row that share a tap set (ow, ow+s, ow+2s, ow+3s: same phase
-// ow mod s, consecutive input columns) times 4 output channels (one vec4 of the packed weights), so each tap
-// costs 4 input loads + 1 vec4 weight load for 16 FMAs.
+// ow mod s, consecutive input columns) times OCV*4 output channels (OCV vec4s of the packed weights, OCV = 1
+// or 2, an override), so each tap and input channel costs 4 input loads + OCV vec4 weight loads for
+// OCV*16 FMAs.
 //
 // Bindings: 0 params (params.wgsl), 1 x [N][C_in][D][H][W] f32, 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks]
 // vec4 (4 output channels of the group, zero-padded), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
-// Dispatch: grid.x = N * G * ocBlocks * outD * outH * sW * wBlocks invocations, wBlocks = ceil(ceil(outW/sW)/4);
+// Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * sW * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(ceil(outW/sW)/4);
 // the W block index varies fastest so neighbouring invocations share phase, taps and weight loads.
+
+override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
@@ -67,7 +70,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let phase = r % sW; r = r / sW;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
-  let ocb = r % ocBlocks; r = r / ocBlocks;
+  let ocb = (r % (ocBlocks / OCV)) * OCV; r = r / (ocBlocks / OCV); // first vec4 block of this invocation
   let g = r % P.chan.w;
   let n = r / P.chan.w;
   let ow0 = phase + sW * 4u * wb;
@@ -77,6 +80,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var acc1 = b;
   var acc2 = b;
   var acc3 = b;
+  let b2 = bias[g * ocBlocks + ocb + OCV - 1u]; // == b when OCV is 1, and then unused
+  var acc4 = b2;
+  var acc5 = b2;
+  var acc6 = b2;
+  var acc7 = b2;
 
   let fd = firstTap(od, 0u);
   let fh = firstTap(oh, 1u);
@@ -108,11 +116,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         if (iw >= 0 && iw + 3 < inW) {
           var xo = xRow + u32(iw);
           for (var ic = 0u; ic < cinG; ic++) {
+            let x0 = vec4<f32>(x[xo]);
+            let x1 = vec4<f32>(x[xo + 1u]);
+            let x2 = vec4<f32>(x[xo + 2u]);
+            let x3 = vec4<f32>(x[xo + 3u]);
             let wv = w[wo];
-            acc0 = fma(vec4<f32>(x[xo]), wv, acc0);
-            acc1 = fma(vec4<f32>(x[xo + 1u]), wv, acc1);
-            acc2 = fma(vec4<f32>(x[xo + 2u]), wv, acc2);
-            acc3 = fma(vec4<f32>(x[xo + 3u]), wv, acc3);
+            acc0 = fma(x0, wv, acc0);
+            acc1 = fma(x1, wv, acc1);
+            acc2 = fma(x2, wv, acc2);
+            acc3 = fma(x3, wv, acc3);
+            if (OCV == 2u) {
+              let wv2 = w[wo + 1u];
+              acc4 = fma(x0, wv2, acc4);
+              acc5 = fma(x1, wv2, acc5);
+              acc6 = fma(x2, wv2, acc6);
+              acc7 = fma(x3, wv2, acc7);
+            }
             xo += inPlane;
             wo += wStride;
           }
@@ -123,11 +142,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1)));
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
+            let x0 = vec4<f32>(x[xo + c.x] * m.x);
+            let x1 = vec4<f32>(x[xo + c.y] * m.y);
+            let x2 = vec4<f32>(x[xo + c.z] * m.z);
+            let x3 = vec4<f32>(x[xo + c.w] * m.w);
             let wv = w[wo];
-            acc0 = fma(vec4<f32>(x[xo + c.x] * m.x), wv, acc0);
-            acc1 = fma(vec4<f32>(x[xo + c.y] * m.y), wv, acc1);
-            acc2 = fma(vec4<f32>(x[xo + c.z] * m.z), wv, acc2);
-            acc3 = fma(vec4<f32>(x[xo + c.w] * m.w), wv, acc3);
+            acc0 = fma(x0, wv, acc0);
+            acc1 = fma(x1, wv, acc1);
+            acc2 = fma(x2, wv, acc2);
+            acc3 = fma(x3, wv, acc3);
+            if (OCV == 2u) {
+              let wv2 = w[wo + 1u];
+              acc4 = fma(x0, wv2, acc4);
+              acc5 = fma(x1, wv2, acc5);
+              acc6 = fma(x2, wv2, acc6);
+              acc7 = fma(x3, wv2, acc7);
+            }
             xo += inPlane;
             wo += wStride;
           }
@@ -146,4 +176,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (lanes > 1u) { store(base + sW, outPlane, chans, acc1); }
   if (lanes > 2u) { store(base + 2u * sW, outPlane, chans, acc2); }
   if (lanes > 3u) { store(base + 3u * sW, outPlane, chans, acc3); }
+  if (OCV == 2u && coutG > ocb * 4u + 4u) {
+    let base2 = base + 4u * outPlane;
+    let chans2 = min(4u, coutG - ocb * 4u - 4u);
+    store(base2, outPlane, chans2, acc4);
+    if (lanes > 1u) { store(base2 + sW, outPlane, chans2, acc5); }
+    if (lanes > 2u) { store(base2 + 2u * sW, outPlane, chans2, acc6); }
+    if (lanes > 3u) { store(base2 + 3u * sW, outPlane, chans2, acc7); }
+  }
 }

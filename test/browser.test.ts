@@ -55,6 +55,11 @@ describe('public API', () => {
     expect(bad).toEqual([]);
   });
 
+  it('splits many output channels across invocations (13 per group: 8 + a partial block of 5)', async () => {
+    const spec: CaseSpec = { name: 'wide', inputShape: [2, 6, 3, 5], weightShape: [6, 13, 3, 3], attrs: { stride: [2, 1], padding: 1, groups: 2 }, seed: 3, withBias: true };
+    check(spec.name, await h.runCase(spec));
+  });
+
   it('runs outputs that need more than 65535 workgroups along x', async () => {
     // 600000 x 8 outputs: the gather path dispatches one invocation per output here (stride 8 = kernel 8 along W).
     const spec: CaseSpec = { name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true };

@@ -8,8 +8,8 @@ import { zeroInsertGeometry } from '../reference';
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { BufferUsage } from './constants';
 import { packParams, PARAMS_BYTES } from './params';
-import { getPipeline, WORKGROUP_SIZE, type ShaderName } from './pipelines';
-import { packBias, packConvWeights, packGatherWeights } from './weights';
+import { getPipeline, WORKGROUP_SIZE, type Overrides, type ShaderName } from './pipelines';
+import { ocBlocksFor, packBias, packConvWeights, packGatherWeights } from './weights';
 
 /** The GPU paths, by name. */
 export const GPU_PATHS = ['gather', 'zero-insert'] as const;
@@ -52,9 +52,10 @@ export interface ConvTransposeLayer {
   destroy(): void;
 }
 
-/** One dispatch of a layer: shader, uniform contents and grid. */
+/** One dispatch of a layer: shader, its override constants, uniform contents and grid. */
 interface Stage {
   shader: ShaderName;
+  overrides: Overrides;
   params: ArrayBuffer;
   grid: [number, number];
 }
@@ -69,16 +70,20 @@ function gridFor(invocations: number, maxPerDim: number): [number, number] {
 }
 
 /** The dispatches of a path, with their uniforms. */
-function planStages(path: GpuPath, r: ResolvedConvTranspose, p: Problem3d, maxPerDim: number): { stages: Stage[]; zBytes: number } {
+function planStages(path: GpuPath, r: ResolvedConvTranspose, p: Problem3d, maxPerDim: number): { stages: Stage[]; zBytes: number; ocBlocks: number } {
   const [oD, oH, oW] = p.outS;
-  const ocBlocks = Math.ceil(p.CoutG / 4);
+  // Two vec4s of output channels per invocation when there are more than 4: each input load feeds 8 FMAs.
+  const ocv = p.CoutG > 4 ? 2 : 1;
+  const ocBlocks = ocBlocksFor(p.CoutG, ocv);
+  const channelGroups = p.N * p.G * (ocBlocks / ocv);
   const stage = (shader: ShaderName, invocations: number, wBlocks: number, z?: { zSize: number[]; zPad: number[] }): Stage => {
     const grid = gridFor(invocations, maxPerDim);
-    return { shader, grid, params: packParams(p, { ...z, wBlocks, invocations, groupsX: grid[0] }) };
+    const overrides: Overrides = shader === 'zero-insert' ? {} : { OCV: ocv };
+    return { shader, overrides, grid, params: packParams(p, { ...z, ocBlocks, wBlocks, invocations, groupsX: grid[0] }) };
   };
   if (path === 'gather') {
     const wBlocks = Math.ceil(Math.ceil(oW / p.s[2]) / 4);
-    return { stages: [stage('gather', p.N * p.G * ocBlocks * oD * oH * p.s[2] * wBlocks, wBlocks)], zBytes: 0 };
+    return { stages: [stage('gather', channelGroups * oD * oH * p.s[2] * wBlocks, wBlocks)], zBytes: 0, ocBlocks };
   }
   const geo = zeroInsertGeometry(r);
   const wBlocks = Math.ceil(oW / 4);
@@ -88,9 +93,10 @@ function planStages(path: GpuPath, r: ResolvedConvTranspose, p: Problem3d, maxPe
   return {
     stages: [
       stage('zero-insert', p.N * p.Cin * sizeOf(zSize), 0, z),
-      stage('conv', p.N * p.G * ocBlocks * oD * oH * wBlocks, wBlocks, z),
+      stage('conv', channelGroups * oD * oH * wBlocks, wBlocks, z),
     ],
     zBytes: p.N * p.Cin * sizeOf(zSize) * FLOAT,
+    ocBlocks,
   };
 }
 
@@ -146,9 +152,9 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
 
   const inputBytes = sizeOf(r.inputShape) * FLOAT;
   const outputBytes = sizeOf(r.outputShape) * FLOAT;
-  const { stages, zBytes } = planStages(path, r, p, device.limits.maxComputeWorkgroupsPerDimension);
-  const weights = path === 'gather' ? packGatherWeights(r, w) : packConvWeights(r, w);
-  const biasData = packBias(r, b?.data);
+  const { stages, zBytes, ocBlocks } = planStages(path, r, p, device.limits.maxComputeWorkgroupsPerDimension);
+  const weights = path === 'gather' ? packGatherWeights(r, w, ocBlocks) : packConvWeights(r, w, ocBlocks);
+  const biasData = packBias(r, b?.data, ocBlocks);
   const sizes: Record<string, number> = { input: inputBytes, output: outputBytes, weight: weights.byteLength };
   if (zBytes) sizes['zero-inserted input'] = zBytes;
   checkFits(device, path, r, p, sizes, stages);
@@ -170,7 +176,7 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
   };
   // Compile first: pipelines are shared and cached, and awaiting here keeps the error scopes below free of
   // awaits, so concurrent callers cannot interleave their scopes.
-  const pipelines = await Promise.all(stages.map((s) => getPipeline(device, s.shader)));
+  const pipelines = await Promise.all(stages.map((s) => getPipeline(device, s.shader, s.overrides)));
   try {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');

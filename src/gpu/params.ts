@@ -10,6 +10,8 @@ export interface ParamsExtra {
   zSize?: readonly number[];
   /** Zero-insert path: zeros before the first input cell per axis (negative: crop). */
   zPad?: readonly number[];
+  /** vec4 blocks of output channels per group in the packed weights. */
+  ocBlocks: number;
   /** Blocks of 4 outputs along W per row (per phase on the gather path). */
   wBlocks: number;
   /** Invocations that do work. */
@@ -59,7 +61,7 @@ export function packParams(p: Problem3d, extra: ParamsExtra): ArrayBuffer {
   put(10, extra.zSize ?? [0, 0, 0]);
   put(11, extra.zPad ?? [0, 0, 0], i);
   put(12, [p.N, p.Cin, p.Cout, p.G]);
-  put(13, [p.CinG, p.CoutG, Math.ceil(p.CoutG / 4), extra.wBlocks]);
+  put(13, [p.CinG, p.CoutG, extra.ocBlocks, extra.wBlocks]);
   put(14, [extra.invocations, extra.groupsX, 0, 0]);
   return buf;
 }

@@ -17,11 +17,14 @@ export const WORKGROUP_SIZE = 64;
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
-/** The pipeline for `shader` on `device`, compiled on first use (asynchronously, off the hot path). */
-export function getPipeline(device: GPUDevice, shader: ShaderName): Promise<GPUComputePipeline> {
+/** Override constants a shader is specialised with, besides the workgroup size. */
+export type Overrides = Record<string, number>;
+
+/** The pipeline for `shader` with `overrides` on `device`, compiled on first use (asynchronously, off the hot path). */
+export function getPipeline(device: GPUDevice, shader: ShaderName, overrides: Overrides = {}): Promise<GPUComputePipeline> {
   let perDevice = cache.get(device);
   if (!perDevice) cache.set(device, (perDevice = new Map()));
-  const constants = { WG: WORKGROUP_SIZE };
+  const constants = { WG: WORKGROUP_SIZE, ...overrides };
   const key = `${shader}|${JSON.stringify(constants)}`;
   let pipeline = perDevice.get(key);
   if (!pipeline) {
