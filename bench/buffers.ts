@@ -1,14 +1,8 @@
 /** Small WebGPU buffer helpers shared by the benchmark's implementations and ceiling kernels. */
 
 // Numeric flags, not the GPUBufferUsage global, so the module also loads where WebGPU is absent.
-export const Usage = {
-  MAP_READ: 0x0001,
-  COPY_SRC: 0x0004,
-  COPY_DST: 0x0008,
-  UNIFORM: 0x0040,
-  STORAGE: 0x0080,
-  QUERY_RESOLVE: 0x0200,
-} as const;
+import { BufferUsage as Usage } from '../src/gpu/constants';
+export { Usage };
 
 /** A buffer of `bytes` (rounded up to 4) with `usage`; filled with `data` when given. */
 export function createBuffer(device: GPUDevice, options: { label: string; bytes: number; usage: number; data?: ArrayBufferView }): GPUBuffer {

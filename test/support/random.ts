@@ -1,17 +1,9 @@
 /** Seeded random numbers and the random configuration sweep shared by the Node and browser tests. */
 import { resolveConvTranspose, type ConvTransposeAttributes } from '../../src/shape';
+import { mulberry32 } from '../../bench/random';
 
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) the benchmark uses too; returns floats in [0, 1). */
+export const rng = mulberry32;
 
 /** `n` uniform values in [-1, 1) from `seed`. */
 export function randomData(seed: number, n: number): Float32Array {
