@@ -34,18 +34,24 @@ const FMA_WORKGROUP = 64;
 const FMA_FLOPS_PER_ITERATION = 8 * 4 * 2; // 8 chains · vec4 · (mul + add)
 const COPY_WORKGROUP = 256;
 
+/** One dispatch of the kernel, submitted and waited for; timestamps written when `writes` is given. */
+async function dispatchOnce(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: number, writes?: GPUComputePassTimestampWrites) {
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass({ timestampWrites: writes });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(workgroups);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  await device.queue.onSubmittedWorkDone();
+}
+
 async function timeKernel(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: number, timing?: TimingOptions) {
   const timer = PassTimer.supported(device) ? new PassTimer(device, 200) : null;
-  const result = await timeRuns(async (slot) => {
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass({ timestampWrites: slot === null ? undefined : timer?.writes(slot) });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-  }, timing);
+  const result = await timeRuns(
+    (slot) => dispatchOnce(device, pipeline, bindGroup, workgroups, slot === null ? undefined : timer?.writes(slot)),
+    timing,
+  );
   const gpu = timer ? median(await timer.durationsMs(result.samplesMs.length)) : null;
   timer?.destroy();
   return { ms: result.medianMs, gpuMs: gpu };
@@ -54,14 +60,7 @@ async function timeKernel(device: GPUDevice, pipeline: GPUComputePipeline, bindG
 /** Runs once and returns the wall time: used to size the kernels. */
 async function onceMs(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: number): Promise<number> {
   const t0 = performance.now();
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(workgroups);
-  pass.end();
-  device.queue.submit([encoder.finish()]);
-  await device.queue.onSubmittedWorkDone();
+  await dispatchOnce(device, pipeline, bindGroup, workgroups);
   return performance.now() - t0;
 }
 

@@ -114,6 +114,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         let iw = rw.y - jw * i32(P.inStep.z);
         var wo = wGroup + ((kd * kH + kh) * kW + kw) * ocBlocks;
         if (iw >= 0 && iw + 3 < inW) {
+          // Interior (the common case): all 4 lanes inside the row, so no masks in the hot loop. The edge
+          // loop below is the same loop with masked loads; merging them would put the masks back here.
           var xo = xRow + u32(iw);
           for (var ic = 0u; ic < cinG; ic++) {
             let x0 = vec4<f32>(x[xo]);
