@@ -28,11 +28,11 @@ export async function convTranspose(input: TensorLike, weight: TensorLike, optio
   const b = biasParts(bias);
   const r = resolveConvTranspose(input.shape, weight.shape, b?.shape, attrs);
   const x = tensorData('input', input);
-  tensorData('weight', weight);
+  const w = tensorData('weight', weight);
   if (sizeOf(r.outputShape) === 0) return { data: new Float32Array(0), shape: r.outputShape };
 
   const device = given ?? (await getDevice());
-  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight, bias: b, path, label: 'convTranspose' });
+  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, label: 'convTranspose' });
   const buffers: GPUBuffer[] = [];
   try {
     device.pushErrorScope('validation');

@@ -10,8 +10,11 @@ export interface CheckResult { name: string; ok: boolean; detail: string }
 
 const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
 
-/** Wraps a device to track the buffers created through it and whether each was destroyed. */
-function trackingDevice(device: GPUDevice) {
+/**
+ * Wraps a device to count every call on it (and every use of its queue) and to track the buffers created
+ * through it and whether each was destroyed.
+ */
+export function trackingDevice(device: GPUDevice) {
   const live = new Set<GPUBuffer>();
   let calls = 0;
   const proxy = new Proxy(device, {

@@ -5,7 +5,7 @@
 import { convTranspose, GPU_PATHS, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type GpuPath } from '../../src/index';
 import { compare, type Comparison } from '../support/compare';
 import { randomData } from '../support/random';
-import { apiChecks } from './api-checks';
+import { apiChecks, trackingDevice } from './api-checks';
 
 /** A numeric case: data given, or generated from `seed`. */
 export interface CaseSpec {
@@ -53,20 +53,6 @@ export interface RejectResult {
   gpuCalls: number;
 }
 
-/** Wraps a device so every method call on it or its queue is counted. */
-function countingDevice(device: GPUDevice): { device: GPUDevice; calls: () => number } {
-  let calls = 0;
-  const wrap = <T extends object>(target: T): T => new Proxy(target, {
-    get(t, prop) {
-      const v = Reflect.get(t, prop, t);
-      if (prop === 'queue') { calls++; return wrap(v as object); }
-      if (typeof v === 'function') return (...args: unknown[]) => { calls++; return (v as (...a: unknown[]) => unknown).apply(t, args); };
-      return v;
-    },
-  });
-  return { device: wrap(device), calls: () => calls };
-}
-
 async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const n = sizeOf(spec.inputShape);
   const x = spec.input ? Float32Array.from(spec.input) : randomData(spec.seed!, n);
@@ -97,7 +83,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
 }
 
 async function rejectCase(spec: RejectSpec): Promise<RejectResult> {
-  const counted = countingDevice(await getDevice());
+  const counted = trackingDevice(await getDevice());
   const ones = (shape: number[]) => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape });
   const bias = spec.biasShape ? ones(spec.biasShape) : null;
   try {
