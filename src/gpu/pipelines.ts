@@ -6,6 +6,7 @@ import params from '../../shaders/params.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
 import zeroInsert from '../../shaders/zero_insert.wgsl?raw';
 import conv from '../../shaders/conv.wgsl?raw';
+import { compileComputePipeline } from './compile';
 
 const SOURCES = { gather, 'zero-insert': zeroInsert, conv } as const;
 
@@ -29,7 +30,7 @@ export function getPipeline(device: GPUDevice, shader: ShaderName, overrides: Ov
   let pipeline = perDevice.get(key);
   if (!pipeline) {
     const module = device.createShaderModule({ label: `convtranspose/${shader}`, code: `${params}\n${SOURCES[shader]}` });
-    pipeline = device.createComputePipelineAsync({
+    pipeline = compileComputePipeline(device, {
       label: `convtranspose/${shader}`,
       layout: 'auto',
       compute: { module, entryPoint: 'main', constants },
