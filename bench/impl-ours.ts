@@ -1,12 +1,12 @@
-/** Our two GPU paths, run through the public API on caller-owned buffers, with per-pass timestamp queries. */
-import { createConvTranspose, type GpuPath } from '../src/index';
+/** Our GPU paths (and `auto`), run through the public API on caller-owned buffers, with per-pass timestamp queries. */
+import { createConvTranspose, type PathOption } from '../src/index';
 import { createBuffer, readBuffer, PassTimer, Usage } from './buffers';
 import type { Prepared, Preparer } from './implementation';
 import { attributesOf } from './problem';
 import { DEFAULT_TIMING } from './timing';
 
 /** A preparer for one of our paths. */
-export function oursPreparer(path: GpuPath): Preparer {
+export function oursPreparer(path: PathOption): Preparer {
   return async (device, problem): Promise<Prepared> => {
     const layer = await createConvTranspose(device, {
       inputShape: problem.inputShape,
@@ -30,6 +30,7 @@ export function oursPreparer(path: GpuPath): Preparer {
         return new Float32Array(await readBuffer(device, output, layer.outputBytes));
       },
       gpuMs: timer ? (count) => timer.durationsMs(count) : undefined,
+      note: path === 'auto' ? `auto → ${layer.path}` : undefined,
       destroy() {
         layer.destroy();
         input.destroy();

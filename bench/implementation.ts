@@ -1,9 +1,12 @@
 /** What the suite needs from each implementation it times: one interface for ours and the peers. */
+import { PATH_OPTIONS, type PathOption } from '../src/index';
 import type { Problem } from './problem';
 
 /** The implementations in the suite, in table order. */
-export const IMPLEMENTATIONS = ['gather', 'zero-insert', 'tfjs-webgpu', 'ort-webgpu'] as const;
-export type ImplName = (typeof IMPLEMENTATIONS)[number];
+export const PEERS = ['tfjs-webgpu', 'ort-webgpu'] as const;
+/** Ours (every path, then `auto`), then the peers. */
+export const IMPLEMENTATIONS: readonly ImplName[] = [...PATH_OPTIONS, ...PEERS];
+export type ImplName = PathOption | (typeof PEERS)[number];
 
 /** An implementation set up for one problem: weights converted, input uploaded, output allocated. */
 export interface Prepared {

@@ -1,6 +1,6 @@
 /** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
 import type { Ceiling } from './ceiling';
-import { IMPLEMENTATIONS, type ImplName } from './implementation';
+import { IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
 import type { TimingOptions } from './timing';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
@@ -43,9 +43,12 @@ export interface LayerSummary {
   bytes: number;
   /** Time the float64 CPU reference took, ms. */
   referenceMs: number;
+  /** Our fastest row (any path, or auto). */
   bestOurs: { impl: ImplName; ms: number } | null;
+  /** What a user gets by default: the `auto` row and the path it chose (from its note). */
+  auto: { ms: number; chose: string } | null;
   bestPeer: { impl: ImplName; ms: number } | null;
-  /** bestPeer.ms / bestOurs.ms: above 1 means our best path is faster. */
+  /** bestPeer.ms / auto.ms (bestOurs.ms when there is no auto row): above 1 means we are faster. */
   speedup: number | null;
 }
 
@@ -73,15 +76,13 @@ export interface BenchReport {
   passed: boolean;
 }
 
-const OURS: readonly ImplName[] = ['gather', 'zero-insert'];
-
 /** Whether an implementation is one of ours. */
 export function isOurs(impl: ImplName): boolean {
-  return OURS.includes(impl);
+  return !(PEERS as readonly string[]).includes(impl);
 }
 
-/** Best of ours vs best peer for one layer. */
-export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'bestPeer' | 'speedup'> {
+/** Ours (`auto`, what users get by default; else our best path) vs the best peer for one layer. */
+export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'auto' | 'bestPeer' | 'speedup'> {
   const best = (pick: (r: BenchResult) => boolean) => {
     let b: { impl: ImplName; ms: number } | null = null;
     for (const r of results) {
@@ -93,7 +94,10 @@ export function summarize(layer: string, results: readonly BenchResult[]): Pick<
   };
   const bestOurs = best((r) => isOurs(r.impl));
   const bestPeer = best((r) => !isOurs(r.impl));
-  return { bestOurs, bestPeer, speedup: bestOurs && bestPeer ? bestPeer.ms / bestOurs.ms : null };
+  const autoRow = best((r) => r.impl === 'auto');
+  const auto = autoRow ? { ms: autoRow.ms, chose: results.find((r) => r.layer === layer && r.impl === 'auto')!.note.match(/auto → (\S+)/)?.[1] ?? '?' } : null;
+  const ours = auto ?? bestOurs;
+  return { bestOurs, auto, bestPeer, speedup: ours && bestPeer ? bestPeer.ms / ours.ms : null };
 }
 
 /** 3 significant digits without exponent noise (0.00312, 4.52, 123). */
@@ -116,10 +120,11 @@ export function resultRows(report: BenchReport): string[][] {
 
 /** The per-layer comparison as rows of cells (header first). */
 export function summaryRows(report: BenchReport): string[][] {
-  const rows = [['layer', 'output', 'MFLOP', 'best of ours', 'best peer', 'speed-up (peer ms / ours ms)']];
+  const rows = [['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)']];
   for (const l of report.layers) {
     rows.push([
       l.layer, l.outputShape.join('×'), (l.flops / 1e6).toFixed(1),
+      l.auto ? `${ms(l.auto.ms)} ms (${l.auto.chose})` : 'n/a',
       l.bestOurs ? `${l.bestOurs.impl} ${ms(l.bestOurs.ms)} ms` : 'n/a',
       l.bestPeer ? `${l.bestPeer.impl} ${ms(l.bestPeer.ms)} ms` : 'n/a',
       l.speedup === null ? 'n/a' : `${l.speedup.toFixed(2)}×`,

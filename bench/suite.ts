@@ -2,7 +2,7 @@
  * Runs the suite: one shared GPUDevice, the ceiling, then every layer through every implementation with the
  * same timing method and the same float64 reference. The page and the headless driver both go through here.
  */
-import { getDevice, GPU_PATHS } from '../src/index';
+import { getDevice, PATH_OPTIONS } from '../src/index';
 import pkg from '../package.json';
 import { version as tfjsWebgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/version';
 import suiteJson from './layers.json';
@@ -19,8 +19,7 @@ import { DEFAULT_TIMING, median, timeRuns, type TimingOptions } from './timing';
 export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
 
 const PREPARERS: Record<ImplName, Preparer> = {
-  gather: oursPreparer(GPU_PATHS[0]),
-  'zero-insert': oursPreparer(GPU_PATHS[1]),
+  ...(Object.fromEntries(PATH_OPTIONS.map((path) => [path, oursPreparer(path)])) as Record<(typeof PATH_OPTIONS)[number], Preparer>),
   'tfjs-webgpu': tfjsPreparer,
   'ort-webgpu': ortPreparer,
 };

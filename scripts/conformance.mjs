@@ -20,7 +20,7 @@ const session = await startBrowserSession({ log: (m) => console.error(m) });
 let passed = 0, failed = 0, skipped = 0;
 try {
   const { isErrorCase, onnxAttrs, skipReason } = await session.server.ssrLoadModule('/test/support/conformance.ts');
-  const { GPU_PATHS } = await session.server.ssrLoadModule('/src/gpu/layer.ts');
+  const { PATH_OPTIONS } = await session.server.ssrLoadModule('/src/gpu/paths/index.ts');
   const page = await session.open('test/browser/index.html');
   await page.waitForFunction('window.harness !== undefined', { timeout: 60_000 });
   const adapter = await page.evaluate(() => window.harness.adapterInfo());
@@ -37,7 +37,7 @@ try {
       if (why) { console.log(`SKIP ${c.name}: ${why}`); skipped++; continue; }
       if (isErrorCase(c)) {
         const results = [];
-        for (const path of GPU_PATHS) {
+        for (const path of PATH_OPTIONS) {
           results.push(await page.evaluate((s) => window.harness.rejectCase(s), {
             name: c.name, inputShape: c.input_shape, weightShape: c.weight_shape, biasShape: c.bias_shape,
             attrs: onnxAttrs(c.attrs_specified ?? {}), path,

@@ -9,7 +9,7 @@
 // weights, OCV = 1 or 2, an override), so each tap and input channel costs 4 z loads + OCV vec4 weight loads
 // for OCV*16 FMAs.
 //
-// Bindings: 0 params (params.wgsl), 1 z [N][C_in][zD][zH][zW] f32, 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks]
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS; grid.z = wBlocks), 1 z [N][C_in][zD][zH][zW] f32, 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks]
 // vec4, 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(outW / 4).
 
@@ -20,14 +20,6 @@ override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-// Writes up to 4 output channels (one plane apart) of one output cell.
-fn store(at: u32, plane: u32, chans: u32, v: vec4<f32>) {
-  y[at] = v.x;
-  if (chans > 1u) { y[at + plane] = v.y; }
-  if (chans > 2u) { y[at + 2u * plane] = v.z; }
-  if (chans > 3u) { y[at + 3u * plane] = v.w; }
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -35,7 +27,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (id >= P.grid.x) { return; }
   let ocBlocks = P.chanG.z;
   var r = id;
-  let wb = r % P.chanG.w; r = r / P.chanG.w;
+  let wb = r % P.grid.z; r = r / P.grid.z;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
   let ocb = (r % (ocBlocks / OCV)) * OCV; r = r / (ocBlocks / OCV); // first vec4 block of this invocation
@@ -43,16 +35,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let n = r / P.chan.w;
   let ow0 = 4u * wb;
 
-  let b = bias[g * ocBlocks + ocb];
-  var acc0 = b;
-  var acc1 = b;
-  var acc2 = b;
-  var acc3 = b;
-  let b2 = bias[g * ocBlocks + ocb + OCV - 1u]; // == b when OCV is 1, and then unused
-  var acc4 = b2;
-  var acc5 = b2;
-  var acc6 = b2;
-  var acc7 = b2;
+  // Sums start at +0 and the bias is added by finish() (epilogue.wgsl) after the last tap.
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  var acc4 = vec4<f32>(0.0);
+  var acc5 = vec4<f32>(0.0);
+  var acc6 = vec4<f32>(0.0);
+  var acc7 = vec4<f32>(0.0);
   let kD = P.kernel.x;
   let kH = P.kernel.y;
   let kW = P.kernel.z;
@@ -97,16 +88,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let base = (n * P.chan.z + g * coutG + ocb * 4u) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
   let lanes = min(4u, P.outSize.z - ow0); // outputs of this block inside the row
   let chans = min(4u, coutG - ocb * 4u);
-  store(base, outPlane, chans, acc0);
-  if (lanes > 1u) { store(base + 1u, outPlane, chans, acc1); }
-  if (lanes > 2u) { store(base + 2u, outPlane, chans, acc2); }
-  if (lanes > 3u) { store(base + 3u, outPlane, chans, acc3); }
+  let b = bias[g * ocBlocks + ocb];
+  store(base, outPlane, chans, finish(acc0, b));
+  if (lanes > 1u) { store(base + 1u, outPlane, chans, finish(acc1, b)); }
+  if (lanes > 2u) { store(base + 2u, outPlane, chans, finish(acc2, b)); }
+  if (lanes > 3u) { store(base + 3u, outPlane, chans, finish(acc3, b)); }
   if (OCV == 2u && coutG > ocb * 4u + 4u) {
     let base2 = base + 4u * outPlane;
     let chans2 = min(4u, coutG - ocb * 4u - 4u);
-    store(base2, outPlane, chans2, acc4);
-    if (lanes > 1u) { store(base2 + 1u, outPlane, chans2, acc5); }
-    if (lanes > 2u) { store(base2 + 2u, outPlane, chans2, acc6); }
-    if (lanes > 3u) { store(base2 + 3u, outPlane, chans2, acc7); }
+    let b2 = bias[g * ocBlocks + ocb + 1u];
+    store(base2, outPlane, chans2, finish(acc4, b2));
+    if (lanes > 1u) { store(base2 + 1u, outPlane, chans2, finish(acc5, b2)); }
+    if (lanes > 2u) { store(base2 + 2u, outPlane, chans2, finish(acc6, b2)); }
+    if (lanes > 3u) { store(base2 + 3u, outPlane, chans2, finish(acc7, b2)); }
   }
 }

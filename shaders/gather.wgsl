@@ -1,18 +1,15 @@
 // Direct scatter-gather transposed convolution: one dispatch, each output cell gathers exactly the input
 // cells that would scatter into it.
 //
-// Along one axis, input cell i reaches output cell o through tap k when o = i*s - p + k*d, i.e. k*d ≡ t
-// (mod s) with t = o + p. With g = gcd(s, d) there are taps only when g divides t; the first is
-// k0 = (t/g mod s/g) * inv(d/g) mod s/g, its input i0 = (t - k0*d) / s, and the next ones follow with
-// k += s/g, i -= d/g. So an invocation walks only the taps that land on input cells: no per-tap
-// divisibility test, all integer arithmetic, tap ranges clipped to 0 <= i < in and k < kernel up front.
+// An invocation walks only the taps that land on input cells (taps.wgsl: firstTap, tapRange), with tap
+// ranges clipped to 0 <= i < in and k < kernel up front: no per-tap divisibility test, integer math only.
 //
 // Work per invocation: 4 output cells of one row that share a tap set (ow, ow+s, ow+2s, ow+3s: same phase
 // ow mod s, consecutive input columns) times OCV*4 output channels (OCV vec4s of the packed weights, OCV = 1
 // or 2, an override), so each tap and input channel costs 4 input loads + OCV vec4 weight loads for
 // OCV*16 FMAs.
 //
-// Bindings: 0 params (params.wgsl), 1 x [N][C_in][D][H][W] f32, 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks]
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x [N][C_in][D][H][W] f32, 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks]
 // vec4 (4 output channels of the group, zero-padded), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * sW * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(ceil(outW/sW)/4);
 // the W block index varies fastest so neighbouring invocations share phase, taps and weight loads.
@@ -24,40 +21,6 @@ override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-// First tap on axis a for output coordinate o: (k0, i0, ok). i0 may lie outside the input; tapRange clips.
-fn firstTap(o: u32, a: u32) -> vec3<i32> {
-  let t = o + P.padBegin[a];
-  let g = P.gcdSD[a];
-  if (t % g != 0u) { return vec3<i32>(0, 0, 0); }
-  let sg = P.tapStep[a];
-  let k0 = ((t / g) % sg) * P.invDil[a] % sg;
-  let i0 = (i32(t) - i32(k0 * P.dilation[a])) / i32(P.stride[a]); // exact: t - k0*d is a multiple of s
-  return vec3<i32>(i32(k0), i0, 1);
-}
-
-// Taps j = 0, 1, ... with k = k0 + j*tapStep < kernel and, for some lane, 0 <= i - j*inStep < in, where the
-// lanes' first inputs span iLo..iHi. Returns (first k, first i of the lowest lane, tap count).
-fn tapRange(f: vec3<i32>, iHi: i32, a: u32) -> vec3<i32> {
-  if (f.z == 0) { return vec3<i32>(0, 0, 0); }
-  let n = i32(P.inSize[a]);
-  let kn = i32(P.kernel[a]);
-  let sg = i32(P.tapStep[a]);
-  let dg = i32(P.inStep[a]);
-  var j0 = 0;
-  if (f.y >= n) { j0 = (f.y - n + dg) / dg; }
-  var j1 = 0;
-  if (iHi >= 0) { j1 = min((kn - f.x + sg - 1) / sg, iHi / dg + 1); }
-  return vec3<i32>(f.x + j0 * sg, f.y - j0 * dg, max(j1 - j0, 0));
-}
-
-// Writes up to 4 output channels (one plane apart) of one output cell.
-fn store(at: u32, plane: u32, chans: u32, v: vec4<f32>) {
-  y[at] = v.x;
-  if (chans > 1u) { y[at + plane] = v.y; }
-  if (chans > 2u) { y[at + 2u * plane] = v.z; }
-  if (chans > 3u) { y[at + 3u * plane] = v.w; }
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -66,7 +29,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let sW = P.stride.z;
   let ocBlocks = P.chanG.z;
   var r = id;
-  let wb = r % P.chanG.w; r = r / P.chanG.w;
+  let wb = r % P.grid.z; r = r / P.grid.z;
   let phase = r % sW; r = r / sW;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
@@ -75,16 +38,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let n = r / P.chan.w;
   let ow0 = phase + sW * 4u * wb;
 
-  let b = bias[g * ocBlocks + ocb];
-  var acc0 = b;
-  var acc1 = b;
-  var acc2 = b;
-  var acc3 = b;
-  let b2 = bias[g * ocBlocks + ocb + OCV - 1u]; // == b when OCV is 1, and then unused
-  var acc4 = b2;
-  var acc5 = b2;
-  var acc6 = b2;
-  var acc7 = b2;
+  // Sums start at +0 and the bias is added by finish() (epilogue.wgsl) after the last tap.
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  var acc4 = vec4<f32>(0.0);
+  var acc5 = vec4<f32>(0.0);
+  var acc6 = vec4<f32>(0.0);
+  var acc7 = vec4<f32>(0.0);
 
   let fd = firstTap(od, 0u);
   let fh = firstTap(oh, 1u);
@@ -174,16 +136,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (ow0 >= P.outSize.z) { return; }
   let lanes = min(4u, (P.outSize.z - ow0 + sW - 1u) / sW); // outputs of this block inside the row
   let chans = min(4u, coutG - ocb * 4u);
-  store(base, outPlane, chans, acc0);
-  if (lanes > 1u) { store(base + sW, outPlane, chans, acc1); }
-  if (lanes > 2u) { store(base + 2u * sW, outPlane, chans, acc2); }
-  if (lanes > 3u) { store(base + 3u * sW, outPlane, chans, acc3); }
+  let b = bias[g * ocBlocks + ocb];
+  store(base, outPlane, chans, finish(acc0, b));
+  if (lanes > 1u) { store(base + sW, outPlane, chans, finish(acc1, b)); }
+  if (lanes > 2u) { store(base + 2u * sW, outPlane, chans, finish(acc2, b)); }
+  if (lanes > 3u) { store(base + 3u * sW, outPlane, chans, finish(acc3, b)); }
   if (OCV == 2u && coutG > ocb * 4u + 4u) {
     let base2 = base + 4u * outPlane;
     let chans2 = min(4u, coutG - ocb * 4u - 4u);
-    store(base2, outPlane, chans2, acc4);
-    if (lanes > 1u) { store(base2 + sW, outPlane, chans2, acc5); }
-    if (lanes > 2u) { store(base2 + 2u * sW, outPlane, chans2, acc6); }
-    if (lanes > 3u) { store(base2 + 3u * sW, outPlane, chans2, acc7); }
+    let b2 = bias[g * ocBlocks + ocb + 1u];
+    store(base2, outPlane, chans2, finish(acc4, b2));
+    if (lanes > 1u) { store(base2 + sW, outPlane, chans2, finish(acc5, b2)); }
+    if (lanes > 2u) { store(base2 + 2u * sW, outPlane, chans2, finish(acc6, b2)); }
+    if (lanes > 3u) { store(base2 + 3u * sW, outPlane, chans2, finish(acc7, b2)); }
   }
 }

@@ -9,7 +9,7 @@
 // One invocation per z cell, so every cell (zero or not) is written and z needs no clearing. Integer math:
 // u = z - zPad is an input landing iff u >= 0, u % s == 0 and u / s < in.
 //
-// Bindings: 0 params (params.wgsl), 1 x [N][C_in][D][H][W] f32, 2 z [N][C_in][zD][zH][zW] f32.
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS), 1 x [N][C_in][D][H][W] f32, 2 z [N][C_in][zD][zH][zW] f32.
 // Dispatch: grid.x = N * C_in * zD * zH * zW invocations.
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -3,14 +3,15 @@ import { resolveConvTranspose, sizeOf, type ConvTransposeAttributes } from './sh
 import { biasParts, tensorData, type BiasLike, type Tensor, type TensorLike } from './tensor';
 import { BufferUsage, MapMode } from './gpu/constants';
 import { getDevice } from './gpu/device';
-import { createConvTranspose, GPU_PATHS, type GpuPath } from './gpu/layer';
+import { createConvTranspose } from './gpu/layer';
+import { checkPathOption, type PathOption } from './gpu/paths';
 
 /** Options of {@link convTranspose}: attributes (PyTorch or ONNX spelling) plus bias, path and device. */
 export interface ConvTransposeOptions extends ConvTransposeAttributes {
   /** `[C_out]` values, optional. */
   bias?: BiasLike | null;
-  /** Default `gather`. */
-  path?: GpuPath;
+  /** A path by name, or `auto` (default): the path the cost model expects to be fastest here. */
+  path?: PathOption;
   /** Default: the package's shared device ({@link getDevice}). */
   device?: GPUDevice;
 }
@@ -21,8 +22,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
  */
 export async function convTranspose(input: TensorLike, weight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { bias, path = 'gather', device: given, ...attrs } = options;
-  if (!GPU_PATHS.includes(path)) throw new TypeError(`path: expected one of ${GPU_PATHS.join(', ')}, got ${JSON.stringify(path)}`);
+  const { bias, path = 'auto', device: given, ...attrs } = options;
+  checkPathOption(path);
   if (!input || typeof input !== 'object') throw new TypeError('input: expected a tensor { data, shape }');
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
   const b = biasParts(bias);

@@ -3,7 +3,8 @@
  * on WebGPU by two paths, `gather` and `zero-insert`, with float64 CPU references to check them.
  */
 export { convTranspose, type ConvTransposeOptions } from './convTranspose';
-export { createConvTranspose, GPU_PATHS, type ConvTransposeLayer, type ConvTransposeLayerOptions, type GpuPath } from './gpu/layer';
+export { createConvTranspose, type ConvTransposeLayer, type ConvTransposeLayerOptions } from './gpu/layer';
+export { GPU_PATHS, PATH_OPTIONS, type GpuPath, type PathOption } from './gpu/paths';
 export { getDevice } from './gpu/device';
 export {
   resolveConvTranspose, flopsOf, sizeOf, problem3d, MAX_DIM,

@@ -60,6 +60,13 @@ describe('summarize', () => {
     expect(s.bestPeer).toEqual({ impl: 'tfjs-webgpu', ms: 8 });
     expect(s.speedup).toBe(4);
   });
+  it('compares what auto picks (the default) with the best peer when there is an auto row', () => {
+    const autoRow = { ...row('auto', 3, 1e-7), note: 'auto → gather' };
+    const s = summarize('L', [row('gather', 3, 1e-7), row('zero-insert', 2, 1e-7), autoRow, row('tfjs-webgpu', 9, 1e-7)]);
+    expect(s.auto).toEqual({ ms: 3, chose: 'gather' });
+    expect(s.bestOurs).toEqual({ impl: 'zero-insert', ms: 2 });
+    expect(s.speedup).toBe(3);
+  });
   it('does not let a wrong answer win', () => {
     const s = summarize('L', [row('gather', 4, 1e-7), row('zero-insert', 1, TOLERANCE * 10), row('ort-webgpu', 2, 1e-7)]);
     expect(s.bestOurs?.impl).toBe('gather');

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GPU_PATHS } from '../src/gpu/layer';
+import { PATH_OPTIONS } from '../src/gpu/paths';
 import type { CaseSpec, PathResult } from './browser/harness';
 import { describeMismatch } from './support/compare';
 import { isErrorCase, onnxAttrs, skipReason, type CaseJson } from './support/conformance';
@@ -18,7 +18,7 @@ afterAll(async () => { await h?.close(); });
 
 /** Fails with case, path, first bad index, got and expected. */
 function check(name: string, results: PathResult[], againstExpected = false) {
-  expect(results.map((r) => r.path)).toEqual([...GPU_PATHS]);
+  expect(results.map((r) => r.path)).toEqual([...PATH_OPTIONS]);
   for (const r of results) {
     if (r.error) expect.fail(`${name} [${r.path}]: threw ${r.error}`);
     if (!r.shapeOk) expect.fail(`${name} [${r.path}]: output shape [${r.shape}] is wrong`);
@@ -75,7 +75,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     for (const c of cases) {
       if (skipReason(c)) continue; // known-bad source data: see the fixtures README
       if (isErrorCase(c)) {
-        it.each(GPU_PATHS)(`${c.name} is rejected before any GPU work [%s]`, async (path) => {
+        it.each(PATH_OPTIONS)(`${c.name} is rejected before any GPU work [%s]`, async (path) => {
           const r = await h.rejectCase({ name: c.name, inputShape: c.input_shape, weightShape: c.weight_shape, biasShape: c.bias_shape, attrs: onnxAttrs(c.attrs_specified), path });
           expect(r.rejected, `${c.name}: accepted`).toBe(true);
           expect(r.isError, r.message).toBe(true);

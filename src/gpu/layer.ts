@@ -4,21 +4,13 @@
  * any GPU object exists; the hot path only binds buffers and dispatches.
  */
 import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, type Problem3d, type ResolvedConvTranspose } from '../shape';
-import { zeroInsertGeometry } from '../reference';
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { BufferUsage } from './constants';
-import { packParams, PARAMS_BYTES } from './params';
-import { getPipeline, WORKGROUP_SIZE, type Overrides, type ShaderName } from './pipelines';
-import { ocBlocksFor, packBias, packConvWeights, packGatherWeights } from './weights';
+import { WORKGROUP_SIZE, getPipeline } from './pipelines';
+import { checkPathOption, isCpuAdapter, planFor, type GpuPath, type PathOption } from './paths';
+import type { Binding, Stage } from './paths/types';
 
-/** The GPU paths, by name. */
-export const GPU_PATHS = ['gather', 'zero-insert'] as const;
-
-/**
- * A GPU path: `gather` (default; one dispatch, each output gathers exactly its inputs) or `zero-insert`
- * (zero-insert and pad the input, then a stride-1 convolution with the flipped kernel).
- */
-export type GpuPath = (typeof GPU_PATHS)[number];
+const FLOAT = 4;
 
 /** Options of {@link createConvTranspose}: the attributes, the weights and the input shape the layer runs on. */
 export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
@@ -28,14 +20,15 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
   weight: TensorLike;
   /** `[C_out]`, optional. */
   bias?: BiasLike | null;
-  /** Default `gather`. */
-  path?: GpuPath;
+  /** A path by name, or `auto` (default): the path the cost model expects to be fastest here. */
+  path?: PathOption;
   /** Label prefix for the GPU objects, shown in WebGPU error messages and captures. */
   label?: string;
 }
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
 export interface ConvTransposeLayer {
+  /** The path that runs: the one asked for, or the one `auto` chose. */
   readonly path: GpuPath;
   readonly resolved: ResolvedConvTranspose;
   readonly inputShape: readonly number[];
@@ -52,61 +45,13 @@ export interface ConvTransposeLayer {
   destroy(): void;
 }
 
-/** One dispatch of a layer: shader, its override constants, uniform contents and grid. */
-interface Stage {
-  shader: ShaderName;
-  overrides: Overrides;
-  params: ArrayBuffer;
-  grid: [number, number];
-}
-
-const FLOAT = 4;
-
-/** Splits `invocations` into a 2-D grid of workgroups that fits maxComputeWorkgroupsPerDimension. */
-function gridFor(invocations: number, maxPerDim: number): [number, number] {
-  const groups = Math.max(1, Math.ceil(invocations / WORKGROUP_SIZE));
-  const x = Math.min(groups, maxPerDim);
-  return [x, Math.ceil(groups / x)];
-}
-
-/** The dispatches of a path, with their uniforms. */
-function planStages(path: GpuPath, r: ResolvedConvTranspose, p: Problem3d, maxPerDim: number): { stages: Stage[]; zBytes: number; ocBlocks: number } {
-  const [oD, oH, oW] = p.outS;
-  // Two vec4s of output channels per invocation when there are more than 4: each input load feeds 8 FMAs.
-  const ocv = p.CoutG > 4 ? 2 : 1;
-  const ocBlocks = ocBlocksFor(p.CoutG, ocv);
-  const channelGroups = p.N * p.G * (ocBlocks / ocv);
-  const stage = (shader: ShaderName, invocations: number, wBlocks: number, z?: { zSize: number[]; zPad: number[] }): Stage => {
-    const grid = gridFor(invocations, maxPerDim);
-    const overrides: Overrides = shader === 'zero-insert' ? {} : { OCV: ocv };
-    return { shader, overrides, grid, params: packParams(p, { ...z, ocBlocks, wBlocks, invocations, groupsX: grid[0] }) };
-  };
-  if (path === 'gather') {
-    const wBlocks = Math.ceil(Math.ceil(oW / p.s[2]) / 4);
-    return { stages: [stage('gather', channelGroups * oD * oH * p.s[2] * wBlocks, wBlocks)], zBytes: 0, ocBlocks };
-  }
-  const geo = zeroInsertGeometry(r);
-  const wBlocks = Math.ceil(oW / 4);
-  // W rows are allocated for whole 4-wide output blocks so the convolution never reads past a row.
-  const zSize = [geo.size[0], geo.size[1], wBlocks * 4 + p.d[2] * (p.k[2] - 1)];
-  const z = { zSize, zPad: [...geo.padBefore] };
-  return {
-    stages: [
-      stage('zero-insert', p.N * p.Cin * sizeOf(zSize), 0, z),
-      stage('conv', channelGroups * oD * oH * wBlocks, wBlocks, z),
-    ],
-    zBytes: p.N * p.Cin * sizeOf(zSize) * FLOAT,
-    ocBlocks,
-  };
-}
-
 /** Throws a RangeError when the problem does not fit this device or the shaders' 32-bit index math. */
-function checkFits(device: GPUDevice, path: GpuPath, r: ResolvedConvTranspose, p: Problem3d, sizes: Record<string, number>, stages: Stage[]): void {
+function checkFits(device: GPUDevice, path: GpuPath, r: ResolvedConvTranspose, p: Problem3d, sizes: Record<string, number>, stages: readonly Stage[]): void {
   const limits = device.limits;
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   for (const [name, bytes] of Object.entries(sizes)) {
     if (bytes > maxBinding) {
-      const hint = name === 'zero-inserted input' ? "; the 'gather' path needs no such buffer" : '';
+      const hint = name === 'zero-inserted input' ? "; the 'gather' and 'phase' paths need no such buffer" : '';
       throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxStorageBufferBindingSize/maxBufferSize (${maxBinding})${hint}`);
     }
   }
@@ -142,8 +87,8 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight, bias, path = 'gather', label = 'convtranspose', ...attrs } = options;
-  if (!GPU_PATHS.includes(path)) throw new TypeError(`path: expected one of ${GPU_PATHS.join(', ')}, got ${JSON.stringify(path)}`);
+  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', ...attrs } = options;
+  checkPathOption(asked);
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
   const b = biasParts(bias);
   const r = resolveConvTranspose(inputShape, weight.shape, b?.shape, attrs);
@@ -152,11 +97,12 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
 
   const inputBytes = sizeOf(r.inputShape) * FLOAT;
   const outputBytes = sizeOf(r.outputShape) * FLOAT;
-  const { stages, zBytes, ocBlocks } = planStages(path, r, p, device.limits.maxComputeWorkgroupsPerDimension);
-  const weights = path === 'gather' ? packGatherWeights(r, w, ocBlocks) : packConvWeights(r, w, ocBlocks);
-  const biasData = packBias(r, b?.data, ocBlocks);
-  const sizes: Record<string, number> = { input: inputBytes, output: outputBytes, weight: weights.byteLength };
-  if (zBytes) sizes['zero-inserted input'] = zBytes;
+  const ctx = { r, p, maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension, cpuAdapter: isCpuAdapter(device) };
+  const { path, plan } = planFor(asked, ctx);
+  const { stages } = plan;
+  const weights = plan.packWeights(w);
+  const biasData = plan.packBias(b?.data);
+  const sizes: Record<string, number> = { input: inputBytes, output: outputBytes, weight: weights.byteLength, ...plan.scratch };
   checkFits(device, path, r, p, sizes, stages);
 
   // From here on GPU objects exist: anything that fails must free them.
@@ -182,9 +128,13 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     device.pushErrorScope('validation');
     const weightBuffer = upload('weight', weights, BufferUsage.STORAGE);
     const biasBuffer = upload('bias', biasData, BufferUsage.STORAGE);
-    const uniforms = stages.map((s, i) => upload(`params${i}`, s.params, BufferUsage.UNIFORM));
-    const zBuffer = zBytes ? device.createBuffer({ label: `${label}/zero-inserted`, size: zBytes, usage: BufferUsage.STORAGE }) : null;
-    if (zBuffer) owned.push(zBuffer);
+    const uniforms = stages.map((s, i) => upload(`params${i}`, s.uniforms, BufferUsage.UNIFORM));
+    const scratch = new Map<string, GPUBuffer>();
+    for (const [name, bytes] of Object.entries(plan.scratch)) {
+      const buffer = device.createBuffer({ label: `${label}/${name}`, size: Math.max(16, bytes), usage: BufferUsage.STORAGE });
+      owned.push(buffer);
+      scratch.set(`scratch:${name}`, buffer);
+    }
     const validation = device.popErrorScope();
     const oom = device.popErrorScope();
     const error = (await validation) ?? (await oom);
@@ -194,13 +144,11 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     let last: { input: GPUBuffer; output: GPUBuffer; groups: GPUBindGroup[] } | null = null;
     const bindGroups = (input: GPUBuffer, output: GPUBuffer): GPUBindGroup[] => {
       if (last && last.input === input && last.output === output) return last.groups;
-      const entries = (i: number): GPUBindGroupEntry[] => {
-        const buffers = stages[i].shader === 'zero-insert'
-          ? [uniforms[i], input, zBuffer!]
-          : [uniforms[i], stages[i].shader === 'conv' ? zBuffer! : input, weightBuffer, biasBuffer, output];
-        return buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
-      };
-      const groups = pipelines.map((pl, i) => device.createBindGroup({ label: `${label}/${stages[i].shader}`, layout: pl.getBindGroupLayout(0), entries: entries(i) }));
+      const named: Record<string, GPUBuffer> = { input, output, weight: weightBuffer, bias: biasBuffer };
+      const buffer = (b: Binding) => named[b] ?? scratch.get(b)!;
+      const entries = (i: number): GPUBindGroupEntry[] =>
+        [uniforms[i], ...stages[i].bindings.map(buffer)].map((buffer, binding) => ({ binding, resource: { buffer } }));
+      const groups = pipelines.map((pl, i) => device.createBindGroup({ label: `${label}/${stages[i].shader.name}`, layout: pl.getBindGroupLayout(0), entries: entries(i) }));
       last = { input, output, groups };
       return groups;
     };

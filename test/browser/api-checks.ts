@@ -2,7 +2,7 @@
  * In-page checks of the public API beyond numbers: the prepared form in a caller's encoder, buffer checks,
  * destroy(), leaks, and limits. Each check returns ok + detail; test/browser.test.ts asserts them.
  */
-import { convTranspose, createConvTranspose, getDevice, GPU_PATHS, resolveConvTranspose, scatterReference, sizeOf } from '../../src/index';
+import { convTranspose, createConvTranspose, getDevice, PATH_OPTIONS, resolveConvTranspose, scatterReference, sizeOf } from '../../src/index';
 import { compare } from '../support/compare';
 import { randomData } from '../support/random';
 
@@ -71,7 +71,7 @@ export async function apiChecks(): Promise<CheckResult[]> {
   const r = resolveConvTranspose(shape, weightShape, [8], attrs);
 
   base.pushErrorScope('validation');
-  for (const path of GPU_PATHS) {
+  for (const path of PATH_OPTIONS) {
     const t = trackingDevice(base);
     const layer = await createConvTranspose(t.device, { ...attrs, inputShape: shape, weight, bias, path });
     const input = base.createBuffer({ size: layer.inputBytes, usage: STORAGE | COPY_DST });
@@ -116,7 +116,7 @@ export async function apiChecks(): Promise<CheckResult[]> {
 
     results.push(await expectThrow(`${path}: wrong data length`, () => convTranspose({ data: new Float32Array(3), shape }, weight, { ...attrs, path }), /^input: data has 3 elements but shape \[2, 6, 5, 7\] needs 420/));
   }
-  results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), /^path: expected one of gather, zero-insert, got "fft"/));
+  results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), /^path: expected one of gather, zero-insert, phase, auto, got "fft"/));
   const leaked = await base.popErrorScope();
   results.push({ name: 'no WebGPU validation error was raised by any check', ok: leaked === null, detail: leaked?.message ?? 'none' });
   return results;

@@ -2,10 +2,11 @@
  * In-page side of the browser tests and the conformance command: runs a case through every GPU path and
  * compares with the float64 CPU reference (and with expected values when the case has them).
  */
-import { convTranspose, GPU_PATHS, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type GpuPath } from '../../src/index';
+import { convTranspose, PATH_OPTIONS, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
 import { compare, type Comparison } from '../support/compare';
 import { randomData } from '../support/random';
 import { apiChecks, trackingDevice } from './api-checks';
+import { reliabilityChecks } from './reliability-checks';
 
 /** A numeric case: data given, or generated from `seed`. */
 export interface CaseSpec {
@@ -20,12 +21,12 @@ export interface CaseSpec {
   seed?: number;
   withBias?: boolean;
   expected?: { shape: number[]; data: number[] };
-  paths?: GpuPath[];
+  paths?: PathOption[];
 }
 
 /** One path's outcome. */
 export interface PathResult {
-  path: GpuPath;
+  path: PathOption;
   shape: number[] | null;
   /** Against the CPU reference. */
   reference: Comparison | null;
@@ -42,7 +43,7 @@ export interface RejectSpec {
   weightShape: number[];
   biasShape: number[] | null;
   attrs: ConvTransposeAttributes;
-  path: GpuPath;
+  path: PathOption;
 }
 
 export interface RejectResult {
@@ -63,7 +64,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const ref = scatterReference(r, x, w, bias);
   const device = await getDevice();
   const results: PathResult[] = [];
-  for (const path of spec.paths ?? GPU_PATHS) {
+  for (const path of spec.paths ?? PATH_OPTIONS) {
     try {
       const y = await convTranspose({ data: x, shape: spec.inputShape }, { data: w, shape: spec.weightShape }, { ...spec.attrs, bias, path, device });
       const expShape = spec.expected?.shape ?? r.outputShape;
@@ -104,7 +105,7 @@ async function adapterInfo(): Promise<{ ok: boolean; info: string }> {
   }
 }
 
-const harness = { runCase, rejectCase, adapterInfo, apiChecks };
+const harness = { runCase, rejectCase, adapterInfo, apiChecks, reliabilityChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

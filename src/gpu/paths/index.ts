@@ -1,0 +1,48 @@
+/**
+ * The list of GPU paths and the `auto` choice. The layer, the tests and the benchmark iterate over PATHS;
+ * adding a path means adding its module here.
+ */
+import { gatherPath } from './gather';
+import { zeroInsertPath } from './zeroInsert';
+import type { GpuPathModule, Plan, PlanContext } from './types';
+
+/** Every GPU path, in the order tables and tests show them. */
+export const PATHS = [gatherPath, zeroInsertPath] as const satisfies readonly GpuPathModule[];
+
+/** The GPU paths, by name. */
+export const GPU_PATHS = PATHS.map((m) => m.name) as readonly GpuPath[];
+
+/** A GPU path: `gather` (scatter-gather, one dispatch), `zero-insert` (the textbook method). */
+export type GpuPath = 'gather' | 'zero-insert';
+
+/** What the `path` option takes: a path, or `auto` (the default), which picks one per shape and device. */
+export type PathOption = GpuPath | 'auto';
+
+/** Every value the `path` option takes. */
+export const PATH_OPTIONS: readonly PathOption[] = [...GPU_PATHS, 'auto'];
+
+/** Throws a TypeError naming `path` unless it is a GPU path or `auto`. */
+export function checkPathOption(path: unknown): asserts path is PathOption {
+  if (!PATH_OPTIONS.includes(path as PathOption)) {
+    throw new TypeError(`path: expected one of ${PATH_OPTIONS.join(', ')}, got ${JSON.stringify(path)}`);
+  }
+}
+
+/** Whether the device's adapter is a CPU implementation of WebGPU (SwiftShader, llvmpipe, WARP). */
+export function isCpuAdapter(device: GPUDevice): boolean {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  if (!info) return false;
+  return /swiftshader|llvmpipe|lavapipe|warp|software|\bcpu\b/i.test([info.vendor, info.architecture, info.device, info.description].join(' '));
+}
+
+/** The path `auto` picks for a problem. */
+export function choosePath(_ctx: PlanContext): GpuPath {
+  return 'gather';
+}
+
+/** The plan of the asked-for path, or of the one `auto` picks. */
+export function planFor(asked: PathOption, ctx: PlanContext): { path: GpuPath; plan: Plan } {
+  const path = asked === 'auto' ? choosePath(ctx) : asked;
+  const module = PATHS.find((m) => m.name === path)!;
+  return { path, plan: module.plan(ctx) };
+}

@@ -1,0 +1,73 @@
+/**
+ * What a GPU path is: a module that turns a resolved problem into a plan (its dispatches with their uniforms
+ * and grids, the scratch buffers they need, the bindings of each, and how the weights are packed). The layer
+ * (layer.ts) runs any plan; it knows no path by name. Adding a path takes one module and its shader(s).
+ */
+import type { Problem3d, ResolvedConvTranspose } from '../../shape';
+import type { NumericArray } from '../../reference';
+import { WORKGROUP_SIZE, type Overrides } from '../pipelines';
+import { packUniforms, type UniformValues } from '../uniforms';
+import type { ShaderDef } from '../wgsl';
+
+/**
+ * A buffer a stage binds, in binding order from 1 (0 is always the stage's uniform): the caller's input and
+ * output, the layer's packed weights and bias, or a scratch buffer the plan declares.
+ */
+export type Binding = 'input' | 'output' | 'weight' | 'bias' | `scratch:${string}`;
+
+/** One dispatch. */
+export interface Stage {
+  readonly shader: ShaderDef;
+  readonly overrides: Overrides;
+  readonly uniforms: ArrayBuffer;
+  /** Workgroups along x and y. */
+  readonly grid: [number, number];
+  readonly bindings: readonly Binding[];
+}
+
+/** Everything a layer needs to run one path on one problem. */
+export interface Plan {
+  readonly stages: readonly Stage[];
+  /** Scratch buffers by name, in bytes (f32 storage). */
+  readonly scratch: Readonly<Record<string, number>>;
+  /** The weights `[C_in, C_out/groups, ...kernel]` in the layout the stages read. */
+  packWeights(w: NumericArray): Float32Array;
+  /** The bias `[C_out]` (or none) in the layout the stages read. */
+  packBias(bias: NumericArray | null | undefined): Float32Array;
+}
+
+/** What a path plans for: the problem, and the device facts that shape its dispatches. */
+export interface PlanContext {
+  readonly r: ResolvedConvTranspose;
+  readonly p: Problem3d;
+  readonly maxWorkgroupsPerDimension: number;
+  /** Whether the adapter is a CPU implementation (SwiftShader and kin), which prefers fewer, fatter invocations. */
+  readonly cpuAdapter: boolean;
+}
+
+/** A GPU path. */
+export interface GpuPathModule {
+  readonly name: string;
+  /** One line for errors and docs. */
+  readonly summary: string;
+  plan(ctx: PlanContext): Plan;
+}
+
+/** Splits `invocations` into a 2-D grid of workgroups that fits maxComputeWorkgroupsPerDimension. */
+export function gridFor(invocations: number, maxPerDim: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(invocations / WORKGROUP_SIZE));
+  const x = Math.min(groups, maxPerDim);
+  return [x, Math.ceil(groups / x)];
+}
+
+/**
+ * A stage whose uniform holds `values(groupsX)`: the grid is computed first because the shaders fold the
+ * 2-D grid back into a linear invocation index with it.
+ */
+export function makeStage(ctx: PlanContext, s: {
+  shader: ShaderDef; overrides?: Overrides; invocations: number; bindings: readonly Binding[];
+  values: (groupsX: number) => UniformValues;
+}): Stage {
+  const grid = gridFor(s.invocations, ctx.maxWorkgroupsPerDimension);
+  return { shader: s.shader, overrides: s.overrides ?? {}, grid, bindings: s.bindings, uniforms: packUniforms(s.shader.fields, s.values(grid[0])) };
+}

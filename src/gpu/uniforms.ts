@@ -1,0 +1,101 @@
+/**
+ * Uniform blocks: the one source of their layout. A shader's `struct Params` is generated from a field list
+ * here (see wgsl.ts), and the host packs values by field name with the same list, so the two sides cannot
+ * drift apart. Every field is a vec4 of 4-byte scalars, so offsets are simply 16 bytes per field.
+ */
+import type { Problem3d } from '../shape';
+
+export type FieldType = 'vec4<u32>' | 'vec4<i32>';
+
+/** One vec4 field of a uniform struct. */
+export interface UniformField {
+  readonly name: string;
+  readonly type: FieldType;
+  /** Shown as a comment in the generated struct. */
+  readonly doc: string;
+}
+
+const u = (name: string, doc: string): UniformField => ({ name, type: 'vec4<u32>', doc });
+const i = (name: string, doc: string): UniformField => ({ name, type: 'vec4<i32>', doc });
+
+/** Fields every convolution shader reads. Spatial vectors hold the axes as (D, H, W, unused). */
+export const COMMON_FIELDS: readonly UniformField[] = [
+  u('inSize', 'input spatial size'),
+  u('outSize', 'output spatial size'),
+  u('kernel', 'kernel size'),
+  u('stride', 'strides'),
+  u('dilation', 'dilations'),
+  u('padBegin', 'cells removed at the start of each output axis'),
+  u('chan', 'N, C_in, C_out, groups'),
+  u('chanG', 'C_in/groups, C_out/groups, vec4 blocks of output channels per group (packed), unused'),
+  u('grid', 'invocations that do work, workgroups along x, path-specific, path-specific'),
+];
+
+/** Fields of the shaders that walk only the taps landing on input cells (taps.wgsl). */
+export const TAP_FIELDS: readonly UniformField[] = [
+  u('tapStep', 'stride / gcd(stride, dilation): kernel-index step between taps that hit input cells'),
+  u('inStep', 'dilation / gcd(stride, dilation): input-index step between those taps'),
+  u('gcdSD', 'gcd(stride, dilation)'),
+  u('invDil', 'inverse of dilation/gcd modulo stride/gcd (0 when stride/gcd is 1)'),
+];
+
+/** Field name -> the (up to) 4 values it holds. */
+export type UniformValues = Record<string, readonly number[]>;
+
+/** Packs `values` into a uniform buffer laid out as `fields`; every field must be given, and nothing else. */
+export function packUniforms(fields: readonly UniformField[], values: UniformValues): ArrayBuffer {
+  const buf = new ArrayBuffer(fields.length * 16);
+  const asU32 = new Uint32Array(buf);
+  const asI32 = new Int32Array(buf);
+  const known = new Set(fields.map((f) => f.name));
+  for (const name of Object.keys(values)) if (!known.has(name)) throw new Error(`uniforms: no field ${name}`);
+  fields.forEach((f, slot) => {
+    const v = values[f.name];
+    if (!v || v.length > 4) throw new Error(`uniforms: field ${f.name} needs 1 to 4 values`);
+    const view = f.type === 'vec4<i32>' ? asI32 : asU32;
+    for (let a = 0; a < v.length; a++) view[slot * 4 + a] = v[a];
+  });
+  return buf;
+}
+
+/** The WGSL declaration of `struct Params` for `fields`. */
+export function uniformStruct(fields: readonly UniformField[]): string {
+  const width = Math.max(...fields.map((f) => f.name.length + f.type.length + 3));
+  const lines = fields.map((f) => `  ${`${f.name}: ${f.type},`.padEnd(width)} // ${f.doc}`);
+  return `struct Params {\n${lines.join('\n')}\n}`;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Inverse of a modulo m (a and m coprime); 0 when m is 1. */
+export function inverseMod(a: number, m: number): number {
+  if (m === 1) return 0;
+  let [r0, r1, t0, t1] = [m, a % m, 0, 1];
+  while (r1) {
+    const q = Math.floor(r0 / r1);
+    [r0, r1] = [r1, r0 - q * r1];
+    [t0, t1] = [t1, t0 - q * t1];
+  }
+  return ((t0 % m) + m) % m;
+}
+
+/** Values of COMMON_FIELDS for a problem. */
+export function commonValues(p: Problem3d, ocBlocks: number, grid: { invocations: number; groupsX: number; extra?: [number, number] }): UniformValues {
+  return {
+    inSize: p.inS, outSize: p.outS, kernel: p.k, stride: p.s, dilation: p.d, padBegin: p.pb,
+    chan: [p.N, p.Cin, p.Cout, p.G],
+    chanG: [p.CinG, p.CoutG, ocBlocks, 0],
+    grid: [grid.invocations, grid.groupsX, ...(grid.extra ?? [0, 0])],
+  };
+}
+
+/** Values of TAP_FIELDS for a problem. */
+export function tapValues(p: Problem3d): UniformValues {
+  const g = [0, 1, 2].map((a) => gcd(p.s[a], p.d[a]));
+  const tapStep = [0, 1, 2].map((a) => p.s[a] / g[a]);
+  const inStep = [0, 1, 2].map((a) => p.d[a] / g[a]);
+  return { tapStep, inStep, gcdSD: g, invDil: [0, 1, 2].map((a) => inverseMod(inStep[a] % tapStep[a], tapStep[a])) };
+}

@@ -1,0 +1,34 @@
+/**
+ * Composition of WGSL modules. Each compute shader is one real `.wgsl` file (its body); the parts they share
+ * (the uniform struct, the dispatch helper, tap stepping, the store/activation epilogue) are written once in
+ * their own files and put in front of the body by `composeShader`, the only place shader text is joined.
+ */
+import common from '../../shaders/common.wgsl?raw';
+import taps from '../../shaders/taps.wgsl?raw';
+import epilogue from '../../shaders/epilogue.wgsl?raw';
+import { uniformStruct, type UniformField } from './uniforms';
+
+/** Shared WGSL a body may ask for. `taps` needs TAP_FIELDS in the uniform; `epilogue` needs the body to bind `y`. */
+const PARTS = { taps, epilogue } as const;
+export type WgslPart = keyof typeof PARTS;
+
+/** A compute shader: its body, its uniform fields and the shared parts it uses. Compiled once per device and override set. */
+export interface ShaderDef {
+  /** Unique name; the pipeline cache key together with the override constants. */
+  readonly name: string;
+  readonly body: string;
+  readonly fields: readonly UniformField[];
+  readonly parts: readonly WgslPart[];
+}
+
+const composed = new WeakMap<ShaderDef, string>();
+
+/** The full WGSL of a shader: generated uniform struct, common helpers, requested parts, then the body. */
+export function composeShader(def: ShaderDef): string {
+  let code = composed.get(def);
+  if (code === undefined) {
+    code = [`// ${def.name}: composed by src/gpu/wgsl.ts`, uniformStruct(def.fields), common, ...def.parts.map((p) => PARTS[p]), def.body].join('\n\n');
+    composed.set(def, code);
+  }
+  return code;
+}
