@@ -2,7 +2,7 @@
 import { resolveConvTranspose, sizeOf, type ConvTransposeAttributes } from './shape';
 import { biasParts, tensorData, type BiasLike, type Tensor, type TensorLike } from './tensor';
 import { BufferUsage, MapMode } from './gpu/constants';
-import { getDevice } from './gpu/device';
+import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
 import { createConvTranspose } from './gpu/layer';
 import { checkPathOption, type PathOption } from './gpu/paths';
 
@@ -15,6 +15,9 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   /** Default: the package's shared device ({@link getDevice}). */
   device?: GPUDevice;
 }
+
+/** How long a call whose read-back failed waits for `device.lost` before reporting the failure as it is. */
+const LOSS_WAIT_MS = 1000;
 
 /**
  * Transposed convolution of `input` `[N, C_in, ...spatial]` with `weight` `[C_in, C_out/groups, ...kernel]`.
@@ -33,6 +36,8 @@ export async function convTranspose(input: TensorLike, weight: TensorLike, optio
   if (sizeOf(r.outputShape) === 0) return { data: new Float32Array(0), shape: r.outputShape };
 
   const device = given ?? (await getDevice());
+  const lostBefore = await deviceLostInfo(device, 0);
+  if (lostBefore) throw deviceLostError('convTranspose', lostBefore);
   const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, label: 'convTranspose' });
   const buffers: GPUBuffer[] = [];
   try {
@@ -56,6 +61,12 @@ export async function convTranspose(input: TensorLike, weight: TensorLike, optio
     const data = new Float32Array(readBuf.getMappedRange().slice(0));
     readBuf.unmap();
     return { data, shape: r.outputShape };
+  } catch (e) {
+    // A lost device makes mapAsync reject with a bare AbortError, and `device.lost` may resolve just after it:
+    // wait a little for it then; any other failure only checks whether the loss is already known.
+    const name = (e as { name?: unknown } | null)?.name;
+    const lost = await deviceLostInfo(device, name === 'AbortError' || name === 'OperationError' ? LOSS_WAIT_MS : 0);
+    throw lost ? deviceLostError('convTranspose', lost, e) : e;
   } finally {
     for (const buffer of buffers) buffer.destroy();
     layer.destroy();
