@@ -6,6 +6,7 @@ import type { BenchResult } from './report';
 export const IMPL_COLORS: Record<ImplName, string> = {
   gather: '#1f5fbf',
   'zero-insert': '#6fa8ff',
+  phase: '#3f3fd8',
   auto: '#0b2f6b',
   'tfjs-webgpu': '#e8812a',
   'ort-webgpu': '#3a9a4a',

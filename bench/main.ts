@@ -5,6 +5,7 @@
  */
 import { BenchSession, LAYERS, type ProgressFn } from './suite';
 import { barChartSvg } from './chart';
+import { IMPLEMENTATIONS, type ImplName } from './implementation';
 import { adapterLine, ceilingLine, reportMarkdown, reportText, resultRows, summaryRows, type BenchReport, type MarkdownMeta } from './report';
 
 /** What the headless driver calls; every call is short enough for one CDP round trip. */
@@ -13,7 +14,8 @@ export interface BenchApi {
   init(): Promise<{ adapter: string; layers: string[] }>;
   ceiling(): Promise<string>;
   /** Benchmarks one layer by name. */
-  runLayer(name: string): Promise<void>;
+  /** One layer through `impls` (default: every implementation). */
+  runLayer(name: string, impls?: string[]): Promise<void>;
   report(): BenchReport;
   text(): string;
   markdown(meta: MarkdownMeta): string;
@@ -96,11 +98,13 @@ const api: BenchApi = {
     render();
     return ceilingLine(s.ceiling);
   },
-  async runLayer(name) {
+  async runLayer(name, impls) {
     const s = await openSession();
     const spec = LAYERS.find((l) => l.name === name);
     if (!spec) throw new Error(`unknown layer ${name}; known: ${LAYERS.map((l) => l.name).join(', ')}`);
-    await s.runLayer(spec, progress);
+    const unknown = (impls ?? []).filter((i) => !IMPLEMENTATIONS.includes(i as ImplName));
+    if (unknown.length) throw new Error(`unknown implementation(s) ${unknown.join(', ')}; known: ${IMPLEMENTATIONS.join(', ')}`);
+    await s.runLayer(spec, progress, (impls as ImplName[] | undefined) ?? IMPLEMENTATIONS);
     render();
   },
   report: () => session!.report(),

@@ -89,7 +89,7 @@ export class BenchSession {
   }
 
   /** Benchmarks one layer through every implementation; appends and returns its rows. */
-  async runLayer(spec: LayerSpec, progress: (message: string, fraction: number) => void = () => {}): Promise<BenchResult[]> {
+  async runLayer(spec: LayerSpec, progress: (message: string, fraction: number) => void = () => {}, impls: readonly ImplName[] = IMPLEMENTATIONS): Promise<BenchResult[]> {
     const problem = problemOf(spec);
     progress(`${spec.name}: float64 CPU reference`, 0);
     await yieldToUi();
@@ -97,8 +97,8 @@ export class BenchSession {
     const ref = referenceOf(problem);
     const referenceMs = performance.now() - t0;
     const rows: BenchResult[] = [];
-    for (const [i, impl] of IMPLEMENTATIONS.entries()) {
-      progress(`${spec.name}: ${impl}`, (i + 1) / (IMPLEMENTATIONS.length + 1));
+    for (const [i, impl] of impls.entries()) {
+      progress(`${spec.name}: ${impl}`, (i + 1) / (impls.length + 1));
       await yieldToUi();
       rows.push(await this.measure(impl, problem, ref));
     }

@@ -3,6 +3,7 @@
 //
 //   npm run bench                                   whole suite
 //   npm run bench -- --layers dcgan-g2,unet-up      some layers
+//   npm run bench -- --impls phase,auto,gather      some implementations (default: all)
 //   npm run bench -- --json out.json                also write the results as JSON
 //   npm run bench -- --markdown bench/RESULTS.md    also write the Markdown page (how RESULTS.md is made)
 //
@@ -14,6 +15,7 @@ import { startBrowserSession } from './browser.mjs';
 const { values: args } = parseArgs({
   options: {
     layers: { type: 'string' },
+    impls: { type: 'string' },
     json: { type: 'string' },
     markdown: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -42,7 +44,8 @@ try {
   log(await page.evaluate(() => window.benchApi.ceiling()));
   for (const [i, name] of layers.entries()) {
     log(`layer ${i + 1}/${layers.length}: ${name}`);
-    await page.evaluate((n) => window.benchApi.runLayer(n), name);
+    const impls = args.impls ? args.impls.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    await page.evaluate((n, i) => window.benchApi.runLayer(n, i), name, impls);
   }
   const report = await page.evaluate(() => window.benchApi.report());
   process.stdout.write(await page.evaluate(() => window.benchApi.text()) + '\n');
@@ -53,7 +56,7 @@ try {
     log(`wrote ${args.json}`);
   }
   if (args.markdown) {
-    const command = ['npm run bench --', ...(args.layers ? ['--layers', args.layers] : []), '--markdown', args.markdown].join(' ');
+    const command = ['npm run bench --', ...(args.layers ? ['--layers', args.layers] : []), ...(args.impls ? ['--impls', args.impls] : []), '--markdown', args.markdown].join(' ');
     const browser = await session.browser.version();
     writeFileSync(args.markdown, await page.evaluate((meta) => window.benchApi.markdown(meta), { command, browser, wallSeconds }));
     log(`wrote ${args.markdown}`);

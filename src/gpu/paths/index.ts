@@ -4,16 +4,20 @@
  */
 import { gatherPath } from './gather';
 import { zeroInsertPath } from './zeroInsert';
+import { phasePath } from './phase';
 import type { GpuPathModule, Plan, PlanContext } from './types';
 
 /** Every GPU path, in the order tables and tests show them. */
-export const PATHS = [gatherPath, zeroInsertPath] as const satisfies readonly GpuPathModule[];
+export const PATHS = [gatherPath, zeroInsertPath, phasePath] as const satisfies readonly GpuPathModule[];
 
 /** The GPU paths, by name. */
 export const GPU_PATHS = PATHS.map((m) => m.name) as readonly GpuPath[];
 
-/** A GPU path: `gather` (scatter-gather, one dispatch), `zero-insert` (the textbook method). */
-export type GpuPath = 'gather' | 'zero-insert';
+/**
+ * A GPU path: `gather` (scatter-gather, one dispatch), `zero-insert` (the textbook method), `phase` (stride
+ * phases as register-blocked implicit GEMMs).
+ */
+export type GpuPath = 'gather' | 'zero-insert' | 'phase';
 
 /** What the `path` option takes: a path, or `auto` (the default), which picks one per shape and device. */
 export type PathOption = GpuPath | 'auto';

@@ -1,0 +1,144 @@
+// Stride-phase implicit GEMM: the transposed convolution split into its stride phases, each a dense
+// stride-1 convolution, all phases in one dispatch.
+//
+// Along an axis, outputs o = r + s*q of phase r (0 <= r < s) all receive the same taps: the first is k0(r)
+// (taps.wgsl: firstTap), the next ones follow every s/gcd(s,d) kernel cells, and tap j reads input
+// i = i0(r) + q - j*(d/gcd). So within a phase, output q is a plain convolution over q with T = ceil(k /
+// (s/gcd)) taps, and the whole phase is a GEMM with M = phase pixels, N = C_out/groups,
+// K = C_in/groups × taps. The weights are re-packed once per phase at upload so the inner loop reads
+// contiguous vec4s: w[g][k0D][k0H][k0W][jD][jH][jW][C_in/G][ocBlocks]. A phase is found by its first tap
+// k0 (one-to-one with the phases that have taps, k0 < min(s/gcd, k)), so a stride far above the kernel
+// costs no extra memory; slot j holds kernel cell k0 + j*s/gcd, and slots past the kernel are zeros that
+// are never read.
+//
+// Register block per invocation: PX consecutive phase-grid pixels of one row × OCV vec4s of output channels
+// (PX*OCV vec4 accumulators). Each (tap, input channel) step loads PX inputs and OCV weight vec4s for
+// PX*OCV*4 FMAs, so each weight feeds PX pixels and each input 4*OCV channels. Taps outside, input channels
+// inside (the long loop); lane bounds are settled once per tap.
+// Neighbouring invocations differ in channel block first: they read the same inputs (one broadcast load on
+// a GPU, one cache line on a CPU) and adjacent weight vec4s (coalesced).
+//
+// No workgroup-memory tiles: on SwiftShader they were slower on every dense shape and took close to a minute
+// to compile. On a discrete GPU the register block already gives PX*OCV*4 / (PX + 4*OCV) FMAs per loaded
+// float (2.67 at 8×4), and neighbours' loads of the same x/w hit L1; a shared-memory tile would help most
+// on large M and N. Enough parallelism comes from small PX/OCV (chosen by the auto rule, paths/phase.ts)
+// on deep, narrow layers: dcgan-g2 at PX=2, OCV=1 gives 64 × 256 × 4 / 2 / 4 = 8192 invocations.
+//
+// Exactness: a masked lane (its input outside the row) adds nothing (select, not 0*x), and sums start at +0
+// with the bias added after the last tap (epilogue.wgsl).
+//
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] f32,
+// 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
+// Dispatch: grid.x = N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks invocations, Q = ceil(out / s) per axis,
+// wBlocks = ceil(Qw / PX), chBlocks = ocBlocks / OCV; the channel block varies fastest.
+
+override PX: u32 = 8u;  // phase-grid pixels per invocation along W, 1..8
+override OCV: u32 = 4u; // vec4s of output channels per invocation, 1..4
+
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let id = invocationIndex(wg, nwg, lid);
+  if (id >= P.grid.x) { return; }
+  let s = P.stride.xyz;
+  let Q = P.phaseGrid.xyz;
+  var r = id;
+  let cb = r % P.grid.z; r = r / P.grid.z;
+  let wb = r % P.phaseGrid.w; r = r / P.phaseGrid.w;
+  let qh = r % Q.y; r = r / Q.y;
+  let qd = r % Q.x; r = r / Q.x;
+  let rw = r % s.z; r = r / s.z;
+  let rh = r % s.y; r = r / s.y;
+  let rd = r % s.x; r = r / s.x;
+  let g = r % P.chan.w;
+  let n = r / P.chan.w;
+  let qw0 = wb * PX;
+  let od = rd + s.x * qd;
+  let oh = rh + s.y * qh;
+  let ow0 = rw + s.z * qw0;
+  if (od >= P.outSize.x || oh >= P.outSize.y || ow0 >= P.outSize.z) { return; }
+
+  var acc: array<vec4<f32>, 32>; // [pixel][vec4 block], PX*OCV used; zero-initialised
+  let fd = firstTap(od, 0u);
+  let fh = firstTap(oh, 1u);
+  let fw = firstTap(ow0, 2u);
+  let td = tapRange(fd, fd.y, 0u);
+  let th = tapRange(fh, fh.y, 1u);
+  let tw = tapRange(fw, fw.y + i32(PX) - 1, 2u); // lane c reads input column i + c
+  // Packed slot of the first tap in range: (k - k0) / tapStep.
+  let jd0 = u32(td.x - fd.x) / P.tapStep.x;
+  let jh0 = u32(th.x - fh.x) / P.tapStep.y;
+  let jw0 = u32(tw.x - fw.x) / P.tapStep.z;
+  let T = P.phaseTaps.xyz;
+  let inW = i32(P.inSize.z);
+  let cinG = P.chanG.x;
+  let ocBlocks = P.chanG.z;
+  let inPlane = P.inSize.x * P.inSize.y * P.inSize.z;
+  let xGroup = (n * P.chan.y + g * cinG) * inPlane;
+  let F = P.phaseFirsts.xyz;
+  let phase = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x); // only read when every axis has taps
+  let tapBlock = cinG * ocBlocks; // vec4s per tap slot
+  let wPhase = phase * T.x * T.y * T.z * tapBlock + cb * OCV;
+  for (var jd = 0; jd < td.z; jd++) {
+    let id_ = u32(td.y - jd * i32(P.inStep.x));
+    for (var jh = 0; jh < th.z; jh++) {
+      let ih = u32(th.y - jh * i32(P.inStep.y));
+      let xRow = xGroup + (id_ * P.inSize.y + ih) * P.inSize.z;
+      let slotDH = ((jd0 + u32(jd)) * T.y + jh0 + u32(jh)) * T.z + jw0;
+      for (var jw = 0; jw < tw.z; jw++) {
+        let iw = tw.y - jw * i32(P.inStep.z);
+        var wo = wPhase + (slotDH + u32(jw)) * tapBlock;
+        if (iw >= 0 && iw + i32(PX) <= inW) {
+          // Interior (the common case): every lane inside the row, no masks in the hot loop.
+          var xo = xRow + u32(iw);
+          for (var ic = 0u; ic < cinG; ic++) {
+            for (var v = 0u; v < OCV; v++) {
+              let wv = w[wo + v];
+              for (var c = 0u; c < PX; c++) {
+                acc[c * 4u + v] = fma(vec4<f32>(x[xo + c]), wv, acc[c * 4u + v]);
+              }
+            }
+            xo += inPlane;
+            wo += ocBlocks;
+          }
+        } else {
+          // Row edge: lanes outside the row add nothing (and read a clamped, valid cell).
+          var xo = xRow;
+          for (var ic = 0u; ic < cinG; ic++) {
+            for (var v = 0u; v < OCV; v++) {
+              let wv = w[wo + v];
+              for (var c = 0u; c < PX; c++) {
+                let lane = iw + i32(c);
+                let inside = lane >= 0 && lane < inW;
+                let xv = x[xo + u32(clamp(lane, 0, inW - 1))];
+                acc[c * 4u + v] = select(acc[c * 4u + v], fma(vec4<f32>(xv), wv, acc[c * 4u + v]), inside);
+              }
+            }
+            xo += inPlane;
+            wo += ocBlocks;
+          }
+        }
+      }
+    }
+  }
+
+  let coutG = P.chanG.y;
+  let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
+  let base = (n * P.chan.z + g * coutG) * outPlane + (od * P.outSize.y + oh) * P.outSize.z;
+  for (var v = 0u; v < OCV; v++) {
+    let ch = (cb * OCV + v) * 4u;
+    if (ch >= coutG) { break; }
+    let b = bias[g * ocBlocks + cb * OCV + v];
+    let chans = min(4u, coutG - ch);
+    for (var c = 0u; c < PX; c++) {
+      let ow = ow0 + s.z * c;
+      if (ow >= P.outSize.z) { break; }
+      store(base + ch * outPlane + ow, outPlane, chans, finish(acc[c * 4u + v], b));
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * `phase`: the stride-phase implicit GEMM (shaders/phase.wgsl). The output splits into its stride phases;
+ * each phase is a dense stride-1 convolution over only the taps that reach it, run as a register-blocked
+ * GEMM, all phases in one dispatch, with the weights re-packed once per phase at upload.
+ */
+import phaseWgsl from '../../../shaders/phase.wgsl?raw';
+import type { NumericArray } from '../../reference';
+import type { Problem3d } from '../../shape';
+import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues, type UniformField } from '../uniforms';
+import { givenWeights, ocBlocksFor, packBias } from '../weights';
+import type { ShaderDef } from '../wgsl';
+import { makeStage, type GpuPathModule, type PlanContext } from './types';
+
+const PHASE_FIELDS: readonly UniformField[] = [
+  { name: 'phaseGrid', type: 'vec4<u32>', doc: 'phase-grid size ceil(out/s) per axis (D, H, W), W blocks of PX per row' },
+  { name: 'phaseTaps', type: 'vec4<u32>', doc: 'tap slots per phase ceil(k/(s/gcd)) per axis (D, H, W), unused' },
+  { name: 'phaseFirsts', type: 'vec4<u32>', doc: 'distinct first taps min(s/gcd, k) per axis (D, H, W), unused' },
+];
+const PHASE: ShaderDef = { name: 'phase', body: phaseWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['taps', 'epilogue'] };
+
+/** The register block of one invocation: PX phase-grid pixels × OCV vec4s of output channels. */
+export interface PhaseBlock {
+  px: number;
+  ocv: number;
+}
+
+/**
+ * Per axis: how many distinct first taps k0 the phases have (min(s/gcd, k): phases are packed by k0, which is
+ * one-to-one with the phases that have taps, so strides far above the kernel cost no extra weight memory)
+ * and the tap slots per phase, ceil(k / (s/gcd)).
+ */
+export function phaseSlots(p: Problem3d): { firsts: number[]; slots: number[] } {
+  const sg = tapValues(p).tapStep;
+  return { firsts: [0, 1, 2].map((a) => Math.min(sg[a], p.k[a])), slots: [0, 1, 2].map((a) => Math.ceil(p.k[a] / sg[a])) };
+}
+
+/** Weights as w[g][k0D][k0H][k0W][jD][jH][jW][C_in/G][ocBlocks] vec4 (see shaders/phase.wgsl). */
+export function packPhaseWeights(ctx: PlanContext, w: NumericArray, ocBlocks: number): Float32Array {
+  const { p, r } = ctx;
+  const get = givenWeights(r, w);
+  const { firsts: [FD, FH, FW], slots: [TD, TH, TW] } = phaseSlots(p);
+  const sg = tapValues(p).tapStep;
+  const lanes = ocBlocks * 4;
+  const out = new Float32Array(p.G * FD * FH * FW * TD * TH * TW * p.CinG * lanes);
+  let o = 0;
+  for (let g = 0; g < p.G; g++) for (let fd = 0; fd < FD; fd++) for (let fh = 0; fh < FH; fh++) for (let fw = 0; fw < FW; fw++) {
+    for (let jd = 0; jd < TD; jd++) for (let jh = 0; jh < TH; jh++) for (let jw = 0; jw < TW; jw++) {
+      const [kd, kh, kw] = [fd + jd * sg[0], fh + jh * sg[1], fw + jw * sg[2]];
+      const real = kd < p.k[0] && kh < p.k[1] && kw < p.k[2];
+      const tap = (kd * p.k[1] + kh) * p.k[2] + kw;
+      for (let ic = 0; ic < p.CinG; ic++, o += lanes) {
+        if (real) for (let oc = 0; oc < p.CoutG; oc++) out[o + oc] = get(g, ic, tap, oc);
+      }
+    }
+  }
+  return out;
+}
+
+/** Invocations of a block choice. */
+export function phaseInvocations(p: Problem3d, b: PhaseBlock): number {
+  const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
+  const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);
+  return p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * Math.ceil(q[2] / b.px) * (ocBlocks / b.ocv);
+}
+
+/**
+ * The register block for a problem. A CPU adapter (2 to 64 cores) wants the fattest block that does not
+ * waste lanes: 8 pixels × up to 4 vec4s. A GPU wants tens of thousands of invocations, so the block shrinks
+ * (channels first, then pixels) until the dispatch has at least TARGET_GPU invocations or is 1×1.
+ */
+export function phaseBlock(ctx: Pick<PlanContext, 'p' | 'cpuAdapter'>): PhaseBlock {
+  const { p } = ctx;
+  const qw = Math.ceil(p.outS[2] / p.s[2]);
+  const maxOcv = Math.min(4, Math.ceil(p.CoutG / 4));
+  const fit = (px: number) => Math.max(1, Math.min(px, 2 ** Math.ceil(Math.log2(qw))));
+  let b: PhaseBlock = { px: fit(8), ocv: maxOcv };
+  if (ctx.cpuAdapter) return b;
+  while (phaseInvocations(p, b) < TARGET_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 1)) {
+    b = b.ocv > 1 ? { ...b, ocv: b.ocv / 2 } : { ...b, px: b.px / 2 };
+  }
+  return b;
+}
+
+/** Invocations a discrete GPU needs to fill its compute units a few times over (132 SMs × 2048 threads ≈ 270k; 16k keeps 8+ warps per SM). */
+export const TARGET_GPU_INVOCATIONS = 16384;
+
+export const phasePath: GpuPathModule = {
+  name: 'phase',
+  summary: 'stride-phase implicit GEMM: each phase a dense, register-blocked convolution over its own taps',
+  plan(ctx) {
+    const { r, p } = ctx;
+    const block = phaseBlock(ctx);
+    const ocBlocks = ocBlocksFor(p.CoutG, block.ocv);
+    const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
+    const wBlocks = Math.ceil(q[2] / block.px);
+    const { firsts, slots } = phaseSlots(p);
+    const invocations = phaseInvocations(p, block);
+    return {
+      stages: [makeStage(ctx, {
+        shader: PHASE, overrides: { PX: block.px, OCV: block.ocv }, invocations, bindings: ['input', 'weight', 'bias', 'output'],
+        values: (groupsX) => ({
+          ...commonValues(p, ocBlocks, { invocations, groupsX, extra: [ocBlocks / block.ocv, 0] }),
+          ...tapValues(p),
+          phaseGrid: [q[0], q[1], q[2], wBlocks],
+          phaseTaps: slots,
+          phaseFirsts: firsts,
+        }),
+      })],
+      scratch: {},
+      packWeights: (w) => packPhaseWeights(ctx, w, ocBlocks),
+      packBias: (b) => packBias(r, b, ocBlocks),
+    };
+  },
+};
