@@ -32,13 +32,60 @@
 // Dispatch: grid.x = N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks invocations, Q = ceil(out / s) per axis,
 // wBlocks = ceil(Qw / PX), chBlocks = ocBlocks / OCV; the channel block varies fastest.
 
-override PX: u32 = 8u;  // phase-grid pixels per invocation along W, 1..8
-override OCV: u32 = 4u; // vec4s of output channels per invocation, 1..4
+override PX: u32 = 8u;  // phase-grid pixels per invocation along W: 4 or 8
+override OCV: u32 = 4u; // vec4s of output channels per invocation: 1 to 4
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
+
+// The accumulators of one vec4 block of output channels: one vec4 per pixel. Only ever indexed with
+// constants (every loop over pixels below is written out), so the compiler keeps them in registers; a loop
+// over a dynamically indexed array put them in memory and ran 3x slower on SwiftShader.
+alias Pixels = array<vec4<f32>, 8>;
+
+// acc[c] += x_c * wv for the PX pixels, x_c = (xa, xb)[c].
+fn fmaPixels(acc: ptr<function, Pixels>, xa: vec4<f32>, xb: vec4<f32>, wv: vec4<f32>) {
+  (*acc)[0] = fma(vec4<f32>(xa.x), wv, (*acc)[0]);
+  (*acc)[1] = fma(vec4<f32>(xa.y), wv, (*acc)[1]);
+  (*acc)[2] = fma(vec4<f32>(xa.z), wv, (*acc)[2]);
+  (*acc)[3] = fma(vec4<f32>(xa.w), wv, (*acc)[3]);
+  if (PX > 4u) {
+    (*acc)[4] = fma(vec4<f32>(xb.x), wv, (*acc)[4]);
+    (*acc)[5] = fma(vec4<f32>(xb.y), wv, (*acc)[5]);
+    (*acc)[6] = fma(vec4<f32>(xb.z), wv, (*acc)[6]);
+    (*acc)[7] = fma(vec4<f32>(xb.w), wv, (*acc)[7]);
+  }
+}
+
+// The same at a row edge: pixels whose input lies outside the row (mask false) add nothing, not 0*w.
+fn fmaPixelsMasked(acc: ptr<function, Pixels>, xa: vec4<f32>, xb: vec4<f32>, wv: vec4<f32>, ma: vec4<bool>, mb: vec4<bool>) {
+  var t: Pixels = *acc;
+  fmaPixels(&t, xa, xb, wv);
+  *acc = Pixels(select((*acc)[0], t[0], ma.x), select((*acc)[1], t[1], ma.y), select((*acc)[2], t[2], ma.z),
+                select((*acc)[3], t[3], ma.w), select((*acc)[4], t[4], mb.x), select((*acc)[5], t[5], mb.y),
+                select((*acc)[6], t[6], mb.z), select((*acc)[7], t[7], mb.w));
+}
+
+// Stores one channel block (chans <= 4 channels) of the first `lanes` pixels, `step` apart in the row.
+fn storePixels(acc: Pixels, b: vec4<f32>, at: u32, step: u32, lanes: u32, plane: u32, chans: u32) {
+  store(at, plane, chans, finish(acc[0], b));
+  if (lanes > 1u) { store(at + step, plane, chans, finish(acc[1], b)); }
+  if (lanes > 2u) { store(at + 2u * step, plane, chans, finish(acc[2], b)); }
+  if (lanes > 3u) { store(at + 3u * step, plane, chans, finish(acc[3], b)); }
+  if (lanes > 4u) { store(at + 4u * step, plane, chans, finish(acc[4], b)); }
+  if (lanes > 5u) { store(at + 5u * step, plane, chans, finish(acc[5], b)); }
+  if (lanes > 6u) { store(at + 6u * step, plane, chans, finish(acc[6], b)); }
+  if (lanes > 7u) { store(at + 7u * step, plane, chans, finish(acc[7], b)); }
+}
+
+// Loads the inputs of the PX pixels starting at xo (all inside the row).
+fn loadPixels(xo: u32) -> array<vec4<f32>, 2> {
+  let xa = vec4<f32>(x[xo], x[xo + 1u], x[xo + 2u], x[xo + 3u]);
+  if (PX > 4u) { return array<vec4<f32>, 2>(xa, vec4<f32>(x[xo + 4u], x[xo + 5u], x[xo + 6u], x[xo + 7u])); }
+  return array<vec4<f32>, 2>(xa, vec4<f32>(0.0));
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -63,7 +110,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let ow0 = rw + s.z * qw0;
   if (od >= P.outSize.x || oh >= P.outSize.y || ow0 >= P.outSize.z) { return; }
 
-  var acc: array<vec4<f32>, 32>; // [pixel][vec4 block], PX*OCV used; zero-initialised
+  var acc0: Pixels; // zero-initialised
+  var acc1: Pixels;
+  var acc2: Pixels;
+  var acc3: Pixels;
   let fd = firstTap(od, 0u);
   let fh = firstTap(oh, 1u);
   let fw = firstTap(ow0, 2u);
@@ -97,28 +147,30 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           // Interior (the common case): every lane inside the row, no masks in the hot loop.
           var xo = xRow + u32(iw);
           for (var ic = 0u; ic < cinG; ic++) {
-            for (var v = 0u; v < OCV; v++) {
-              let wv = w[wo + v];
-              for (var c = 0u; c < PX; c++) {
-                acc[c * 4u + v] = fma(vec4<f32>(x[xo + c]), wv, acc[c * 4u + v]);
-              }
-            }
+            let xs = loadPixels(xo);
+            fmaPixels(&acc0, xs[0], xs[1], w[wo]);
+            if (OCV > 1u) { fmaPixels(&acc1, xs[0], xs[1], w[wo + 1u]); }
+            if (OCV > 2u) { fmaPixels(&acc2, xs[0], xs[1], w[wo + 2u]); }
+            if (OCV > 3u) { fmaPixels(&acc3, xs[0], xs[1], w[wo + 3u]); }
             xo += inPlane;
             wo += ocBlocks;
           }
         } else {
-          // Row edge: lanes outside the row add nothing (and read a clamped, valid cell).
+          // Row edge: lanes outside the row read a clamped, valid cell and add nothing.
+          let la = vec4<i32>(iw) + vec4<i32>(0, 1, 2, 3);
+          let lb = la + vec4<i32>(4);
+          let ma = (la >= vec4<i32>(0)) & (la < vec4<i32>(inW));
+          let mb = (lb >= vec4<i32>(0)) & (lb < vec4<i32>(inW)) & vec4<bool>(PX > 4u);
+          let ca = vec4<u32>(clamp(la, vec4<i32>(0), vec4<i32>(inW - 1)));
+          let cb_ = vec4<u32>(clamp(lb, vec4<i32>(0), vec4<i32>(inW - 1)));
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
-            for (var v = 0u; v < OCV; v++) {
-              let wv = w[wo + v];
-              for (var c = 0u; c < PX; c++) {
-                let lane = iw + i32(c);
-                let inside = lane >= 0 && lane < inW;
-                let xv = x[xo + u32(clamp(lane, 0, inW - 1))];
-                acc[c * 4u + v] = select(acc[c * 4u + v], fma(vec4<f32>(xv), wv, acc[c * 4u + v]), inside);
-              }
-            }
+            let xa = vec4<f32>(x[xo + ca.x], x[xo + ca.y], x[xo + ca.z], x[xo + ca.w]);
+            let xb = vec4<f32>(x[xo + cb_.x], x[xo + cb_.y], x[xo + cb_.z], x[xo + cb_.w]);
+            fmaPixelsMasked(&acc0, xa, xb, w[wo], ma, mb);
+            if (OCV > 1u) { fmaPixelsMasked(&acc1, xa, xb, w[wo + 1u], ma, mb); }
+            if (OCV > 2u) { fmaPixelsMasked(&acc2, xa, xb, w[wo + 2u], ma, mb); }
+            if (OCV > 3u) { fmaPixelsMasked(&acc3, xa, xb, w[wo + 3u], ma, mb); }
             xo += inPlane;
             wo += ocBlocks;
           }
@@ -129,16 +181,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
   let coutG = P.chanG.y;
   let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let base = (n * P.chan.z + g * coutG) * outPlane + (od * P.outSize.y + oh) * P.outSize.z;
-  for (var v = 0u; v < OCV; v++) {
-    let ch = (cb * OCV + v) * 4u;
-    if (ch >= coutG) { break; }
-    let b = bias[g * ocBlocks + cb * OCV + v];
-    let chans = min(4u, coutG - ch);
-    for (var c = 0u; c < PX; c++) {
-      let ow = ow0 + s.z * c;
-      if (ow >= P.outSize.z) { break; }
-      store(base + ch * outPlane + ow, outPlane, chans, finish(acc[c * 4u + v], b));
-    }
-  }
+  let at = (n * P.chan.z + g * coutG) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
+  let lanes = min(PX, (P.outSize.z - ow0 + s.z - 1u) / s.z); // pixels of this block inside the row
+  let ch0 = cb * OCV * 4u;                                   // first output channel of the block
+  let bo = g * ocBlocks + cb * OCV;
+  storePixels(acc0, bias[bo], at + ch0 * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0));
+  if (OCV > 1u && coutG > ch0 + 4u) { storePixels(acc1, bias[bo + 1u], at + (ch0 + 4u) * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0 - 4u)); }
+  if (OCV > 2u && coutG > ch0 + 8u) { storePixels(acc2, bias[bo + 2u], at + (ch0 + 8u) * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0 - 8u)); }
+  if (OCV > 3u && coutG > ch0 + 12u) { storePixels(acc3, bias[bo + 3u], at + (ch0 + 12u) * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0 - 12u)); }
 }

@@ -72,11 +72,10 @@ export function phaseBlock(ctx: Pick<PlanContext, 'p' | 'cpuAdapter'>): PhaseBlo
   const { p } = ctx;
   const qw = Math.ceil(p.outS[2] / p.s[2]);
   const maxOcv = Math.min(4, Math.ceil(p.CoutG / 4));
-  const fit = (px: number) => Math.max(1, Math.min(px, 2 ** Math.ceil(Math.log2(qw))));
-  let b: PhaseBlock = { px: fit(8), ocv: maxOcv };
+  let b: PhaseBlock = { px: qw > 4 ? 8 : 4, ocv: maxOcv };
   if (ctx.cpuAdapter) return b;
-  while (phaseInvocations(p, b) < TARGET_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 1)) {
-    b = b.ocv > 1 ? { ...b, ocv: b.ocv / 2 } : { ...b, px: b.px / 2 };
+  while (phaseInvocations(p, b) < TARGET_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
+    b = b.ocv > 1 ? { ...b, ocv: Math.ceil(b.ocv / 2) } : { ...b, px: 4 };
   }
   return b;
 }
