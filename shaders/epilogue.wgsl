@@ -13,3 +13,11 @@ fn store(at: u32, plane: u32, chans: u32, v: vec4<f32>) {
   if (chans > 2u) { y[at + 2u * plane] = v.z; }
   if (chans > 3u) { y[at + 3u * plane] = v.w; }
 }
+
+// Writes one output channel of up to 4 pixels, `step` elements apart in a row (pixel-blocked kernels).
+fn storePixels4(at: u32, step: u32, lanes: u32, v: vec4<f32>) {
+  y[at] = v.x;
+  if (lanes > 1u) { y[at + step] = v.y; }
+  if (lanes > 2u) { y[at + 2u * step] = v.z; }
+  if (lanes > 3u) { y[at + 3u * step] = v.w; }
+}

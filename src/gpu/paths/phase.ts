@@ -4,6 +4,7 @@
  * GEMM, all phases in one dispatch, with the weights re-packed once per phase at upload.
  */
 import phaseWgsl from '../../../shaders/phase.wgsl?raw';
+import phaseNarrowWgsl from '../../../shaders/phase_narrow.wgsl?raw';
 import type { NumericArray } from '../../reference';
 import type { Problem3d } from '../../shape';
 import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues, type UniformField } from '../uniforms';
@@ -17,6 +18,16 @@ const PHASE_FIELDS: readonly UniformField[] = [
   { name: 'phaseFirsts', type: 'vec4<u32>', doc: 'distinct first taps min(s/gcd, k) per axis (D, H, W), unused' },
 ];
 const PHASE: ShaderDef = { name: 'phase', body: phaseWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['taps', 'epilogue'] };
+const PHASE_NARROW: ShaderDef = { name: 'phase-narrow', body: phaseNarrowWgsl, fields: PHASE.fields, parts: ['taps', 'epilogue'] };
+
+/** Most tap slots per phase the narrow kernel unrolls; beyond it the channel-blocked kernel runs. */
+export const MAX_UNROLLED_TAPS = 16;
+
+/** Whether the pixel-blocked kernel for few output channels (shaders/phase_narrow.wgsl) runs this problem. */
+export function usesNarrowKernel(p: Problem3d): boolean {
+  const { slots } = phaseSlots(p);
+  return p.CoutG <= 4 && slots[0] * slots[1] * slots[2] <= MAX_UNROLLED_TAPS;
+}
 
 /** The register block of one invocation: PX phase-grid pixels × OCV vec4s of output channels. */
 export interface PhaseBlock {
@@ -88,22 +99,35 @@ export const phasePath: GpuPathModule = {
   summary: 'stride-phase implicit GEMM: each phase a dense, register-blocked convolution over its own taps',
   plan(ctx) {
     const { r, p } = ctx;
+    const { firsts, slots } = phaseSlots(p);
+    const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
+    const values = (ocBlocks: number, invocations: number, groupsX: number, extra: [number, number], wBlocks: number) => ({
+      ...commonValues(p, ocBlocks, { invocations, groupsX, extra }),
+      ...tapValues(p),
+      phaseGrid: [q[0], q[1], q[2], wBlocks],
+      phaseTaps: slots,
+      phaseFirsts: firsts,
+    });
+    if (usesNarrowKernel(p)) {
+      const invocations = p.N * p.G * p.outS[0] * p.outS[1] * p.s[2];
+      return {
+        stages: [makeStage(ctx, {
+          shader: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations,
+          bindings: ['input', 'weight', 'bias', 'output'], values: (groupsX) => values(1, invocations, groupsX, [0, 0], 0),
+        })],
+        scratch: {},
+        packWeights: (w) => packPhaseWeights(ctx, w, 1),
+        packBias: (b) => packBias(r, b, 1),
+      };
+    }
     const block = phaseBlock(ctx);
     const ocBlocks = ocBlocksFor(p.CoutG, block.ocv);
-    const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
     const wBlocks = Math.ceil(q[2] / block.px);
-    const { firsts, slots } = phaseSlots(p);
     const invocations = phaseInvocations(p, block);
     return {
       stages: [makeStage(ctx, {
         shader: PHASE, overrides: { PX: block.px, OCV: block.ocv }, invocations, bindings: ['input', 'weight', 'bias', 'output'],
-        values: (groupsX) => ({
-          ...commonValues(p, ocBlocks, { invocations, groupsX, extra: [ocBlocks / block.ocv, 0] }),
-          ...tapValues(p),
-          phaseGrid: [q[0], q[1], q[2], wBlocks],
-          phaseTaps: slots,
-          phaseFirsts: firsts,
-        }),
+        values: (groupsX) => values(ocBlocks, invocations, groupsX, [ocBlocks / block.ocv, 0], wBlocks),
       })],
       scratch: {},
       packWeights: (w) => packPhaseWeights(ctx, w, ocBlocks),
