@@ -15,3 +15,4 @@ export {
   MATRIX_REFERENCE_LIMIT, type NumericArray, type ReferenceMethod, type ZeroInsertGeometry,
 } from './reference';
 export type { Tensor, TensorLike, BiasLike } from './tensor';
+export { setCompileMode, type CompileMode } from './gpu/compile';
