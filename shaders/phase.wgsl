@@ -29,11 +29,16 @@
 //
 // Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] f32,
 // 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
-// Dispatch: grid.x = N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks invocations, Q = ceil(out / s) per axis,
+// Split-K (KSPLIT > 1, chosen for GPUs when the dispatch is too small to fill them): chunk ks of the input
+// channels is summed by its own invocations into partial ks of a scratch tensor bound as y,
+// [KSPLIT][N][C_out][D][H][W]; reduce.wgsl then adds the partials, the bias and the activation.
+//
+// Dispatch: grid.x = KSPLIT * N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks invocations, Q = ceil(out / s) per axis,
 // wBlocks = ceil(Qw / PX), chBlocks = ocBlocks / OCV; the channel block varies fastest.
 
 override PX: u32 = 8u;  // phase-grid pixels per invocation along W: 4 or 8
 override OCV: u32 = 4u; // vec4s of output channels per invocation: 1 to 4
+override KSPLIT: u32 = 1u; // split-K: input-channel chunks, each summed by its own invocations into a partial
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
@@ -68,16 +73,23 @@ fn fmaPixelsMasked(acc: ptr<function, Pixels>, xa: vec4<f32>, xb: vec4<f32>, wv:
                 select((*acc)[6], t[6], mb.z), select((*acc)[7], t[7], mb.w));
 }
 
+// The value stored for one accumulator: finished (bias, activation) when this dispatch writes y, the raw
+// partial sum under split-K (reduce.wgsl finishes it).
+fn result(acc: vec4<f32>, b: vec4<f32>) -> vec4<f32> {
+  if (KSPLIT > 1u) { return acc; }
+  return finish(acc, b);
+}
+
 // Stores one channel block (chans <= 4 channels) of the first `lanes` pixels, `step` apart in the row.
 fn storePixels(acc: Pixels, b: vec4<f32>, at: u32, step: u32, lanes: u32, plane: u32, chans: u32) {
-  store(at, plane, chans, finish(acc[0], b));
-  if (lanes > 1u) { store(at + step, plane, chans, finish(acc[1], b)); }
-  if (lanes > 2u) { store(at + 2u * step, plane, chans, finish(acc[2], b)); }
-  if (lanes > 3u) { store(at + 3u * step, plane, chans, finish(acc[3], b)); }
-  if (lanes > 4u) { store(at + 4u * step, plane, chans, finish(acc[4], b)); }
-  if (lanes > 5u) { store(at + 5u * step, plane, chans, finish(acc[5], b)); }
-  if (lanes > 6u) { store(at + 6u * step, plane, chans, finish(acc[6], b)); }
-  if (lanes > 7u) { store(at + 7u * step, plane, chans, finish(acc[7], b)); }
+  store(at, plane, chans, result(acc[0], b));
+  if (lanes > 1u) { store(at + step, plane, chans, result(acc[1], b)); }
+  if (lanes > 2u) { store(at + 2u * step, plane, chans, result(acc[2], b)); }
+  if (lanes > 3u) { store(at + 3u * step, plane, chans, result(acc[3], b)); }
+  if (lanes > 4u) { store(at + 4u * step, plane, chans, result(acc[4], b)); }
+  if (lanes > 5u) { store(at + 5u * step, plane, chans, result(acc[5], b)); }
+  if (lanes > 6u) { store(at + 6u * step, plane, chans, result(acc[6], b)); }
+  if (lanes > 7u) { store(at + 7u * step, plane, chans, result(acc[7], b)); }
 }
 
 // Loads the inputs of the PX pixels starting at xo (all inside the row).
@@ -102,8 +114,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let rw = r % s.z; r = r / s.z;
   let rh = r % s.y; r = r / s.y;
   let rd = r % s.x; r = r / s.x;
-  let g = r % P.chan.w;
-  let n = r / P.chan.w;
+  let g = r % P.chan.w; r = r / P.chan.w;
+  let n = r % P.chan.x;
+  let ks = r / P.chan.x; // split-K chunk (0 without split-K)
   let qw0 = wb * PX;
   let od = rd + s.x * qd;
   let oh = rh + s.y * qh;
@@ -128,12 +141,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let inW = i32(P.inSize.z);
   let cinG = P.chanG.x;
   let ocBlocks = P.chanG.z;
+  let icChunk = P.chanG.w;             // input channels per split-K chunk (C_in/G without split-K)
+  let ic0 = ks * icChunk;
+  let icN = min(cinG - min(ic0, cinG), icChunk);
   let inPlane = P.inSize.x * P.inSize.y * P.inSize.z;
-  let xGroup = (n * P.chan.y + g * cinG) * inPlane;
+  let xGroup = (n * P.chan.y + g * cinG + ic0) * inPlane;
   let F = P.phaseFirsts.xyz;
   let phase = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x); // only read when every axis has taps
   let tapBlock = cinG * ocBlocks; // vec4s per tap slot
-  let wPhase = phase * T.x * T.y * T.z * tapBlock + cb * OCV;
+  let wPhase = phase * T.x * T.y * T.z * tapBlock + ic0 * ocBlocks + cb * OCV;
   for (var jd = 0; jd < td.z; jd++) {
     let id_ = u32(td.y - jd * i32(P.inStep.x));
     for (var jh = 0; jh < th.z; jh++) {
@@ -146,7 +162,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         if (iw >= 0 && iw + i32(PX) <= inW) {
           // Interior (the common case): every lane inside the row, no masks in the hot loop.
           var xo = xRow + u32(iw);
-          for (var ic = 0u; ic < cinG; ic++) {
+          for (var ic = 0u; ic < icN; ic++) {
             let xs = loadPixels(xo);
             fmaPixels(&acc0, xs[0], xs[1], w[wo]);
             if (OCV > 1u) { fmaPixels(&acc1, xs[0], xs[1], w[wo + 1u]); }
@@ -164,7 +180,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let ca = vec4<u32>(clamp(la, vec4<i32>(0), vec4<i32>(inW - 1)));
           let cb_ = vec4<u32>(clamp(lb, vec4<i32>(0), vec4<i32>(inW - 1)));
           var xo = xRow;
-          for (var ic = 0u; ic < cinG; ic++) {
+          for (var ic = 0u; ic < icN; ic++) {
             let xa = vec4<f32>(x[xo + ca.x], x[xo + ca.y], x[xo + ca.z], x[xo + ca.w]);
             let xb = vec4<f32>(x[xo + cb_.x], x[xo + cb_.y], x[xo + cb_.z], x[xo + cb_.w]);
             fmaPixelsMasked(&acc0, xa, xb, w[wo], ma, mb);
@@ -181,7 +197,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
   let coutG = P.chanG.y;
   let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let at = (n * P.chan.z + g * coutG) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
+  let at = ks * P.chan.x * P.chan.z * outPlane + (n * P.chan.z + g * coutG) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
   let lanes = min(PX, (P.outSize.z - ow0 + s.z - 1u) / s.z); // pixels of this block inside the row
   let ch0 = cb * OCV * 4u;                                   // first output channel of the block
   let bo = g * ocBlocks + cb * OCV;

@@ -4,7 +4,7 @@ import { biasParts, tensorData, type BiasLike, type Tensor, type TensorLike } fr
 import { BufferUsage, MapMode } from './gpu/constants';
 import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
 import { createConvTranspose } from './gpu/layer';
-import { checkPathOption, type PathOption } from './gpu/paths';
+import { checkAdapterClass, checkPathOption, type PathOption } from './gpu/paths';
 
 /** Options of {@link convTranspose}: attributes (PyTorch or ONNX spelling) plus bias, path and device. */
 export interface ConvTransposeOptions extends ConvTransposeAttributes {
@@ -14,6 +14,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   path?: PathOption;
   /** Default: the package's shared device ({@link getDevice}). */
   device?: GPUDevice;
+  /** Plan as for this kind of adapter (see ConvTransposeLayerOptions.adapterClass). */
+  adapterClass?: 'cpu' | 'gpu';
 }
 
 /** How long a call whose read-back failed waits for `device.lost` before reporting the failure as it is. */
@@ -25,8 +27,9 @@ const LOSS_WAIT_MS = 1000;
  */
 export async function convTranspose(input: TensorLike, weight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { bias, path = 'auto', device: given, ...attrs } = options;
+  const { bias, path = 'auto', device: given, adapterClass, ...attrs } = options;
   checkPathOption(path);
+  checkAdapterClass(adapterClass);
   if (!input || typeof input !== 'object') throw new TypeError('input: expected a tensor { data, shape }');
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
   const b = biasParts(bias);
@@ -38,7 +41,7 @@ export async function convTranspose(input: TensorLike, weight: TensorLike, optio
   const device = given ?? (await getDevice());
   const lostBefore = await deviceLostInfo(device, 0);
   if (lostBefore) throw deviceLostError('convTranspose', lostBefore);
-  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, label: 'convTranspose' });
+  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, label: 'convTranspose' });
   const buffers: GPUBuffer[] = [];
   try {
     device.pushErrorScope('validation');

@@ -10,6 +10,7 @@ import type { CaseSpec, PathResult } from './browser/harness';
 import { describeMismatch } from './support/compare';
 import { isErrorCase, onnxAttrs, skipReason, type CaseJson } from './support/conformance';
 import { randomCases } from './support/random';
+import { VARIANT_NAMES } from './support/variants';
 import { openHarness, type HarnessPage } from './support/session';
 
 let h: HarnessPage;
@@ -18,7 +19,7 @@ afterAll(async () => { await h?.close(); });
 
 /** Fails with case, path, first bad index, got and expected. */
 function check(name: string, results: PathResult[], againstExpected = false) {
-  expect(results.map((r) => r.path)).toEqual([...PATH_OPTIONS]);
+  expect(results.map((r) => r.path)).toEqual([...VARIANT_NAMES]);
   for (const r of results) {
     if (r.error) expect.fail(`${name} [${r.path}]: threw ${r.error}`);
     if (!r.shapeOk) expect.fail(`${name} [${r.path}]: output shape [${r.shape}] is wrong`);
@@ -58,6 +59,17 @@ describe('public API', () => {
   it('splits many output channels across invocations (13 per group: 8 + a partial block of 5)', async () => {
     const spec: CaseSpec = { name: 'wide', inputShape: [2, 6, 3, 5], weightShape: [6, 13, 3, 3], attrs: { stride: [2, 1], padding: 1, groups: 2 }, seed: 3, withBias: true };
     check(spec.name, await h.runCase(spec));
+  });
+
+  it.each([
+    // [name, inputShape, weightShape, attrs]: deep layers whose GPU plan splits the input channels (split-K).
+    ['split-K, channels divide evenly', [1, 128, 4, 4], [128, 16, 4, 4], { stride: 2, padding: 1 }],
+    ['split-K, a short last chunk and groups', [2, 200, 3, 5], [200, 6, 3, 3], { stride: [2, 1], padding: 1, groups: 2, outputPadding: [1, 0] }],
+    ['split-K, 1-D with dilation', [1, 96, 7], [96, 5, 3], { stride: 3, dilation: 2 }],
+  ] as const)('%s', async (name, inputShape, weightShape, attrs) => {
+    const spec: CaseSpec = { name, inputShape: [...inputShape], weightShape: [...weightShape], attrs, seed: 17, withBias: true };
+    check(spec.name, await h.runCase(spec));
+    expect(await h.planOf(spec, 'phase', 'gpu')).toMatch(/"shader":"reduce"/);
   });
 
   it('runs outputs that need more than 65535 workgroups along x', async () => {

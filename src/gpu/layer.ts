@@ -7,8 +7,8 @@ import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, 
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { BufferUsage } from './constants';
 import { WORKGROUP_SIZE, getPipeline } from './pipelines';
-import { checkPathOption, isCpuAdapter, planFor, type GpuPath, type PathOption } from './paths';
-import type { Binding, Stage } from './paths/types';
+import { adapterClassOf, checkAdapterClass, checkPathOption, planFor, type GpuPath, type PathOption } from './paths';
+import type { AdapterClass, Binding, Stage } from './paths/types';
 
 const FLOAT = 4;
 
@@ -24,12 +24,20 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
   path?: PathOption;
   /** Label prefix for the GPU objects, shown in WebGPU error messages and captures. */
   label?: string;
+  /**
+   * Plan as for this kind of adapter instead of the one read from `device.adapterInfo`: `gpu` (many small
+   * invocations, split-K on deep layers) or `cpu` (SwiftShader-like: few, fat invocations). Changes speed and
+   * the path `auto` picks, never the result.
+   */
+  adapterClass?: AdapterClass;
 }
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
 export interface ConvTransposeLayer {
   /** The path that runs: the one asked for, or the one `auto` chose. */
   readonly path: GpuPath;
+  /** What `encode` dispatches, in order: shader, override constants and workgroups (x, y). */
+  readonly dispatches: readonly { shader: string; constants: Readonly<Record<string, number>>; workgroups: readonly [number, number] }[];
   readonly resolved: ResolvedConvTranspose;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
@@ -87,8 +95,9 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', ...attrs } = options;
+  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, ...attrs } = options;
   checkPathOption(asked);
+  checkAdapterClass(adapterClass);
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
   const b = biasParts(bias);
   const r = resolveConvTranspose(inputShape, weight.shape, b?.shape, attrs);
@@ -97,7 +106,11 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
 
   const inputBytes = sizeOf(r.inputShape) * FLOAT;
   const outputBytes = sizeOf(r.outputShape) * FLOAT;
-  const ctx = { r, p, maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension, cpuAdapter: isCpuAdapter(device) };
+  const limits = device.limits;
+  const ctx = {
+    r, p, maxWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+    maxBindingBytes: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), adapter: adapterClass ?? adapterClassOf(device),
+  };
   const { path, plan } = planFor(asked, ctx);
   const { stages } = plan;
   const weights = plan.packWeights(w);
@@ -155,6 +168,7 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
 
     const layer: ConvTransposeLayer = {
       path,
+      dispatches: stages.map((s) => ({ shader: s.shader.name, constants: { ...s.overrides }, workgroups: s.grid })),
       resolved: r,
       inputShape: r.inputShape,
       outputShape: r.outputShape,

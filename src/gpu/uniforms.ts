@@ -27,7 +27,7 @@ export const COMMON_FIELDS: readonly UniformField[] = [
   u('dilation', 'dilations'),
   u('padBegin', 'cells removed at the start of each output axis'),
   u('chan', 'N, C_in, C_out, groups'),
-  u('chanG', 'C_in/groups, C_out/groups, vec4 blocks of output channels per group (packed), unused'),
+  u('chanG', 'C_in/groups, C_out/groups, vec4 blocks of output channels per group (packed), path-specific'),
   u('grid', 'invocations that do work, workgroups along x, path-specific, path-specific'),
 ];
 
@@ -83,11 +83,11 @@ export function inverseMod(a: number, m: number): number {
 }
 
 /** Values of COMMON_FIELDS for a problem. */
-export function commonValues(p: Problem3d, ocBlocks: number, grid: { invocations: number; groupsX: number; extra?: [number, number] }): UniformValues {
+export function commonValues(p: Problem3d, ocBlocks: number, grid: { invocations: number; groupsX: number; extra?: [number, number] }, chanGw = 0): UniformValues {
   return {
     inSize: p.inS, outSize: p.outS, kernel: p.k, stride: p.s, dilation: p.d, padBegin: p.pb,
     chan: [p.N, p.Cin, p.Cout, p.G],
-    chanG: [p.CinG, p.CoutG, ocBlocks, 0],
+    chanG: [p.CinG, p.CoutG, ocBlocks, chanGw],
     grid: [grid.invocations, grid.groupsX, ...(grid.extra ?? [0, 0])],
   };
 }

@@ -2,9 +2,10 @@
  * In-page side of the browser tests and the conformance command: runs a case through every GPU path and
  * compares with the float64 CPU reference (and with expected values when the case has them).
  */
-import { convTranspose, PATH_OPTIONS, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
+import { convTranspose, createConvTranspose, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
 import { compare, type Comparison } from '../support/compare';
 import { randomData } from '../support/random';
+import { VARIANTS } from '../support/variants';
 import { apiChecks, trackingDevice } from './api-checks';
 import { reliabilityChecks } from './reliability-checks';
 
@@ -21,12 +22,14 @@ export interface CaseSpec {
   seed?: number;
   withBias?: boolean;
   expected?: { shape: number[]; data: number[] };
-  paths?: PathOption[];
+  /** Variant names (test/support/variants.ts); default all. */
+  variants?: string[];
 }
 
 /** One path's outcome. */
 export interface PathResult {
-  path: PathOption;
+  /** The variant: a path, or a path with a forced adapter plan such as `phase@gpu`. */
+  path: string;
   shape: number[] | null;
   /** Against the CPU reference. */
   reference: Comparison | null;
@@ -64,12 +67,12 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const ref = scatterReference(r, x, w, bias);
   const device = await getDevice();
   const results: PathResult[] = [];
-  for (const path of spec.paths ?? PATH_OPTIONS) {
+  for (const { name, path, adapterClass } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
     try {
-      const y = await convTranspose({ data: x, shape: spec.inputShape }, { data: w, shape: spec.weightShape }, { ...spec.attrs, bias, path, device });
+      const y = await convTranspose({ data: x, shape: spec.inputShape }, { data: w, shape: spec.weightShape }, { ...spec.attrs, bias, path, adapterClass, device });
       const expShape = spec.expected?.shape ?? r.outputShape;
       results.push({
-        path,
+        path: name,
         shape: [...y.shape],
         shapeOk: JSON.stringify(y.shape) === JSON.stringify(expShape),
         reference: compare(y.data, ref),
@@ -77,7 +80,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
         error: null,
       });
     } catch (e) {
-      results.push({ path, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack ?? e) });
+      results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack ?? e) });
     }
   }
   return results;
@@ -105,7 +108,16 @@ async function adapterInfo(): Promise<{ ok: boolean; info: string }> {
   }
 }
 
-const harness = { runCase, rejectCase, adapterInfo, apiChecks, reliabilityChecks };
+/** The dispatches a layer for `spec` runs on `path` under an `adapterClass` plan, as JSON. */
+async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'gpu'): Promise<string> {
+  const layer = await createConvTranspose(await getDevice(), {
+    ...spec.attrs, inputShape: spec.inputShape, weight: { data: new Float32Array(sizeOf(spec.weightShape)), shape: spec.weightShape }, path, adapterClass,
+  });
+  layer.destroy();
+  return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
+}
+
+const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

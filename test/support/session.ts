@@ -3,6 +3,7 @@ import type { Page } from 'puppeteer';
 import { startBrowserSession, type BrowserSession } from '../../scripts/browser.mjs';
 import type { CaseSpec, Harness, PathResult, RejectResult, RejectSpec } from '../browser/harness';
 import type { CheckResult } from '../browser/api-checks';
+import type { PathOption } from '../../src/index';
 
 export interface HarnessPage {
   session: BrowserSession;
@@ -10,6 +11,7 @@ export interface HarnessPage {
   adapter: string;
   runCase(spec: CaseSpec): Promise<PathResult[]>;
   rejectCase(spec: RejectSpec): Promise<RejectResult>;
+  planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'gpu'): Promise<string>;
   apiChecks(): Promise<CheckResult[]>;
   close(): Promise<void>;
 }
@@ -28,6 +30,7 @@ export async function openHarness(log: (msg: string) => void = (m) => process.st
     return {
       session, page, adapter: info,
       runCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.runCase(s), spec),
+      planOf: (spec, path, adapterClass) => page.evaluate((s, p, a) => (window as unknown as { harness: Harness }).harness.planOf(s, p, a), spec, path, adapterClass),
       rejectCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.rejectCase(s), spec),
       apiChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.apiChecks()),
       close: () => session.close(),

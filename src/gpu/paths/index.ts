@@ -5,7 +5,7 @@
 import { gatherPath } from './gather';
 import { zeroInsertPath } from './zeroInsert';
 import { phasePath } from './phase';
-import type { GpuPathModule, Plan, PlanContext } from './types';
+import type { AdapterClass, GpuPathModule, Plan, PlanContext } from './types';
 
 /** Every GPU path, in the order tables and tests show them. */
 export const PATHS = [gatherPath, zeroInsertPath, phasePath] as const satisfies readonly GpuPathModule[];
@@ -32,11 +32,19 @@ export function checkPathOption(path: unknown): asserts path is PathOption {
   }
 }
 
-/** Whether the device's adapter is a CPU implementation of WebGPU (SwiftShader, llvmpipe, WARP). */
-export function isCpuAdapter(device: GPUDevice): boolean {
+/** `cpu` when the device's adapter is a CPU implementation of WebGPU (SwiftShader, llvmpipe, WARP), else `gpu`. */
+export function adapterClassOf(device: GPUDevice): AdapterClass {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  if (!info) return false;
-  return /swiftshader|llvmpipe|lavapipe|warp|software|\bcpu\b/i.test([info.vendor, info.architecture, info.device, info.description].join(' '));
+  if (!info) return 'gpu';
+  const text = [info.vendor, info.architecture, info.device, info.description].join(' ');
+  return /swiftshader|llvmpipe|lavapipe|warp|software|\bcpu\b/i.test(text) ? 'cpu' : 'gpu';
+}
+
+/** Throws a TypeError naming `adapterClass` unless it is absent, `cpu` or `gpu`. */
+export function checkAdapterClass(value: unknown): asserts value is AdapterClass | undefined {
+  if (value !== undefined && value !== 'cpu' && value !== 'gpu') {
+    throw new TypeError(`adapterClass: expected 'cpu' or 'gpu', got ${JSON.stringify(value)}`);
+  }
 }
 
 /** The path `auto` picks for a problem. */

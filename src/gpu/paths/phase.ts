@@ -5,6 +5,7 @@
  */
 import phaseWgsl from '../../../shaders/phase.wgsl?raw';
 import phaseNarrowWgsl from '../../../shaders/phase_narrow.wgsl?raw';
+import reduceWgsl from '../../../shaders/reduce.wgsl?raw';
 import type { NumericArray } from '../../reference';
 import type { Problem3d } from '../../shape';
 import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues, type UniformField } from '../uniforms';
@@ -19,20 +20,30 @@ const PHASE_FIELDS: readonly UniformField[] = [
 ];
 const PHASE: ShaderDef = { name: 'phase', body: phaseWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['taps', 'epilogue'] };
 const PHASE_NARROW: ShaderDef = { name: 'phase-narrow', body: phaseNarrowWgsl, fields: PHASE.fields, parts: ['taps', 'epilogue'] };
+const REDUCE: ShaderDef = { name: 'reduce', body: reduceWgsl, fields: COMMON_FIELDS, parts: ['epilogue'] };
+
+const FLOAT = 4;
 
 /** Most tap slots per phase the narrow kernel unrolls; beyond it the channel-blocked kernel runs. */
 export const MAX_UNROLLED_TAPS = 16;
 
-/** Whether the pixel-blocked kernel for few output channels (shaders/phase_narrow.wgsl) runs this problem. */
+/**
+ * Whether the pixel-blocked kernel (shaders/phase_narrow.wgsl) runs this problem: few channels on both sides
+ * of each group (depthwise and its kin), where the channel-blocked GEMM would do one input channel per tap
+ * with 3 of 4 lanes idle. With many input channels the GEMM wins even at C_out/groups = 1 (fsrcnn-x3,
+ * dcgan-out measured on SwiftShader: 3-4x faster than this kernel), so it keeps those.
+ */
 export function usesNarrowKernel(p: Problem3d): boolean {
   const { slots } = phaseSlots(p);
-  return p.CoutG <= 4 && slots[0] * slots[1] * slots[2] <= MAX_UNROLLED_TAPS;
+  return p.CoutG <= 4 && p.CinG <= 4 && slots[0] * slots[1] * slots[2] <= MAX_UNROLLED_TAPS;
 }
 
 /** The register block of one invocation: PX phase-grid pixels × OCV vec4s of output channels. */
 export interface PhaseBlock {
   px: number;
   ocv: number;
+  /** Split-K: input-channel chunks (1: none). */
+  ksplit: number;
 }
 
 /**
@@ -71,25 +82,40 @@ export function packPhaseWeights(ctx: PlanContext, w: NumericArray, ocBlocks: nu
 export function phaseInvocations(p: Problem3d, b: PhaseBlock): number {
   const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
   const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);
-  return p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * Math.ceil(q[2] / b.px) * (ocBlocks / b.ocv);
+  return b.ksplit * p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * Math.ceil(q[2] / b.px) * (ocBlocks / b.ocv);
+}
+
+/** vec4s of output channels per invocation: the largest (up to 4) that pads C_out/groups the least. */
+export function channelBlock(coutG: number): number {
+  const blocks = Math.ceil(coutG / 4);
+  let best = 1;
+  for (let v = 2; v <= Math.min(4, blocks); v++) if (Math.ceil(blocks / v) * v <= Math.ceil(blocks / best) * best) best = v;
+  return best;
 }
 
 /**
- * The register block for a problem. A CPU adapter (2 to 64 cores) wants the fattest block that does not
- * waste lanes: 8 pixels × up to 4 vec4s. A GPU wants tens of thousands of invocations, so the block shrinks
- * (channels first, then pixels) until the dispatch has at least TARGET_GPU invocations or is 1×1.
+ * The register block (and split-K) for a problem. A CPU adapter (2 to 64 cores) wants the fattest block that
+ * does not waste lanes: 8 pixels × up to 4 vec4s, no split. A GPU wants tens of thousands of invocations:
+ * the channel block shrinks first, then the pixel block (to 4), and a deep layer that is still short of
+ * TARGET_GPU_INVOCATIONS splits its input channels (chunks of at least MIN_SPLIT_CHANNELS) rather than
+ * shrinking the block further, which would cut each load's reuse.
  */
-export function phaseBlock(ctx: Pick<PlanContext, 'p' | 'cpuAdapter'>): PhaseBlock {
+export function phaseBlock(ctx: Pick<PlanContext, 'p' | 'adapter' | 'maxBindingBytes'>): PhaseBlock {
   const { p } = ctx;
   const qw = Math.ceil(p.outS[2] / p.s[2]);
-  const maxOcv = Math.min(4, Math.ceil(p.CoutG / 4));
-  let b: PhaseBlock = { px: qw > 4 ? 8 : 4, ocv: maxOcv };
-  if (ctx.cpuAdapter) return b;
+  let b: PhaseBlock = { px: qw > 4 ? 8 : 4, ocv: channelBlock(p.CoutG), ksplit: 1 };
+  if (ctx.adapter === 'cpu') return b;
   while (phaseInvocations(p, b) < TARGET_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
     b = b.ocv > 1 ? { ...b, ocv: Math.ceil(b.ocv / 2) } : { ...b, px: 4 };
   }
-  return b;
+  const short = Math.ceil(TARGET_GPU_INVOCATIONS / phaseInvocations(p, b));
+  const outputBytes = p.N * p.Cout * p.outS[0] * p.outS[1] * p.outS[2] * FLOAT;
+  const ksplit = Math.min(short, Math.floor(p.CinG / MIN_SPLIT_CHANNELS), Math.floor(ctx.maxBindingBytes / Math.max(1, outputBytes)));
+  return ksplit > 1 ? { ...b, ksplit } : b;
 }
+
+/** Fewest input channels in a split-K chunk: below it the extra pass costs more than the parallelism gains. */
+export const MIN_SPLIT_CHANNELS = 32;
 
 /** Invocations a discrete GPU needs to fill its compute units a few times over (132 SMs × 2048 threads ≈ 270k; 16k keeps 8+ warps per SM). */
 export const TARGET_GPU_INVOCATIONS = 16384;
@@ -101,8 +127,8 @@ export const phasePath: GpuPathModule = {
     const { r, p } = ctx;
     const { firsts, slots } = phaseSlots(p);
     const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
-    const values = (ocBlocks: number, invocations: number, groupsX: number, extra: [number, number], wBlocks: number) => ({
-      ...commonValues(p, ocBlocks, { invocations, groupsX, extra }),
+    const values = (ocBlocks: number, invocations: number, groupsX: number, extra: [number, number], wBlocks: number, icChunk: number) => ({
+      ...commonValues(p, ocBlocks, { invocations, groupsX, extra }, icChunk),
       ...tapValues(p),
       phaseGrid: [q[0], q[1], q[2], wBlocks],
       phaseTaps: slots,
@@ -113,7 +139,7 @@ export const phasePath: GpuPathModule = {
       return {
         stages: [makeStage(ctx, {
           shader: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations,
-          bindings: ['input', 'weight', 'bias', 'output'], values: (groupsX) => values(1, invocations, groupsX, [0, 0], 0),
+          bindings: ['input', 'weight', 'bias', 'output'], values: (groupsX) => values(1, invocations, groupsX, [0, 0], 0, p.CinG),
         })],
         scratch: {},
         packWeights: (w) => packPhaseWeights(ctx, w, 1),
@@ -124,12 +150,21 @@ export const phasePath: GpuPathModule = {
     const ocBlocks = ocBlocksFor(p.CoutG, block.ocv);
     const wBlocks = Math.ceil(q[2] / block.px);
     const invocations = phaseInvocations(p, block);
+    const icChunk = Math.ceil(p.CinG / block.ksplit);
+    const split = block.ksplit > 1;
+    const gemm = makeStage(ctx, {
+      shader: PHASE, overrides: { PX: block.px, OCV: block.ocv, KSPLIT: block.ksplit }, invocations,
+      bindings: ['input', 'weight', 'bias', split ? 'scratch:split-K partial sums' : 'output'],
+      values: (groupsX) => values(ocBlocks, invocations, groupsX, [ocBlocks / block.ocv, 0], wBlocks, icChunk),
+    });
+    const outputCells = p.N * p.Cout * p.outS[0] * p.outS[1] * p.outS[2];
+    const reduce = () => makeStage(ctx, {
+      shader: REDUCE, invocations: outputCells, bindings: ['scratch:split-K partial sums', 'bias', 'output'],
+      values: (groupsX) => commonValues(p, ocBlocks, { invocations: outputCells, groupsX, extra: [block.ksplit, 0] }),
+    });
     return {
-      stages: [makeStage(ctx, {
-        shader: PHASE, overrides: { PX: block.px, OCV: block.ocv }, invocations, bindings: ['input', 'weight', 'bias', 'output'],
-        values: (groupsX) => values(ocBlocks, invocations, groupsX, [ocBlocks / block.ocv, 0], wBlocks),
-      })],
-      scratch: {},
+      stages: split ? [gemm, reduce()] : [gemm],
+      scratch: split ? { 'split-K partial sums': block.ksplit * outputCells * FLOAT } : ({} as Record<string, number>),
       packWeights: (w) => packPhaseWeights(ctx, w, ocBlocks),
       packBias: (b) => packBias(r, b, ocBlocks),
     };

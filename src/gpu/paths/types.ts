@@ -36,13 +36,21 @@ export interface Plan {
   packBias(bias: NumericArray | null | undefined): Float32Array;
 }
 
+/** The kind of adapter a plan is made for. */
+export type AdapterClass = 'cpu' | 'gpu';
+
 /** What a path plans for: the problem, and the device facts that shape its dispatches. */
 export interface PlanContext {
   readonly r: ResolvedConvTranspose;
   readonly p: Problem3d;
   readonly maxWorkgroupsPerDimension: number;
-  /** Whether the adapter is a CPU implementation (SwiftShader and kin), which prefers fewer, fatter invocations. */
-  readonly cpuAdapter: boolean;
+  /** min(maxStorageBufferBindingSize, maxBufferSize): the largest scratch buffer a plan may ask for. */
+  readonly maxBindingBytes: number;
+  /**
+   * `cpu`: a CPU implementation of WebGPU (SwiftShader and kin: a few cores, so fewer, fatter invocations);
+   * `gpu`: a real GPU (tens of thousands of invocations needed to fill it).
+   */
+  readonly adapter: AdapterClass;
 }
 
 /** A GPU path. */
