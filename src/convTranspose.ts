@@ -16,6 +16,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   device?: GPUDevice;
   /** Plan as for this kind of adapter (see ConvTransposeLayerOptions.adapterClass). */
   adapterClass?: 'cpu' | 'gpu';
+  /** `auto` only: time close paths once per device and problem (default true; see ConvTransposeLayerOptions.tune). */
+  tune?: boolean;
 }
 
 /** How long a call whose read-back failed waits for `device.lost` before reporting the failure as it is. */
@@ -27,7 +29,7 @@ const LOSS_WAIT_MS = 1000;
  */
 export async function convTranspose(input: TensorLike, weight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { bias, path = 'auto', device: given, adapterClass, ...attrs } = options;
+  const { bias, path = 'auto', device: given, adapterClass, tune, ...attrs } = options;
   checkPathOption(path);
   checkAdapterClass(adapterClass);
   if (!input || typeof input !== 'object') throw new TypeError('input: expected a tensor { data, shape }');
@@ -41,7 +43,7 @@ export async function convTranspose(input: TensorLike, weight: TensorLike, optio
   const device = given ?? (await getDevice());
   const lostBefore = await deviceLostInfo(device, 0);
   if (lostBefore) throw deviceLostError('convTranspose', lostBefore);
-  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, label: 'convTranspose' });
+  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, label: 'convTranspose' });
   const buffers: GPUBuffer[] = [];
   try {
     device.pushErrorScope('validation');

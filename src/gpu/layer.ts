@@ -7,8 +7,9 @@ import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, 
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { BufferUsage } from './constants';
 import { WORKGROUP_SIZE, getPipeline } from './pipelines';
-import { adapterClassOf, checkAdapterClass, checkPathOption, planFor, type GpuPath, type PathOption } from './paths';
-import type { AdapterClass, Binding, Stage } from './paths/types';
+import { adapterClassOf, checkAdapterClass, checkPathOption, PATHS, rankPaths, type GpuPath, type PathOption } from './paths';
+import type { AdapterClass, Binding, Plan, PlanContext, Stage } from './paths/types';
+import { tunedChoice } from './tune';
 
 const FLOAT = 4;
 
@@ -30,6 +31,12 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
    * the path `auto` picks, never the result.
    */
   adapterClass?: AdapterClass;
+  /**
+   * `auto` only (default true): when the cost model finds several paths close, time them once on this device
+   * for this problem and keep the fastest (cached per device and problem, so only the first layer pays).
+   * `false`: the cost model alone decides, with no GPU work at creation.
+   */
+  tune?: boolean;
 }
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
@@ -95,28 +102,56 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, ...attrs } = options;
+  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, ...attrs } = options;
   checkPathOption(asked);
   checkAdapterClass(adapterClass);
+  if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${JSON.stringify(tune)}`);
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
   const b = biasParts(bias);
   const r = resolveConvTranspose(inputShape, weight.shape, b?.shape, attrs);
   const w = tensorData('weight', weight);
   const p = problem3d(r);
 
-  const inputBytes = sizeOf(r.inputShape) * FLOAT;
-  const outputBytes = sizeOf(r.outputShape) * FLOAT;
   const limits = device.limits;
-  const ctx = {
+  const ctx: PlanContext = {
     r, p, maxWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     maxBindingBytes: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), adapter: adapterClass ?? adapterClassOf(device),
   };
-  const { path, plan } = planFor(asked, ctx);
+  const planned = (path: GpuPath): Plan => PATHS.find((m) => m.name === path)!.plan(ctx);
+  if (asked !== 'auto') return buildLayer(device, ctx, asked, planned(asked), w, b?.data, label);
+
+  // auto: the paths that fit this device, cheapest first by the cost model; close ones are timed (tune.ts).
+  const fitting = rankPaths(ctx).filter(({ path }) => fitsDevice(device, ctx, path, planned(path)));
+  if (fitting.length === 0) return buildLayer(device, ctx, 'phase', planned('phase'), w, b?.data, label); // throws the reason
+  const build = (path: GpuPath) => buildLayer(device, ctx, path, planned(path), w, b?.data, label);
+  return tune && r.batch > 0 ? tunedChoice(device, ctx, fitting, build) : build(fitting[0].path);
+}
+
+/** Whether a path's plan fits the device (checkFits without the throw). */
+function fitsDevice(device: GPUDevice, ctx: PlanContext, path: GpuPath, plan: Plan): boolean {
+  try {
+    checkFits(device, path, ctx.r, ctx.p, planSizes(ctx, plan), plan.stages);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes of every buffer a plan binds, by name. */
+function planSizes(ctx: PlanContext, plan: Plan): Record<string, number> {
+  const { r } = ctx;
+  return { input: sizeOf(r.inputShape) * FLOAT, output: sizeOf(r.outputShape) * FLOAT, weight: plan.weightBytes, ...plan.scratch };
+}
+
+/** Uploads the weights in the plan's layout, compiles its pipelines and returns the layer. */
+async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, plan: Plan, w: Float32Array, biasValues: Float32Array | undefined, label: string): Promise<ConvTransposeLayer> {
+  const { r, p } = ctx;
+  const inputBytes = sizeOf(r.inputShape) * FLOAT;
+  const outputBytes = sizeOf(r.outputShape) * FLOAT;
   const { stages } = plan;
+  checkFits(device, path, r, p, planSizes(ctx, plan), stages);
   const weights = plan.packWeights(w);
-  const biasData = plan.packBias(b?.data);
-  const sizes: Record<string, number> = { input: inputBytes, output: outputBytes, weight: weights.byteLength, ...plan.scratch };
-  checkFits(device, path, r, p, sizes, stages);
+  const biasData = plan.packBias(biasValues);
 
   // From here on GPU objects exist: anything that fails must free them.
   const owned: GPUBuffer[] = [];

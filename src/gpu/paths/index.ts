@@ -5,7 +5,8 @@
 import { gatherPath } from './gather';
 import { zeroInsertPath } from './zeroInsert';
 import { phasePath } from './phase';
-import type { AdapterClass, GpuPathModule, Plan, PlanContext } from './types';
+import { estimate } from './cost';
+import type { AdapterClass, GpuPathModule, PlanContext } from './types';
 
 /** Every GPU path, in the order tables and tests show them. */
 export const PATHS = [gatherPath, zeroInsertPath, phasePath] as const satisfies readonly GpuPathModule[];
@@ -47,14 +48,7 @@ export function checkAdapterClass(value: unknown): asserts value is AdapterClass
   }
 }
 
-/** The path `auto` picks for a problem. */
-export function choosePath(_ctx: PlanContext): GpuPath {
-  return 'gather';
-}
-
-/** The plan of the asked-for path, or of the one `auto` picks. */
-export function planFor(asked: PathOption, ctx: PlanContext): { path: GpuPath; plan: Plan } {
-  const path = asked === 'auto' ? choosePath(ctx) : asked;
-  const module = PATHS.find((m) => m.name === path)!;
-  return { path, plan: module.plan(ctx) };
+/** Each path's estimated cost for a problem (cost.ts), cheapest first. */
+export function rankPaths(ctx: PlanContext): { path: GpuPath; cost: number }[] {
+  return PATHS.map((m) => ({ path: m.name as GpuPath, cost: estimate(ctx.adapter, m.work(ctx)) })).sort((a, b) => a.cost - b.cost);
 }

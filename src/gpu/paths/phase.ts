@@ -7,10 +7,11 @@ import phaseWgsl from '../../../shaders/phase.wgsl?raw';
 import phaseNarrowWgsl from '../../../shaders/phase_narrow.wgsl?raw';
 import reduceWgsl from '../../../shaders/reduce.wgsl?raw';
 import type { NumericArray } from '../../reference';
-import type { Problem3d } from '../../shape';
+import { sizeOf, type Problem3d } from '../../shape';
 import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues, type UniformField } from '../uniforms';
 import { givenWeights, ocBlocksFor, packBias } from '../weights';
 import type { ShaderDef } from '../wgsl';
+import { TARGET_GPU_INVOCATIONS, blockedWork, passWork, type Work } from './cost';
 import { makeStage, type GpuPathModule, type PlanContext } from './types';
 
 const PHASE_FIELDS: readonly UniformField[] = [
@@ -56,6 +57,12 @@ export function phaseSlots(p: Problem3d): { firsts: number[]; slots: number[] } 
   return { firsts: [0, 1, 2].map((a) => Math.min(sg[a], p.k[a])), slots: [0, 1, 2].map((a) => Math.ceil(p.k[a] / sg[a])) };
 }
 
+/** Floats of the packed phase weights. */
+export function phaseWeightFloats(p: Problem3d, ocBlocks: number): number {
+  const { firsts, slots } = phaseSlots(p);
+  return p.G * sizeOf(firsts) * sizeOf(slots) * p.CinG * ocBlocks * 4;
+}
+
 /** Weights as w[g][k0D][k0H][k0W][jD][jH][jW][C_in/G][ocBlocks] vec4 (see shaders/phase.wgsl). */
 export function packPhaseWeights(ctx: PlanContext, w: NumericArray, ocBlocks: number): Float32Array {
   const { p, r } = ctx;
@@ -63,7 +70,7 @@ export function packPhaseWeights(ctx: PlanContext, w: NumericArray, ocBlocks: nu
   const { firsts: [FD, FH, FW], slots: [TD, TH, TW] } = phaseSlots(p);
   const sg = tapValues(p).tapStep;
   const lanes = ocBlocks * 4;
-  const out = new Float32Array(p.G * FD * FH * FW * TD * TH * TW * p.CinG * lanes);
+  const out = new Float32Array(phaseWeightFloats(p, ocBlocks));
   let o = 0;
   for (let g = 0; g < p.G; g++) for (let fd = 0; fd < FD; fd++) for (let fh = 0; fh < FH; fh++) for (let fw = 0; fw < FW; fw++) {
     for (let jd = 0; jd < TD; jd++) for (let jh = 0; jh < TH; jh++) for (let jw = 0; jw < TW; jw++) {
@@ -117,8 +124,6 @@ export function phaseBlock(ctx: Pick<PlanContext, 'p' | 'adapter' | 'maxBindingB
 /** Fewest input channels in a split-K chunk: below it the extra pass costs more than the parallelism gains. */
 export const MIN_SPLIT_CHANNELS = 32;
 
-/** Invocations a discrete GPU needs to fill its compute units a few times over (132 SMs × 2048 threads ≈ 270k; 16k keeps 8+ warps per SM). */
-export const TARGET_GPU_INVOCATIONS = 16384;
 
 export const phasePath: GpuPathModule = {
   name: 'phase',
@@ -142,6 +147,7 @@ export const phasePath: GpuPathModule = {
           bindings: ['input', 'weight', 'bias', 'output'], values: (groupsX) => values(1, invocations, groupsX, [0, 0], 0, p.CinG),
         })],
         scratch: {},
+        weightBytes: phaseWeightFloats(p, 1) * FLOAT,
         packWeights: (w) => packPhaseWeights(ctx, w, 1),
         packBias: (b) => packBias(r, b, 1),
       };
@@ -165,8 +171,26 @@ export const phasePath: GpuPathModule = {
     return {
       stages: split ? [gemm, reduce()] : [gemm],
       scratch: split ? { 'split-K partial sums': block.ksplit * outputCells * FLOAT } : ({} as Record<string, number>),
+      weightBytes: phaseWeightFloats(p, ocBlocks) * FLOAT,
       packWeights: (w) => packPhaseWeights(ctx, w, ocBlocks),
       packBias: (b) => packBias(r, b, ocBlocks),
     };
+  },
+  work(ctx) {
+    const { p } = ctx;
+    const outputCells = p.N * p.Cout * p.outS[0] * p.outS[1] * p.outS[2];
+    if (usesNarrowKernel(p)) {
+      // Every tap slot is visited (unrolled, masked), 4 pixels per step: 4 input + 4 weight loads, all masked.
+      const { slots } = phaseSlots(p);
+      const rows = p.N * p.G * p.outS[0] * p.outS[1];
+      let chunks = 0;
+      for (let rw = 0; rw < Math.min(p.s[2], p.outS[2]); rw++) chunks += Math.ceil(Math.ceil((p.outS[2] - rw) / p.s[2]) / 4);
+      const steps = rows * chunks * p.CinG * slots[0] * slots[1] * slots[2];
+      return [{ invocations: rows * p.s[2], taps: 0, edgeTaps: steps, loads: 0, edgeLoads: steps * 8, fmas: steps * p.CoutG, cells: 0 }];
+    }
+    const b = phaseBlock(ctx);
+    const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);
+    const gemm: Work = blockedWork(p, { block: b.px, cb: ocBlocks / b.ocv, ocv: b.ocv, invocations: phaseInvocations(p, b), icPerTap: Math.ceil(p.CinG / b.ksplit), splits: b.ksplit });
+    return b.ksplit > 1 ? [gemm, passWork(outputCells * b.ksplit)] : [gemm];
   },
 };

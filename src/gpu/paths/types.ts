@@ -8,6 +8,7 @@ import type { NumericArray } from '../../reference';
 import { WORKGROUP_SIZE, type Overrides } from '../pipelines';
 import { packUniforms, type UniformValues } from '../uniforms';
 import type { ShaderDef } from '../wgsl';
+import type { Work } from './cost';
 
 /**
  * A buffer a stage binds, in binding order from 1 (0 is always the stage's uniform): the caller's input and
@@ -30,6 +31,8 @@ export interface Plan {
   readonly stages: readonly Stage[];
   /** Scratch buffers by name, in bytes (f32 storage). */
   readonly scratch: Readonly<Record<string, number>>;
+  /** Size of the packed weights (known before packing, so a plan that does not fit costs no packing). */
+  readonly weightBytes: number;
   /** The weights `[C_in, C_out/groups, ...kernel]` in the layout the stages read. */
   packWeights(w: NumericArray): Float32Array;
   /** The bias `[C_out]` (or none) in the layout the stages read. */
@@ -59,6 +62,8 @@ export interface GpuPathModule {
   /** One line for errors and docs. */
   readonly summary: string;
   plan(ctx: PlanContext): Plan;
+  /** The work the plan's dispatches issue (cost.ts): what `auto` compares. */
+  work(ctx: PlanContext): Work[];
 }
 
 /** Splits `invocations` into a 2-D grid of workgroups that fits maxComputeWorkgroupsPerDimension. */

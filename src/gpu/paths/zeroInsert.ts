@@ -10,6 +10,7 @@ import { sizeOf } from '../../shape';
 import { COMMON_FIELDS, commonValues, type UniformField } from '../uniforms';
 import { ocBlocksFor, packBias, packChannelBlocks } from '../weights';
 import type { ShaderDef } from '../wgsl';
+import { passWork } from './cost';
 import { makeStage, type GpuPathModule } from './types';
 
 const Z_FIELDS: readonly UniformField[] = [
@@ -52,8 +53,20 @@ export const zeroInsertPath: GpuPathModule = {
         }),
       ],
       scratch: { 'zero-inserted input': zCells * FLOAT },
+      weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,
       packWeights: (w) => packChannelBlocks(r, ocBlocks, wc(w)),
       packBias: (b) => packBias(r, b, ocBlocks),
     };
+  },
+  work({ r, p }) {
+    const ocv = p.CoutG > 4 ? 2 : 1;
+    const ocBlocks = ocBlocksFor(p.CoutG, ocv);
+    const geo = zeroInsertGeometry(r);
+    const convInvocations = p.N * p.G * (ocBlocks / ocv) * p.outS[0] * p.outS[1] * Math.ceil(p.outS[2] / 4);
+    const taps = convInvocations * sizeOf(p.k); // no tap is skipped: inserted zeros are multiplied too
+    return [
+      passWork(p.N * p.Cin * sizeOf(geo.size)),
+      { invocations: convInvocations, taps, edgeTaps: 0, loads: taps * p.CinG * (4 + 4 * ocv), edgeLoads: 0, fmas: taps * p.CinG * 4 * ocv, cells: 0 },
+    ];
   },
 };

@@ -1,0 +1,115 @@
+/**
+ * The cost model behind `auto`: each path counts the work its dispatches issue for a problem (invocations,
+ * tap iterations, loads, FMAs, pass-through cells), and one price list per adapter class turns the counts
+ * into an estimate. Counts are exact for the shape (tap ranges enumerated per axis, row edges included);
+ * only the prices are fitted.
+ *
+ * Prices. `cpu` was fitted to `npm run bench` on SwiftShader (2 cores): there the time follows the loads,
+ * not the FMAs (a dense layer's time tracked its load count across paths, with FMA counts equal), a masked
+ * row-edge step costs about 3 interior ones, and every tap iteration and invocation has a fixed overhead.
+ * `gpu` is reasoned, not measured (no GPU was available): loads mostly hit L1/L2 and FMAs are what is left,
+ * and a dispatch smaller than TARGET_GPU_INVOCATIONS leaves compute units idle, so its cost is divided by
+ * its occupancy.
+ */
+import type { Problem3d } from '../../shape';
+import type { AdapterClass } from './types';
+
+/** Work one dispatch issues. Loads count scalars (a vec4 load is 4). */
+export interface Work {
+  invocations: number;
+  /** Outer-loop (tap) iterations, in the interior and at row edges. */
+  taps: number;
+  edgeTaps: number;
+  /** Inner-loop loads issued by interior and by edge tap iterations. */
+  loads: number;
+  edgeLoads: number;
+  /** vec4 FMAs issued, idle lanes included. */
+  fmas: number;
+  /** Cells a pass-through dispatch reads and writes (zero-insert, split-K reduction). */
+  cells: number;
+}
+
+const PRICES: Record<AdapterClass, { invocation: number; tap: number; edgeTap: number; load: number; edgeLoad: number; fma: number; cell: number }> = {
+  // Non-negative least squares on relative error over the 27 (layer, path) medians of one `npm run bench`
+  // on SwiftShader, then rounded: 22 of them within 25%, the worst 2.3x (gather on depthwise-up).
+  cpu: { invocation: 27, tap: 30, edgeTap: 48, load: 1, edgeLoad: 2, fma: 0.6, cell: 1 },
+  gpu: { invocation: 0.05, tap: 1, edgeTap: 2, load: 0.25, edgeLoad: 0.5, fma: 1, cell: 0.5 },
+};
+
+/** Invocations a discrete GPU needs to fill its compute units a few times over (132 SMs × 2048 threads ≈ 270k; 16k keeps 8+ warps per SM). */
+export const TARGET_GPU_INVOCATIONS = 16384;
+
+/** Estimated cost (arbitrary units, comparable across paths for one adapter class) of a path's dispatches. */
+export function estimate(adapter: AdapterClass, stages: readonly Work[]): number {
+  const c = PRICES[adapter];
+  let total = 0;
+  for (const w of stages) {
+    const cost = c.invocation * w.invocations + c.tap * w.taps + c.edgeTap * w.edgeTaps + c.load * w.loads
+      + c.edgeLoad * w.edgeLoads + c.fma * w.fmas + c.cell * w.cells;
+    total += adapter === 'gpu' ? cost / Math.min(1, w.invocations / TARGET_GPU_INVOCATIONS) : cost;
+  }
+  return total;
+}
+
+/** Along axis a: the taps (first k, first input i) of output o, as the shaders find them; null when none. */
+function firstTap(p: Problem3d, o: number, a: number, g: number, sg: number, inv: number): [number, number] | null {
+  const t = o + p.pb[a];
+  if (t % g !== 0) return null;
+  const k0 = (((t / g) % sg) * inv) % sg;
+  return [k0, (t - k0 * p.d[a]) / p.s[a]];
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function inverseMod(a: number, m: number): number {
+  for (let x = 0; x < m; x++) if ((a * x) % m === 1 % m) return x;
+  return 0;
+}
+
+/**
+ * Tap iterations along axis a summed over blocks of `block` consecutive phase-grid cells (1 for D/H), split
+ * into interior ones (every cell of the block reads an input inside the axis) and edge ones.
+ */
+export function axisTaps(p: Problem3d, a: number, block: number): { taps: number; edge: number } {
+  const g = gcd(p.s[a], p.d[a]);
+  const sg = p.s[a] / g;
+  const dg = p.d[a] / g;
+  const inv = inverseMod(dg % sg, sg);
+  let taps = 0, edge = 0;
+  for (let r = 0; r < p.s[a]; r++) {
+    const f = firstTap(p, r, a, g, sg, inv);
+    if (!f) continue;
+    const cells = Math.ceil((p.outS[a] - r) / p.s[a]);
+    for (let q0 = 0; q0 < cells; q0 += block) {
+      const last = Math.min(block, cells - q0) - 1;
+      for (let k = f[0], i = f[1] + q0; k < p.k[a]; k += sg, i -= dg) {
+        if (i + last < 0 || i >= p.inS[a]) continue; // no cell of the block reads an input here
+        if (i >= 0 && i + last < p.inS[a]) taps++;
+        else edge++;
+      }
+    }
+  }
+  return { taps, edge };
+}
+
+/** Work of a kernel that runs `cb` channel blocks over every (D, H) output row and W blocks of `block` phase cells. */
+export function blockedWork(p: Problem3d, o: { block: number; cb: number; ocv: number; invocations: number; icPerTap: number; splits?: number }): Work {
+  const d = axisTaps(p, 0, 1), h = axisTaps(p, 1, 1), w = axisTaps(p, 2, o.block);
+  const rows = p.N * p.G * o.cb * (o.splits ?? 1) * (d.taps + d.edge) * (h.taps + h.edge);
+  const perStep = o.block + 4 * o.ocv;
+  return {
+    invocations: o.invocations,
+    taps: rows * w.taps, edgeTaps: rows * w.edge,
+    loads: rows * w.taps * o.icPerTap * perStep, edgeLoads: rows * w.edge * o.icPerTap * perStep,
+    fmas: rows * (w.taps + w.edge) * o.icPerTap * o.block * o.ocv,
+    cells: 0,
+  };
+}
+
+/** Work of a pass-through dispatch over `cells` cells. */
+export function passWork(cells: number): Work {
+  return { invocations: cells, taps: 0, edgeTaps: 0, loads: 0, edgeLoads: 0, fmas: 0, cells };
+}
