@@ -32,6 +32,11 @@ export interface BenchResult {
   runs: number;
   /** Why a cell is n/a, a failure, or anything else worth knowing. */
   note: string;
+  /**
+   * First-call latency, ms: setting the implementation up for the layer (pipeline compiles not yet cached on
+   * this device, weight packing and upload; for `auto`, also timing its close candidates) until the queue drains.
+   */
+  setupMs: number | null;
 }
 
 /** Per-layer facts and the comparison of our best path with the best peer. */
@@ -108,11 +113,11 @@ const ms = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) :
 
 /** The results table as rows of cells (header first). */
 export function resultRows(report: BenchReport): string[][] {
-  const rows = [['layer', 'impl', 'ms (median)', 'ms (min)', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'runs', 'note']];
+  const rows = [['layer', 'impl', 'ms (median)', 'ms (min)', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'runs', 'setup ms', 'note']];
   for (const r of report.results) {
     rows.push([
       r.layer, r.impl, ms(r.ms), ms(r.msMin), ms(r.gpuMs), sig(r.gflops), sig(r.pctFma),
-      sig(r.gbps), sig(r.pctCopy), sci(r.maxAbsErr), sci(r.relErr), String(r.runs), r.note,
+      sig(r.gbps), sig(r.pctCopy), sci(r.maxAbsErr), sci(r.relErr), String(r.runs), ms(r.setupMs ?? null), r.note,
     ]);
   }
   return rows;
@@ -198,6 +203,7 @@ Numbers below come from one run on this machine; nothing here is hand-edited.
 - Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}
 - Whole suite wall time: ${meta.wallSeconds.toFixed(0)} s
 - Timing: ${t.warmupRuns} warm-up runs (1 when the first takes over ${t.warmupMs} ms), then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice all four implementations share. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
+- "setup ms" is the first-call latency: the implementation's set-up for the layer (pipeline compiles not yet cached on this device, weight packing and upload; for \`auto\`, also timing its close candidates) until the queue drains. Implementations run in table order, so a path's later layers reuse pipelines compiled for earlier ones.
 - GFLOP/s = 2·N·Cin·(Cout/g)·H·W·kH·kW / median ms. GB/s = (input + weight + output bytes) / median ms.
 - Errors: largest |output − float64 scatter reference|; rel err = that / max|reference|. Tolerance ${report.tolerance}; largest seen ${worst.toExponential(2)}: ${report.passed ? 'all within tolerance' : '**FAILED**'}.
 

@@ -113,11 +113,14 @@ export class BenchSession {
   private async measure(impl: ImplName, problem: ReturnType<typeof problemOf>, ref: Float64Array): Promise<BenchResult> {
     const row: BenchResult = {
       layer: problem.spec.name, impl, ms: null, msMin: null, gpuMs: null, gflops: null, maxAbsErr: null,
-      relErr: null, pctFma: null, gbps: null, pctCopy: null, runs: 0, note: '',
+      relErr: null, pctFma: null, gbps: null, pctCopy: null, runs: 0, note: '', setupMs: null,
     };
     let prepared;
     try {
+      const t0 = performance.now();
       prepared = await withErrorScopes(this.device, () => PREPARERS[impl](this.device, problem));
+      await this.device.queue.onSubmittedWorkDone(); // the weight upload is part of the first call
+      row.setupMs = performance.now() - t0;
     } catch (e) {
       row.note = `failed to set up: ${(e as Error).message}`;
       return row;

@@ -52,7 +52,7 @@ describe('compareToReference', () => {
 describe('summarize', () => {
   const row = (impl: BenchResult['impl'], ms: number | null, relErr: number | null): BenchResult => ({
     layer: 'L', impl, ms, msMin: ms, gpuMs: null, gflops: null, maxAbsErr: relErr, relErr, pctFma: null,
-    gbps: null, pctCopy: null, runs: 10, note: '',
+    gbps: null, pctCopy: null, runs: 10, note: '', setupMs: null,
   });
   it('compares our best path with the best peer', () => {
     const s = summarize('L', [row('gather', 4, 1e-7), row('zero-insert', 2, 1e-7), row('tfjs-webgpu', 8, 1e-7), row('ort-webgpu', null, null)]);
