@@ -76,6 +76,8 @@ export interface ResolvedConvTranspose {
   readonly outputPadding: readonly number[];
   readonly outSpatial: readonly number[];
   readonly hasBias: boolean;
+  /** The input (and so the output) has no batch axis: PyTorch's `(C, ...spatial)` form; `batch` is 1. */
+  readonly unbatched: boolean;
 }
 
 /** The largest value accepted for any attribute or dimension: keeps every derived size an exact integer. */
@@ -152,7 +154,8 @@ const KNOWN = new Set<string>([
  * Resolves and validates a transposed convolution. Throws a TypeError/RangeError naming the argument for
  * every bad input; returns the complete resolved form otherwise.
  *
- * @param inputShape  `[N, C_in, ...spatial]` with 1 to 3 spatial axes
+ * @param inputShape  `[N, C_in, ...spatial]` with 1 to 3 spatial axes, or unbatched `[C_in, ...spatial]` (one rank
+ *                    below the weight, as PyTorch takes it; the output is then unbatched too)
  * @param weightShape `[C_in, C_out/groups, ...kernel]`
  * @param biasShape   `[C_out]`, or null/undefined for no bias
  */
@@ -166,15 +169,19 @@ export function resolveConvTranspose(
   for (const key of Object.keys(attrs)) {
     if (!KNOWN.has(key)) throw new TypeError(`attributes: unknown attribute ${show(key)}; known: ${[...KNOWN].join(', ')}`);
   }
-  const xs = checkShape('input shape', inputShape);
+  const given = checkShape('input shape', inputShape);
   const ws = checkShape('weight shape', weightShape);
-  if (xs.length < 3 || xs.length > 5) {
-    throw new RangeError(`input: expected a tensor of rank 3, 4 or 5 ([N, C, ...1 to 3 spatial axes]), at least 3 dimensions; got rank ${xs.length} ${show(xs)}`);
+  if (ws.length < 3 || ws.length > 5) {
+    throw new RangeError(`weight: expected rank 3, 4 or 5 ([C_in, C_out/groups, ...1 to 3 kernel dims]), got rank ${ws.length} ${show(ws)}`);
   }
+  // As PyTorch: an input one rank below the weight is unbatched, (C, ...spatial), and so is the output.
+  const unbatched = given.length === ws.length - 1;
+  if (given.length !== ws.length && !unbatched) {
+    const d = ws.length - 2;
+    throw new RangeError(`input: a rank-${ws.length} weight (${d}-D: [C_in, C_out/groups, ${d} kernel dims]) takes an input of rank ${ws.length} ([N, C, ${d} spatial dims]) or ${ws.length - 1} (unbatched [C, ${d} spatial dims]), got rank ${given.length} ${show(given)}`);
+  }
+  const xs = unbatched ? [1, ...given] : given;
   const dims = (xs.length - 2) as 1 | 2 | 3;
-  if (ws.length !== xs.length) {
-    throw new RangeError(`weight: expected rank ${xs.length} ([C_in, C_out/groups, ${dims} kernel dims], at least 3 dimensions) to match the input, got rank ${ws.length} ${show(ws)}`);
-  }
   const [batch, inChannels] = xs;
   const inSpatial = xs.slice(2);
   if (inChannels < 1) throw new RangeError(`input: channel dimension must be at least 1, got ${inChannels} in ${show(xs)}`);
@@ -333,7 +340,7 @@ export function resolveConvTranspose(
   return {
     dims, batch, inChannels, outChannels, groups,
     inChannelsPerGroup: inChannels / groups, outChannelsPerGroup,
-    inputShape: xs, weightShape: ws, outputShape: [batch, outChannels, ...outSpatial],
+    inputShape: given, weightShape: ws, outputShape: unbatched ? [outChannels, ...outSpatial] : [batch, outChannels, ...outSpatial], unbatched,
     inSpatial, kernel, strides, dilations, padsBegin, padsEnd, outputPadding, outSpatial,
     hasBias: biasShape !== null && biasShape !== undefined,
   };

@@ -72,6 +72,17 @@ describe('public API', () => {
     expect(await h.planOf(spec, 'phase', 'gpu')).toMatch(/"shader":"reduce"/);
   });
 
+  it.each([
+    ['unbatched 1-D (C, L)', [3, 9], [3, 2, 4], { stride: 2, padding: 1 }],
+    ['unbatched 2-D (C, H, W)', [4, 5, 6], [4, 3, 3, 3], { stride: [2, 3], padding: 1, outputPadding: [1, 0] }],
+    ['unbatched 3-D (C, D, H, W)', [2, 3, 4, 3], [2, 2, 2, 3, 2], { stride: 2 }],
+  ] as const)('%s: every path, output unbatched too', async (name, inputShape, weightShape, attrs) => {
+    const spec: CaseSpec = { name, inputShape: [...inputShape], weightShape: [...weightShape], attrs, seed: 29, withBias: true };
+    const results = await h.runCase(spec);
+    check(spec.name, results);
+    expect(results[0].shape!.length).toBe(inputShape.length);
+  });
+
   it('runs outputs that need more than 65535 workgroups along x', async () => {
     // 600000 x 8 outputs: the gather path dispatches one invocation per output here (stride 8 = kernel 8 along W).
     const spec: CaseSpec = { name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true };

@@ -54,8 +54,9 @@ describe('resolveConvTranspose', () => {
   });
 
   const bad: [string, () => unknown, RegExp][] = [
-    ['input rank', () => resolveConvTranspose([1, 2], [2, 1, 3], null), /^input: .*rank 2/],
-    ['weight rank', () => resolveConvTranspose([1, 2, 4], [2, 1, 3, 3], null), /^weight: expected rank 3/],
+    ['input rank', () => resolveConvTranspose([1], [2, 1, 3], null), /^input: a rank-3 weight \(1-D.*takes an input of rank 3 .* or 2 \(unbatched.*got rank 1/],
+    ['weight rank', () => resolveConvTranspose([1, 2, 4], [2, 1, 3, 3, 3, 3], null), /^weight: expected rank 3, 4 or 5/],
+    ['unbatched input with the wrong channels', () => resolveConvTranspose([1, 2, 4], [2, 1, 3, 3], null), /^weight: first dimension must equal the input channels 1/],
     ['weight channels', () => resolveConvTranspose([1, 2, 4], [3, 1, 3], null), /^weight: first dimension must equal the input channels 2/],
     ['groups divide channels', () => resolveConvTranspose([1, 3, 4], [3, 1, 3], null, { groups: 2 }), /^groups: input channels \(3\)/],
     ['group zero', () => resolveConvTranspose([1, 2, 4], [2, 1, 3], null, { group: 0 }), /^group: expected a positive integer/],
@@ -101,5 +102,22 @@ describe('conformance fixtures: shapes', () => {
   it.each(errors.map(({ file, c }) => [`${file}: ${c.name}`, c] as const))('%s is rejected with an Error', (_, c) => {
     if (!isErrorCase(c)) throw new Error('not an error case');
     expect(() => resolveConvTranspose(c.input_shape, c.weight_shape, c.bias_shape, onnxAttrs(c.attrs_specified))).toThrow(Error);
+  });
+});
+
+describe('unbatched input (PyTorch (C, ...spatial))', () => {
+  it.each([
+    [[2, 5], [2, 3, 3], { stride: 2 }, [3, 11]],
+    [[2, 4, 4], [2, 3, 3, 3], { stride: 2, padding: 1 }, [3, 7, 7]],
+    [[4, 2, 3, 3], [4, 1, 2, 2, 2], { stride: 2, groups: 2 }, [2, 4, 6, 6]],
+  ] as const)('%j with weight %j', (x, w, attrs, out) => {
+    const r = resolveConvTranspose(x, w, null, attrs);
+    expect(r.unbatched).toBe(true);
+    expect(r.batch).toBe(1);
+    expect(r.inputShape).toEqual(x);
+    expect(r.outputShape).toEqual(out);
+    const batched = resolveConvTranspose([1, ...x], w, null, attrs);
+    expect(batched.unbatched).toBe(false);
+    expect(batched.outputShape).toEqual([1, ...out]);
   });
 });
