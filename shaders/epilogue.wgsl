@@ -1,10 +1,42 @@
 // The store epilogue, shared by every shader that writes the output `y` (which the body binds).
 // finish() turns an accumulated sum into the stored value: sum first, then bias (so a cell that no input
-// reaches holds exactly 0 + bias, as in PyTorch), then the activation hook, the one place a fused
-// activation goes. store() writes up to 4 output channels of one cell, `plane` elements apart (NCHW).
+// reaches holds exactly 0 + bias, as in PyTorch), then the fused activation (src/activation.ts has the same
+// definitions in float64 for the CPU references). store() writes up to 4 output channels of one cell,
+// `plane` elements apart (NCHW).
+//
+// ACT selects the activation at pipeline creation, so there is no branch per element; its parameters come
+// from the uniform (P.act: alpha or min, beta or max). NaN stays NaN through every one of them.
+
+override ACT: u32 = 0u; // 0 none, 1 relu, 2 leakyRelu, 3 clamp, 4 sigmoid, 5 tanh, 6 elu, 7 hardSigmoid, 8 gelu
+
+// erf by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), odd-extended.
+fn erf4(x: vec4<f32>) -> vec4<f32> {
+  let ax = abs(x);
+  let t = 1.0 / (1.0 + 0.3275911 * ax);
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign(x) * (1.0 - poly * exp(-ax * ax));
+}
+
+fn activate(v: vec4<f32>) -> vec4<f32> {
+  let a = P.act.x;
+  let b = P.act.y;
+  let nan = v != v;
+  let neg = v < vec4<f32>(0.0);
+  switch ACT {
+    case 1u: { return select(v, vec4<f32>(0.0), neg); }
+    case 2u: { return select(v, a * v, neg); }
+    case 3u: { return select(min(max(v, vec4<f32>(a)), vec4<f32>(b)), v, nan); }
+    case 4u: { return 1.0 / (1.0 + exp(-v)); }
+    case 5u: { return select(tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0))), v, nan); }
+    case 6u: { return select(v, a * (exp(v) - 1.0), neg); }
+    case 7u: { return select(clamp(a * v + b, vec4<f32>(0.0), vec4<f32>(1.0)), v, nan); }
+    case 8u: { return 0.5 * v * (1.0 + erf4(v * 0.7071067811865476)); }
+    default: { return v; }
+  }
+}
 
 fn finish(acc: vec4<f32>, b: vec4<f32>) -> vec4<f32> {
-  return acc + b;
+  return activate(acc + b);
 }
 
 fn store(at: u32, plane: u32, chans: u32, v: vec4<f32>) {

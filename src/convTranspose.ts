@@ -5,6 +5,7 @@ import { BufferUsage, MapMode } from './gpu/constants';
 import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
 import { createConvTranspose } from './gpu/layer';
 import { checkAdapterClass, checkPathOption, type PathOption } from './gpu/paths';
+import { resolveActivation, type Activation } from './activation';
 
 /** Options of {@link convTranspose}: attributes (PyTorch or ONNX spelling) plus bias, path and device. */
 export interface ConvTransposeOptions extends ConvTransposeAttributes {
@@ -18,6 +19,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   adapterClass?: 'cpu' | 'gpu';
   /** `auto` only: time close paths once per device and problem (default true; see ConvTransposeLayerOptions.tune). */
   tune?: boolean;
+  /** Fused activation after the bias (see ConvTransposeLayerOptions.activation). */
+  activation?: Activation | null;
 }
 
 /** How long a call whose read-back failed waits for `device.lost` before reporting the failure as it is. */
@@ -29,7 +32,8 @@ const LOSS_WAIT_MS = 1000;
  */
 export async function convTranspose(input: TensorLike, weight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { bias, path = 'auto', device: given, adapterClass, tune, ...attrs } = options;
+  const { bias, path = 'auto', device: given, adapterClass, tune, activation, ...attrs } = options;
+  resolveActivation(activation); // checked before any GPU work
   checkPathOption(path);
   checkAdapterClass(adapterClass);
   if (!input || typeof input !== 'object') throw new TypeError('input: expected a tensor { data, shape }');
@@ -43,7 +47,7 @@ export async function convTranspose(input: TensorLike, weight: TensorLike, optio
   const device = given ?? (await getDevice());
   const lostBefore = await deviceLostInfo(device, 0);
   if (lostBefore) throw deviceLostError('convTranspose', lostBefore);
-  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, label: 'convTranspose' });
+  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, activation, label: 'convTranspose' });
   const buffers: GPUBuffer[] = [];
   try {
     device.pushErrorScope('validation');

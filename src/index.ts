@@ -16,3 +16,4 @@ export {
 } from './reference';
 export type { Tensor, TensorLike, BiasLike } from './tensor';
 export { setCompileMode, type CompileMode } from './gpu/compile';
+export { resolveActivation, activate, applyActivation, erf, type Activation, type ResolvedActivation } from './activation';

@@ -5,6 +5,7 @@
  */
 import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, type Problem3d, type ResolvedConvTranspose } from '../shape';
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
+import { resolveActivation, type Activation } from '../activation';
 import { BufferUsage } from './constants';
 import { WORKGROUP_SIZE, getPipeline } from './pipelines';
 import { adapterClassOf, checkAdapterClass, checkPathOption, PATHS, rankPaths, type GpuPath, type PathOption } from './paths';
@@ -37,6 +38,12 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
    * `false`: the cost model alone decides, with no GPU work at creation.
    */
   tune?: boolean;
+  /**
+   * Fused activation applied to `sum + bias` before the store: `relu`, `relu6`, `sigmoid`, `tanh`, `gelu`,
+   * `leakyRelu`, `elu`, `hardSigmoid` by name (WebNN defaults), or `{ name, ...parameters }`, e.g.
+   * `{ name: 'leakyRelu', alpha: 0.2 }`, `{ name: 'clamp', min: 0, max: 6 }`.
+   */
+  activation?: Activation | null;
 }
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
@@ -102,7 +109,8 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, ...attrs } = options;
+  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, activation, ...attrs } = options;
+  const act = resolveActivation(activation);
   checkPathOption(asked);
   checkAdapterClass(adapterClass);
   if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${JSON.stringify(tune)}`);
@@ -116,6 +124,7 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
   const ctx: PlanContext = {
     r, p, maxWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     maxBindingBytes: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), adapter: adapterClass ?? adapterClassOf(device),
+    activation: act,
   };
   const planned = (path: GpuPath): Plan => PATHS.find((m) => m.name === path)!.plan(ctx);
   if (asked !== 'auto') return buildLayer(device, ctx, asked, planned(asked), w, b?.data, label);

@@ -12,6 +12,13 @@ import type { PlanContext } from './paths/types';
 /** Paths whose estimate is within this factor of the cheapest are timed. */
 export const TUNE_BAND = 2.5;
 
+/**
+ * A first candidate whose run takes longer than this is kept without timing the others: tuning would cost
+ * seconds at layer creation (each candidate runs twice), more than a wrong pick within the band costs over
+ * a few calls. The cost model's choice stands for such layers.
+ */
+export const TUNE_MAX_RUN_MS = 250;
+
 /** What tuning needs of a built layer. */
 interface Timed {
   readonly inputBytes: number;
@@ -24,7 +31,7 @@ const choices = new WeakMap<GPUDevice, Map<string, GpuPath>>();
 
 function problemKey(ctx: PlanContext): string {
   const { r } = ctx;
-  return JSON.stringify([ctx.adapter, r.inputShape, r.weightShape, r.strides, r.dilations, r.padsBegin, r.padsEnd, r.outputPadding, r.groups]);
+  return JSON.stringify([ctx.adapter, ctx.activation.code, r.inputShape, r.weightShape, r.strides, r.dilations, r.padsBegin, r.padsEnd, r.outputPadding, r.groups]);
 }
 
 /** Best of `runs` wall times (ms) of a layer after one warm-up run; Infinity once a run exceeds `limitMs`. */
@@ -69,7 +76,8 @@ export async function tunedChoice<L extends Timed>(
     } catch {
       continue;
     }
-    const ms = await timeLayer(device, layer, 2, best ? 3 * best.ms : Infinity);
+    const ms = await timeLayer(device, layer, 1, best ? 3 * best.ms : TUNE_MAX_RUN_MS);
+    if (!best && ms === Infinity) return layer; // too slow to tune: the model's first choice, not cached
     if (!best || ms < best.ms) {
       best?.layer.destroy();
       best = { layer, ms, path };

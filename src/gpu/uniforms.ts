@@ -3,9 +3,10 @@
  * here (see wgsl.ts), and the host packs values by field name with the same list, so the two sides cannot
  * drift apart. Every field is a vec4 of 4-byte scalars, so offsets are simply 16 bytes per field.
  */
+import type { ResolvedActivation } from '../activation';
 import type { Problem3d } from '../shape';
 
-export type FieldType = 'vec4<u32>' | 'vec4<i32>';
+export type FieldType = 'vec4<u32>' | 'vec4<i32>' | 'vec4<f32>';
 
 /** One vec4 field of a uniform struct. */
 export interface UniformField {
@@ -29,6 +30,7 @@ export const COMMON_FIELDS: readonly UniformField[] = [
   u('chan', 'N, C_in, C_out, groups'),
   u('chanG', 'C_in/groups, C_out/groups, vec4 blocks of output channels per group (packed), path-specific'),
   u('grid', 'invocations that do work, workgroups along x, path-specific, path-specific'),
+  { name: 'act', type: 'vec4<f32>', doc: 'fused activation parameters (epilogue.wgsl): alpha or min, beta or max' },
 ];
 
 /** Fields of the shaders that walk only the taps landing on input cells (taps.wgsl). */
@@ -47,12 +49,13 @@ export function packUniforms(fields: readonly UniformField[], values: UniformVal
   const buf = new ArrayBuffer(fields.length * 16);
   const asU32 = new Uint32Array(buf);
   const asI32 = new Int32Array(buf);
+  const asF32 = new Float32Array(buf);
   const known = new Set(fields.map((f) => f.name));
   for (const name of Object.keys(values)) if (!known.has(name)) throw new Error(`uniforms: no field ${name}`);
   fields.forEach((f, slot) => {
     const v = values[f.name];
     if (!v || v.length > 4) throw new Error(`uniforms: field ${f.name} needs 1 to 4 values`);
-    const view = f.type === 'vec4<i32>' ? asI32 : asU32;
+    const view = f.type === 'vec4<i32>' ? asI32 : f.type === 'vec4<f32>' ? asF32 : asU32;
     for (let a = 0; a < v.length; a++) view[slot * 4 + a] = v[a];
   });
   return buf;
@@ -82,9 +85,13 @@ export function inverseMod(a: number, m: number): number {
   return ((t0 % m) + m) % m;
 }
 
-/** Values of COMMON_FIELDS for a problem. */
-export function commonValues(p: Problem3d, ocBlocks: number, grid: { invocations: number; groupsX: number; extra?: [number, number] }, chanGw = 0): UniformValues {
+/** Values of COMMON_FIELDS for a problem and its fused activation. */
+export function commonValues(
+  { p, activation }: { p: Problem3d; activation: ResolvedActivation }, ocBlocks: number,
+  grid: { invocations: number; groupsX: number; extra?: [number, number] }, chanGw = 0,
+): UniformValues {
   return {
+    act: [activation.a, activation.b],
     inSize: p.inS, outSize: p.outS, kernel: p.k, stride: p.s, dilation: p.d, padBegin: p.pb,
     chan: [p.N, p.Cin, p.Cout, p.G],
     chanG: [p.CinG, p.CoutG, ocBlocks, chanGw],

@@ -30,7 +30,7 @@ export const gatherPath: GpuPathModule = {
     return {
       stages: [makeStage(ctx, {
         shader: GATHER, overrides: { OCV: ocv }, invocations, bindings: ['input', 'weight', 'bias', 'output'],
-        values: (groupsX) => ({ ...commonValues(p, ocBlocks, { invocations, groupsX, extra: [wBlocks, 0] }), ...tapValues(p) }),
+        values: (groupsX) => ({ ...commonValues(ctx, ocBlocks, { invocations, groupsX, extra: [wBlocks, 0] }), ...tapValues(p) }),
       })],
       scratch: {},
       weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,

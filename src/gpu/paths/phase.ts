@@ -133,7 +133,7 @@ export const phasePath: GpuPathModule = {
     const { firsts, slots } = phaseSlots(p);
     const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
     const values = (ocBlocks: number, invocations: number, groupsX: number, extra: [number, number], wBlocks: number, icChunk: number) => ({
-      ...commonValues(p, ocBlocks, { invocations, groupsX, extra }, icChunk),
+      ...commonValues(ctx, ocBlocks, { invocations, groupsX, extra }, icChunk),
       ...tapValues(p),
       phaseGrid: [q[0], q[1], q[2], wBlocks],
       phaseTaps: slots,
@@ -166,7 +166,7 @@ export const phasePath: GpuPathModule = {
     const outputCells = p.N * p.Cout * p.outS[0] * p.outS[1] * p.outS[2];
     const reduce = () => makeStage(ctx, {
       shader: REDUCE, invocations: outputCells, bindings: ['scratch:split-K partial sums', 'bias', 'output'],
-      values: (groupsX) => commonValues(p, ocBlocks, { invocations: outputCells, groupsX, extra: [block.ksplit, 0] }),
+      values: (groupsX) => commonValues(ctx, ocBlocks, { invocations: outputCells, groupsX, extra: [block.ksplit, 0] }),
     });
     return {
       stages: split ? [gemm, reduce()] : [gemm],

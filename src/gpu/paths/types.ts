@@ -9,6 +9,7 @@ import { WORKGROUP_SIZE, type Overrides } from '../pipelines';
 import { packUniforms, type UniformValues } from '../uniforms';
 import type { ShaderDef } from '../wgsl';
 import type { Work } from './cost';
+import type { ResolvedActivation } from '../../activation';
 
 /**
  * A buffer a stage binds, in binding order from 1 (0 is always the stage's uniform): the caller's input and
@@ -54,6 +55,8 @@ export interface PlanContext {
    * `gpu`: a real GPU (tens of thousands of invocations needed to fill it).
    */
   readonly adapter: AdapterClass;
+  /** The fused activation every path's epilogue applies (its ACT override and uniform parameters). */
+  readonly activation: ResolvedActivation;
 }
 
 /** A GPU path. */
@@ -82,5 +85,7 @@ export function makeStage(ctx: PlanContext, s: {
   values: (groupsX: number) => UniformValues;
 }): Stage {
   const grid = gridFor(s.invocations, ctx.maxWorkgroupsPerDimension);
-  return { shader: s.shader, overrides: s.overrides ?? {}, grid, bindings: s.bindings, uniforms: packUniforms(s.shader.fields, s.values(grid[0])) };
+  // Shaders with the store epilogue are specialised for the layer's activation.
+  const overrides = s.shader.parts.includes('epilogue') ? { ...s.overrides, ACT: ctx.activation.code } : (s.overrides ?? {});
+  return { shader: s.shader, overrides, grid, bindings: s.bindings, uniforms: packUniforms(s.shader.fields, s.values(grid[0])) };
 }

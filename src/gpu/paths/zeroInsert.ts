@@ -8,7 +8,7 @@ import convWgsl from '../../../shaders/conv.wgsl?raw';
 import { flipSwapKernel, zeroInsertGeometry } from '../../reference';
 import { sizeOf } from '../../shape';
 import { COMMON_FIELDS, commonValues, type UniformField } from '../uniforms';
-import { ocBlocksFor, packBias, packChannelBlocks } from '../weights';
+import { ocBlocksFor, packBias, packChannelBlocks, withFiniteFlag } from '../weights';
 import type { ShaderDef } from '../wgsl';
 import { passWork } from './cost';
 import { makeStage, type GpuPathModule } from './types';
@@ -45,16 +45,16 @@ export const zeroInsertPath: GpuPathModule = {
       stages: [
         makeStage(ctx, {
           shader: ZERO_INSERT, invocations: zCells, bindings: ['input', 'scratch:zero-inserted input'],
-          values: (groupsX) => ({ ...commonValues(p, ocBlocks, { invocations: zCells, groupsX }), ...zValues }),
+          values: (groupsX) => ({ ...commonValues(ctx, ocBlocks, { invocations: zCells, groupsX }), ...zValues }),
         }),
         makeStage(ctx, {
           shader: CONV, overrides: { OCV: ocv }, invocations: convInvocations, bindings: ['scratch:zero-inserted input', 'weight', 'bias', 'output'],
-          values: (groupsX) => ({ ...commonValues(p, ocBlocks, { invocations: convInvocations, groupsX, extra: [wBlocks, 0] }), ...zValues }),
+          values: (groupsX) => ({ ...commonValues(ctx, ocBlocks, { invocations: convInvocations, groupsX, extra: [wBlocks, 0] }), ...zValues }),
         }),
       ],
       scratch: { 'zero-inserted input': zCells * FLOAT },
-      weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,
-      packWeights: (w) => packChannelBlocks(r, ocBlocks, wc(w)),
+      weightBytes: (p.G * p.CinG * sizeOf(p.k) * ocBlocks + 1) * 16, // + the non-finite flag (weights.ts: withFiniteFlag)
+      packWeights: (w) => withFiniteFlag(packChannelBlocks(r, ocBlocks, wc(w))),
       packBias: (b) => packBias(r, b, ocBlocks),
     };
   },

@@ -1,0 +1,102 @@
+/**
+ * Fused activations: applied to `sum + bias` before the store, on every path (the shared epilogue,
+ * shaders/epilogue.wgsl) and in the float64 CPU references, with the same definitions. These are the
+ * activations WebNN, ONNX and TF.js fuse into their convolutions.
+ */
+
+/** An activation by name (defaults below), or with its parameters. */
+export type Activation =
+  | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'gelu' | 'leakyRelu' | 'elu' | 'hardSigmoid'
+  | { name: 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'gelu' }
+  | { name: 'leakyRelu'; alpha?: number }
+  | { name: 'clamp'; min?: number; max?: number }
+  | { name: 'elu'; alpha?: number }
+  | { name: 'hardSigmoid'; alpha?: number; beta?: number };
+
+/** The resolved form: the shader's ACT code and its two parameters. */
+export interface ResolvedActivation {
+  readonly name: 'none' | 'relu' | 'leakyRelu' | 'clamp' | 'sigmoid' | 'tanh' | 'elu' | 'hardSigmoid' | 'gelu';
+  /** ACT override of epilogue.wgsl. */
+  readonly code: number;
+  /** alpha / min, beta / max (clamp), as the shader reads them from the uniform. */
+  readonly a: number;
+  readonly b: number;
+}
+
+const CODES = { none: 0, relu: 1, leakyRelu: 2, clamp: 3, sigmoid: 4, tanh: 5, elu: 6, hardSigmoid: 7, gelu: 8 } as const;
+const NAMES = ['relu', 'relu6', 'leakyRelu', 'clamp', 'sigmoid', 'tanh', 'elu', 'hardSigmoid', 'gelu'];
+
+/** No activation. */
+export const NO_ACTIVATION: ResolvedActivation = { name: 'none', code: 0, a: 0, b: 0 };
+
+/** Checks an `activation` option and resolves its defaults (WebNN's: leakyRelu 0.01, elu 1, hardSigmoid 0.2/0.5). */
+export function resolveActivation(value: unknown): ResolvedActivation {
+  if (value === undefined || value === null) return NO_ACTIVATION;
+  const spec = typeof value === 'string' ? { name: value } : value;
+  if (!spec || typeof spec !== 'object' || typeof (spec as { name?: unknown }).name !== 'string' || !NAMES.includes((spec as { name: string }).name)) {
+    throw new TypeError(`activation: expected one of ${NAMES.join(', ')} (a name, or { name, ...parameters }), got ${JSON.stringify(value)}`);
+  }
+  const s = spec as Record<string, unknown> & { name: string };
+  const allowed: Record<string, string[]> = { leakyRelu: ['alpha'], elu: ['alpha'], hardSigmoid: ['alpha', 'beta'], clamp: ['min', 'max'] };
+  for (const key of Object.keys(s)) {
+    if (key !== 'name' && !(allowed[s.name] ?? []).includes(key)) throw new TypeError(`activation.${key}: ${s.name} takes ${(allowed[s.name] ?? []).join(', ') || 'no parameters'}`);
+  }
+  const num = (key: string, fallback: number): number => {
+    const v = s[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`activation.${key}: expected a number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  switch (s.name) {
+    case 'relu6': return { name: 'clamp', code: CODES.clamp, a: 0, b: 6 };
+    case 'leakyRelu': return { name: 'leakyRelu', code: CODES.leakyRelu, a: num('alpha', 0.01), b: 0 };
+    case 'elu': return { name: 'elu', code: CODES.elu, a: num('alpha', 1), b: 0 };
+    case 'hardSigmoid': return { name: 'hardSigmoid', code: CODES.hardSigmoid, a: num('alpha', 0.2), b: num('beta', 0.5) };
+    case 'clamp': {
+      const lo = num('min', -Infinity), hi = num('max', Infinity);
+      if (lo > hi) throw new RangeError(`activation.min: must not exceed max (${lo} > ${hi})`);
+      return { name: 'clamp', code: CODES.clamp, a: lo, b: hi };
+    }
+    default: return { name: s.name as ResolvedActivation['name'], code: CODES[s.name as keyof typeof CODES], a: 0, b: 0 };
+  }
+}
+
+/** erf in float64: its Maclaurin series below 3, the continued fraction of erfc above (both to ~1e-15). */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax < 3) {
+    let term = x, sum = x;
+    for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc(ax) = exp(-ax²)/√π · 1/(ax + 1/2/(ax + 1/(ax + 3/2/(ax + ...)))), evaluated from the tail.
+  let f = ax;
+  for (let k = 60; k >= 1; k--) f = ax + k / 2 / f;
+  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+  return Math.sign(x) * (1 - erfc);
+}
+
+/** The activation of one value, in float64, with the shader's definitions. */
+export function activate(act: ResolvedActivation, v: number): number {
+  switch (act.name) {
+    case 'none': return v;
+    case 'relu': return v < 0 ? 0 : v; // NaN stays NaN
+    case 'leakyRelu': return v < 0 ? act.a * v : v;
+    case 'clamp': return Number.isNaN(v) ? v : Math.min(Math.max(v, act.a), act.b);
+    case 'sigmoid': return 1 / (1 + Math.exp(-v));
+    case 'tanh': return Math.tanh(v);
+    case 'elu': return v < 0 ? act.a * (Math.exp(v) - 1) : v;
+    case 'hardSigmoid': return Number.isNaN(v) ? v : Math.min(Math.max(act.a * v + act.b, 0), 1);
+    case 'gelu': return 0.5 * v * (1 + erf(v / Math.SQRT2));
+  }
+}
+
+/** Applies an activation in place to a float64 result (the CPU references' last step). */
+export function applyActivation(out: Float64Array, act: ResolvedActivation): Float64Array {
+  if (act.name !== 'none') for (let i = 0; i < out.length; i++) out[i] = activate(act, out[i]);
+  return out;
+}
