@@ -9,6 +9,7 @@ export const IMPL_COLORS: Record<ImplName, string> = {
   phase: '#3f3fd8',
   auto: '#0b2f6b',
   'tfjs-webgpu': '#e8812a',
+  'tfjs-webgpu+ours': '#b05a9e',
   'ort-webgpu': '#3a9a4a',
 };
 

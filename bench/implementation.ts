@@ -4,9 +4,11 @@ import type { Problem } from './problem';
 
 /** The implementations in the suite, in table order. */
 export const PEERS = ['tfjs-webgpu', 'ort-webgpu'] as const;
-/** Ours (every path, then `auto`), then the peers. */
-export const IMPLEMENTATIONS: readonly ImplName[] = [...PATH_OPTIONS, ...PEERS];
-export type ImplName = PathOption | (typeof PEERS)[number];
+/** A peer running our kernel (registerWithTfjs): neither ours nor a peer in the per-layer comparison. */
+export const HYBRIDS = ['tfjs-webgpu+ours'] as const;
+/** Ours (every path, then `auto`), then the peers, then the hybrids. */
+export const IMPLEMENTATIONS: readonly ImplName[] = [...PATH_OPTIONS, ...PEERS, ...HYBRIDS];
+export type ImplName = PathOption | (typeof PEERS)[number] | (typeof HYBRIDS)[number];
 
 /** An implementation set up for one problem: weights converted, input uploaded, output allocated. */
 export interface Prepared {

@@ -1,6 +1,6 @@
 /** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
 import type { Ceiling } from './ceiling';
-import { IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
+import { HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
 import type { TimingOptions } from './timing';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
@@ -55,6 +55,8 @@ export interface LayerSummary {
   bestPeer: { impl: ImplName; ms: number } | null;
   /** bestPeer.ms / auto.ms (bestOurs.ms when there is no auto row): above 1 means we are faster. */
   speedup: number | null;
+  /** tfjs-webgpu ms / tfjs-webgpu+ours ms: what registerWithTfjs gives an unchanged TF.js model. */
+  tfjsOursSpeedup?: number | null;
 }
 
 /** The adapter the suite ran on. */
@@ -83,11 +85,16 @@ export interface BenchReport {
 
 /** Whether an implementation is one of ours. */
 export function isOurs(impl: ImplName): boolean {
-  return !(PEERS as readonly string[]).includes(impl);
+  return !(PEERS as readonly string[]).includes(impl) && !isHybrid(impl);
+}
+
+/** Whether an implementation is a peer running our kernel (compared only with that peer). */
+export function isHybrid(impl: ImplName): boolean {
+  return (HYBRIDS as readonly string[]).includes(impl);
 }
 
 /** Ours (`auto`, what users get by default; else our best path) vs the best peer for one layer. */
-export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'auto' | 'bestPeer' | 'speedup'> {
+export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'auto' | 'bestPeer' | 'speedup' | 'tfjsOursSpeedup'> {
   const best = (pick: (r: BenchResult) => boolean) => {
     let b: { impl: ImplName; ms: number } | null = null;
     for (const r of results) {
@@ -98,11 +105,12 @@ export function summarize(layer: string, results: readonly BenchResult[]): Pick<
     return b;
   };
   const bestOurs = best((r) => isOurs(r.impl));
-  const bestPeer = best((r) => !isOurs(r.impl));
+  const bestPeer = best((r) => !isOurs(r.impl) && !isHybrid(r.impl));
   const autoRow = best((r) => r.impl === 'auto');
   const auto = autoRow ? { ms: autoRow.ms, chose: results.find((r) => r.layer === layer && r.impl === 'auto')!.note.match(/auto → (\S+)/)?.[1] ?? '?' } : null;
   const ours = auto ?? bestOurs;
-  return { bestOurs, auto, bestPeer, speedup: ours && bestPeer ? bestPeer.ms / ours.ms : null };
+  const tfjs = best((r) => r.impl === 'tfjs-webgpu'), tfjsOurs = best((r) => r.impl === 'tfjs-webgpu+ours');
+  return { bestOurs, auto, bestPeer, speedup: ours && bestPeer ? bestPeer.ms / ours.ms : null, tfjsOursSpeedup: tfjs && tfjsOurs ? tfjs.ms / tfjsOurs.ms : null };
 }
 
 /** 3 significant digits without exponent noise (0.00312, 4.52, 123). */
@@ -125,7 +133,7 @@ export function resultRows(report: BenchReport): string[][] {
 
 /** The per-layer comparison as rows of cells (header first). */
 export function summaryRows(report: BenchReport): string[][] {
-  const rows = [['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)']];
+  const rows = [['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)', 'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)']];
   for (const l of report.layers) {
     rows.push([
       l.layer, l.outputShape.join('×'), (l.flops / 1e6).toFixed(1),
@@ -133,6 +141,7 @@ export function summaryRows(report: BenchReport): string[][] {
       l.bestOurs ? `${l.bestOurs.impl} ${ms(l.bestOurs.ms)} ms` : 'n/a',
       l.bestPeer ? `${l.bestPeer.impl} ${ms(l.bestPeer.ms)} ms` : 'n/a',
       l.speedup === null ? 'n/a' : `${l.speedup.toFixed(2)}×`,
+      l.tfjsOursSpeedup == null ? 'n/a' : `${l.tfjsOursSpeedup.toFixed(2)}×`,
     ]);
   }
   return rows;

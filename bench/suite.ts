@@ -10,6 +10,7 @@ import { measureCeiling, type Ceiling } from './ceiling';
 import { IMPLEMENTATIONS, type ImplName, type Preparer } from './implementation';
 import { oursPreparer } from './impl-ours';
 import { tfjsPreparer, tfjsVersion } from './impl-tfjs';
+import { tfjsOursPreparer } from './impl-tfjs-ours';
 import { ortPreparer, ortVersion } from './impl-ort';
 import { problemOf, referenceOf, compareToReference, type LayerSpec } from './problem';
 import { summarize, TOLERANCE, type AdapterSummary, type BenchReport, type BenchResult, type LayerSummary } from './report';
@@ -21,6 +22,7 @@ export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
 const PREPARERS: Record<ImplName, Preparer> = {
   ...(Object.fromEntries(PATH_OPTIONS.map((path) => [path, oursPreparer(path)])) as Record<(typeof PATH_OPTIONS)[number], Preparer>),
   'tfjs-webgpu': tfjsPreparer,
+  'tfjs-webgpu+ours': tfjsOursPreparer,
   'ort-webgpu': ortPreparer,
 };
 

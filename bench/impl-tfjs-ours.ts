@@ -1,0 +1,44 @@
+/**
+ * TF.js WebGPU with our kernel registered (`registerWithTfjs(tf)` from `webgpu-convtranspose/tfjs`): the same
+ * `tf.conv2dTranspose` calls as the tfjs-webgpu peer, on the same shared device, with TF.js's
+ * `Conv2DBackpropInput` replaced by our layer plus TF.js's NHWC⇄NCHW transposes. What an unchanged TF.js model
+ * gets from the one line. Registered for this layer's measurement only, so the plain peer stays plain.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWithTfjs } from '../src/tfjs';
+import type { Prepared, Preparer } from './implementation';
+import { tfjsPreparer, useTfjsOn } from './impl-tfjs';
+
+/** The tfjs-webgpu peer's set-up, run with the registration active; the first run prepares our layer. */
+export const tfjsOursPreparer: Preparer = async (device, problem) => {
+  await useTfjsOn(device);
+  const registration = registerWithTfjs(tf);
+  try {
+    const plain = await tfjsPreparer(device, problem);
+    if ('unsupported' in plain) {
+      registration.unregister();
+      return plain;
+    }
+    // The first call runs TF.js's kernel while ours is prepared; from the next one on, ours runs.
+    await plain.run(null);
+    await registration.ready();
+    const calls = () => registration.stats.ours;
+    const prepared: Prepared = {
+      run: (slot) => plain.run(slot),
+      output: () => plain.output(),
+      get note() {
+        const { reasons, paths } = registration.stats;
+        const fellBack = Object.entries(reasons).filter(([r]) => r !== 'preparing').map(([r, n]) => `${n}× TF.js kernel: ${r}`);
+        return [`ours: ${calls()} calls (${Object.keys(paths).join(', ') || 'no layer'})`, ...fellBack].join('; ');
+      },
+      async destroy() {
+        await plain.destroy();
+        registration.unregister();
+      },
+    };
+    return prepared;
+  } catch (e) {
+    registration.unregister();
+    throw e;
+  }
+};
