@@ -56,7 +56,7 @@ try {
       });
       for (const r of results) {
         if (r.error) { line(false, `${r.path} ${c.name}: error: ${r.error.split('\n')[0]}`); continue; }
-        const err = r.expected.maxAbsErr;
+        const err = Number(r.expected.maxAbsErr); // a string for NaN/±Infinity (wire form, test/support/compare.ts)
         const detail = !r.shapeOk ? ` (shape [${r.shape}], expected [${c.expected.shape}])`
           : r.expected.firstBad ? ` (first bad index ${r.expected.firstBad.index}: got ${r.expected.firstBad.got}, expected ${r.expected.firstBad.expected})` : '';
         line(r.shapeOk && r.expected.ok, `${r.path} ${c.name}: max abs err ${err.toExponential(2)}${detail}`);

@@ -10,9 +10,13 @@
 // OCV*16 FMAs.
 //
 // Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x [N][C_in][D][H][W] f32, 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks]
-// vec4 (4 output channels of the group, zero-padded), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
+// vec4 (4 output channels of the group, zero-padded) then a flag vec4 (x != 0: some weight is NaN or ±Inf), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * sW * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(ceil(outW/sW)/4);
 // the W block index varies fastest so neighbouring invocations share phase, taps and weight loads.
+//
+// Exactness: sums start at +0 and the bias is added after the last tap (epilogue.wgsl), and a lane whose
+// column falls outside the row adds nothing: its input is zeroed (select) and, with finite weights, 0*w = ±0
+// leaves the sum as it is; when some weight is NaN or ±Inf (the flag), such lanes keep their sums (select).
 
 override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 
@@ -62,6 +66,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let xGroup = (n * P.chan.y + g * cinG) * inPlane;         // first input channel of the group
   let wStride = P.kernel.x * kH * kW * ocBlocks;             // vec4s between input channels
   let wGroup = g * cinG * wStride + ocb;
+  let nonFinite = w[P.chan.w * cinG * wStride].x != 0.0; // the flag after the last weight (weights.ts: withFiniteFlag)
   // Taps outside, input channels inside: the channel loop is long (C_in/groups), its body is 5 loads and
   // 4 vec4 FMAs, and the lanes' bounds are settled once per tap rather than once per load.
   for (var jd = 0; jd < rd.z; jd++) {
@@ -99,17 +104,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
             xo += inPlane;
             wo += wStride;
           }
-        } else {
-          // Row edge: lanes whose column falls outside read a valid cell and are masked to zero.
+        } else if (!nonFinite) {
+          // Row edge, finite weights: lanes whose column falls outside read a clamped, valid cell, zeroed
+          // (select, so an Inf or NaN there does not survive as 0*x), and 0*w = ±0 adds nothing.
           let lane = vec4<i32>(iw) + vec4<i32>(0, 1, 2, 3);
-          let m = select(vec4<f32>(0.0), vec4<f32>(1.0), (lane >= vec4<i32>(0)) & (vec4<i32>(inW) > lane));
+          let m = (lane >= vec4<i32>(0)) & (vec4<i32>(inW) > lane);
           let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1)));
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
-            let x0 = vec4<f32>(x[xo + c.x] * m.x);
-            let x1 = vec4<f32>(x[xo + c.y] * m.y);
-            let x2 = vec4<f32>(x[xo + c.z] * m.z);
-            let x3 = vec4<f32>(x[xo + c.w] * m.w);
+            let x0 = vec4<f32>(select(0.0, x[xo + c.x], m.x));
+            let x1 = vec4<f32>(select(0.0, x[xo + c.y], m.y));
+            let x2 = vec4<f32>(select(0.0, x[xo + c.z], m.z));
+            let x3 = vec4<f32>(select(0.0, x[xo + c.w], m.w));
             let wv = w[wo];
             acc0 = fma(x0, wv, acc0);
             acc1 = fma(x1, wv, acc1);
@@ -121,6 +127,36 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
               acc5 = fma(x1, wv2, acc5);
               acc6 = fma(x2, wv2, acc6);
               acc7 = fma(x3, wv2, acc7);
+            }
+            xo += inPlane;
+            wo += wStride;
+          }
+        } else {
+          // Row edge, some weight NaN or ±Inf (0*w would be NaN): lanes outside the row keep their sums.
+          let lane = vec4<i32>(iw) + vec4<i32>(0, 1, 2, 3);
+          let m = (lane >= vec4<i32>(0)) & (vec4<i32>(inW) > lane);
+          let m0 = vec4<bool>(m.x);
+          let m1 = vec4<bool>(m.y);
+          let m2 = vec4<bool>(m.z);
+          let m3 = vec4<bool>(m.w);
+          let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1)));
+          var xo = xRow;
+          for (var ic = 0u; ic < cinG; ic++) {
+            let x0 = vec4<f32>(x[xo + c.x]);
+            let x1 = vec4<f32>(x[xo + c.y]);
+            let x2 = vec4<f32>(x[xo + c.z]);
+            let x3 = vec4<f32>(x[xo + c.w]);
+            let wv = w[wo];
+            acc0 = select(acc0, fma(x0, wv, acc0), m0);
+            acc1 = select(acc1, fma(x1, wv, acc1), m1);
+            acc2 = select(acc2, fma(x2, wv, acc2), m2);
+            acc3 = select(acc3, fma(x3, wv, acc3), m3);
+            if (OCV == 2u) {
+              let wv2 = w[wo + 1u];
+              acc4 = select(acc4, fma(x0, wv2, acc4), m0);
+              acc5 = select(acc5, fma(x1, wv2, acc5), m1);
+              acc6 = select(acc6, fma(x2, wv2, acc6), m2);
+              acc7 = select(acc7, fma(x3, wv2, acc7), m3);
             }
             xo += inPlane;
             wo += wStride;

@@ -6,6 +6,12 @@
  *   zeroInsert  insert s-1 zeros, pad by d(k-1)-p (crop where negative), flip and channel-swap the kernel,
  *               then an ordinary stride-1 convolution
  * All take the resolved problem from shape.ts, so they share its validation.
+ *
+ * IEEE semantics are the scatter definition's: only the products x·w of an input cell and a kernel tap that
+ * reach an output cell are summed, starting from +0, and the bias is added last. A cell no input reaches is
+ * exactly 0 + bias (+0 for a -0 bias), and NaN or ±Inf appear exactly where such a sum gives them. The matrix
+ * and zero-insert references keep to that: structural zeros of Cᵀ and inserted zeros or padding of the
+ * zero-inserted input add nothing (they are skipped, not multiplied, so 0·Inf never becomes NaN).
  */
 import { problem3d, sizeOf, type ResolvedConvTranspose } from './shape';
 
@@ -77,6 +83,7 @@ export function matrixReference(r: ResolvedConvTranspose, x: NumericArray, w: Nu
     throw new RangeError(`matrix reference: Cᵀ would have ${rows}×${cols} = ${rows * cols} entries, more than ${MATRIX_REFERENCE_LIMIT}; use the scatter reference for this size`);
   }
   const C = new Float64Array(rows * cols);
+  const present = new Uint8Array(rows * cols); // entries some tap reaches: the others are structural zeros
   const kPlane = sizeOf(p.k);
   // Row (cin, i) of the forward convolution reads output cell o = i·s − p + k·d of every channel in its group.
   for (let g = 0; g < p.G; g++) for (let ic = 0; ic < p.CinG; ic++) {
@@ -88,7 +95,9 @@ export function matrixReference(r: ResolvedConvTranspose, x: NumericArray, w: Nu
         for (let kd = 0; kd < p.k[0]; kd++) for (let kh = 0; kh < p.k[1]; kh++) for (let kw = 0; kw < p.k[2]; kw++) {
           const o = [id * p.s[0] - p.pb[0] + kd * p.d[0], ih * p.s[1] - p.pb[1] + kh * p.d[1], iw * p.s[2] - p.pb[2] + kw * p.d[2]];
           if (o.some((v, a) => v < 0 || v >= p.outS[a])) continue;
-          C[row * cols + col0 + idx3(o[0], o[1], o[2], p.outS)] += w[(cin * p.CoutG + oc) * kPlane + idx3(kd, kh, kw, p.k)];
+          const at = row * cols + col0 + idx3(o[0], o[1], o[2], p.outS);
+          C[at] += w[(cin * p.CoutG + oc) * kPlane + idx3(kd, kh, kw, p.k)];
+          present[at] = 1;
         }
       }
     }
@@ -97,9 +106,8 @@ export function matrixReference(r: ResolvedConvTranspose, x: NumericArray, w: Nu
   for (let n = 0; n < p.N; n++) {
     for (let row = 0; row < rows; row++) {
       const yv = x[n * rows + row];
-      if (yv === 0) continue;
       const cRow = row * cols;
-      for (let col = 0; col < cols; col++) out[n * cols + col] += C[cRow + col] * yv;
+      for (let col = 0; col < cols; col++) if (present[cRow + col]) out[n * cols + col] += C[cRow + col] * yv;
     }
   }
   addBias(r, out, bias);
@@ -146,11 +154,13 @@ export function zeroInsertReference(r: ResolvedConvTranspose, x: NumericArray, w
   const { padBefore, size: zS } = zeroInsertGeometry(r);
   const zPlane = sizeOf(zS), inPlane = sizeOf(p.inS);
   const z = new Float64Array(p.N * p.Cin * zPlane);
+  const landed = new Uint8Array(zPlane); // cells that hold an input value; the rest are inserted zeros or padding
   for (let nc = 0; nc < p.N * p.Cin; nc++) {
     for (let id = 0; id < p.inS[0]; id++) for (let ih = 0; ih < p.inS[1]; ih++) for (let iw = 0; iw < p.inS[2]; iw++) {
       const zd = id * p.s[0] + padBefore[0], zh = ih * p.s[1] + padBefore[1], zw = iw * p.s[2] + padBefore[2];
       if (zd < 0 || zh < 0 || zw < 0 || zd >= zS[0] || zh >= zS[1] || zw >= zS[2]) continue; // cropped
       z[nc * zPlane + idx3(zd, zh, zw, zS)] = x[nc * inPlane + idx3(id, ih, iw, p.inS)];
+      landed[idx3(zd, zh, zw, zS)] = 1;
     }
   }
   const wc = flipSwapKernel(r, w);
@@ -165,7 +175,8 @@ export function zeroInsertReference(r: ResolvedConvTranspose, x: NumericArray, w
         const zBase = (n * p.Cin + g * p.CinG + ic) * zPlane;
         const wBase = (oc * p.CinG + ic) * kPlane;
         for (let kd = 0; kd < p.k[0]; kd++) for (let kh = 0; kh < p.k[1]; kh++) for (let kw = 0; kw < p.k[2]; kw++) {
-          acc += z[zBase + idx3(od + kd * p.d[0], oh + kh * p.d[1], ow + kw * p.d[2], zS)] * wc[wBase + idx3(kd, kh, kw, p.k)];
+          const at = idx3(od + kd * p.d[0], oh + kh * p.d[1], ow + kw * p.d[2], zS);
+          if (landed[at]) acc += z[zBase + at] * wc[wBase + idx3(kd, kh, kw, p.k)]; // inserted zeros add nothing
         }
       }
       out[yBase + idx3(od, oh, ow, p.outS)] = acc;

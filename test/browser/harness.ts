@@ -3,27 +3,33 @@
  * compares with the float64 CPU reference (and with expected values when the case has them).
  */
 import { convTranspose, createConvTranspose, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
-import { compare, type Comparison } from '../support/compare';
-import { randomData } from '../support/random';
+import { compare, comparisonToWire, fromWire, toWire, type WireComparison, type WireNumber } from '../support/compare';
+import { caseData, type Specials } from '../support/random';
 import { VARIANTS } from '../support/variants';
 import { apiChecks, trackingDevice } from './api-checks';
 import { reliabilityChecks } from './reliability-checks';
 
-/** A numeric case: data given, or generated from `seed`. */
+/**
+ * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
+ * given as the strings 'NaN', 'Infinity', '-Infinity' and '-0' (test/support/compare.ts: toWire).
+ */
 export interface CaseSpec {
   name: string;
   inputShape: number[];
   weightShape: number[];
   attrs: ConvTransposeAttributes;
-  input?: number[];
-  weight?: number[];
-  bias?: number[] | null;
-  /** With `seed` and no data: random data (and a bias when `withBias`). */
+  input?: WireNumber[];
+  weight?: WireNumber[];
+  bias?: WireNumber[] | null;
+  /** With `seed` and no data: random data (and a bias when `withBias`), with `specials` planted when given. */
   seed?: number;
   withBias?: boolean;
-  expected?: { shape: number[]; data: number[] };
+  specials?: Specials | null;
+  expected?: { shape: number[]; data: WireNumber[] };
   /** Variant names (test/support/variants.ts); default all. */
   variants?: string[];
+  /** Also return each path's output (wire form), e.g. to check the sign of zeros. */
+  returnOutput?: boolean;
 }
 
 /** One path's outcome. */
@@ -32,11 +38,13 @@ export interface PathResult {
   path: string;
   shape: number[] | null;
   /** Against the CPU reference. */
-  reference: Comparison | null;
+  reference: WireComparison | null;
   /** Against the case's expected values, when it has them. */
-  expected: Comparison | null;
+  expected: WireComparison | null;
   shapeOk: boolean;
   error: string | null;
+  /** The output, when the case asked for it (returnOutput). */
+  output?: WireNumber[];
 }
 
 /** A must-fail case: shapes and attributes; tensors are ones. */
@@ -58,11 +66,12 @@ export interface RejectResult {
 }
 
 async function runCase(spec: CaseSpec): Promise<PathResult[]> {
-  const n = sizeOf(spec.inputShape);
-  const x = spec.input ? Float32Array.from(spec.input) : randomData(spec.seed!, n);
-  const w = spec.weight ? Float32Array.from(spec.weight) : randomData(spec.seed! + 1, sizeOf(spec.weightShape));
   const outChannels = spec.weightShape[1] * (spec.attrs.groups ?? spec.attrs.group ?? 1);
-  const bias = spec.bias ? Float32Array.from(spec.bias) : spec.withBias ? randomData(spec.seed! + 2, outChannels) : null;
+  const generated = spec.seed !== undefined ? caseData(spec.inputShape, spec.weightShape, outChannels, spec.seed, !!spec.withBias, spec.specials) : null;
+  const given = (v: WireNumber[] | null | undefined) => (v ? Float32Array.from(v, fromWire) : null);
+  const x = given(spec.input) ?? generated!.x;
+  const w = given(spec.weight) ?? generated!.w;
+  const bias = spec.bias ? given(spec.bias) : spec.withBias ? generated!.b : null;
   const r = resolveConvTranspose(spec.inputShape, spec.weightShape, bias ? [bias.length] : null, spec.attrs);
   const ref = scatterReference(r, x, w, bias);
   const device = await getDevice();
@@ -75,9 +84,10 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
         path: name,
         shape: [...y.shape],
         shapeOk: JSON.stringify(y.shape) === JSON.stringify(expShape),
-        reference: compare(y.data, ref),
-        expected: spec.expected ? compare(y.data, spec.expected.data) : null,
+        reference: comparisonToWire(compare(y.data, ref)),
+        expected: spec.expected ? comparisonToWire(compare(y.data, spec.expected.data.map(fromWire))) : null,
         error: null,
+        ...(spec.returnOutput ? { output: Array.from(y.data, toWire) } : {}),
       });
     } catch (e) {
       results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack ?? e) });

@@ -1,5 +1,5 @@
 /** Seeded random numbers and the random configuration sweep shared by the Node and browser tests. */
-import { resolveConvTranspose, type ConvTransposeAttributes } from '../../src/shape';
+import { resolveConvTranspose, sizeOf, type ConvTransposeAttributes } from '../../src/shape';
 import { mulberry32 } from '../../bench/random';
 
 /** The seeded PRNG (mulberry32) the benchmark uses too; returns floats in [0, 1). */
@@ -13,6 +13,45 @@ export function randomData(seed: number, n: number): Float32Array {
   return out;
 }
 
+/** IEEE special values and exact zeros, the values a special-value case plants in its data. */
+export const SPECIAL_VALUES: readonly number[] = [NaN, Infinity, -Infinity, -0, 0];
+
+/**
+ * Special values a case plants in its random data: `input`, `weight` and `bias` elements at positions (and
+ * with values from SPECIAL_VALUES) drawn from `seed`.
+ */
+export interface Specials {
+  seed: number;
+  input: number;
+  weight: number;
+  bias: number;
+}
+
+/** Replaces `count` elements of `data` (in place) with special values, positions and values from `seed`. */
+export function plantSpecials(data: Float32Array, seed: number, count: number): Float32Array {
+  if (data.length === 0) return data;
+  const r = rng(seed);
+  for (let i = 0; i < count; i++) data[Math.floor(r() * data.length)] = SPECIAL_VALUES[Math.floor(r() * SPECIAL_VALUES.length)];
+  return data;
+}
+
+/**
+ * The data of a generated case: input, weight and bias (or null) from `seed` (seed, seed+1, seed+2 as the
+ * test page has always drawn them), with `specials` planted when given.
+ */
+export function caseData(inputShape: readonly number[], weightShape: readonly number[], outChannels: number, seed: number, bias: boolean, specials?: Specials | null) {
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  const x = randomData(seed, size(inputShape));
+  const w = randomData(seed + 1, size(weightShape));
+  const b = bias ? randomData(seed + 2, outChannels) : null;
+  if (specials) {
+    plantSpecials(x, specials.seed, specials.input);
+    plantSpecials(w, specials.seed + 1, specials.weight);
+    if (b) plantSpecials(b, specials.seed + 2, specials.bias);
+  }
+  return { x, w, b };
+}
+
 /** A generated test problem: shapes and attributes; its data comes from `seed`. */
 export interface RandomCase {
   name: string;
@@ -21,8 +60,20 @@ export interface RandomCase {
   bias: boolean;
   attrs: ConvTransposeAttributes;
   seed: number;
+  /** Special values planted in the data (see {@link caseData}); absent for plain random data. */
+  specials?: Specials;
   /** Edges this case exercises, for the coverage check. */
   features: string[];
+}
+
+/** Options of {@link randomCases}. */
+export interface RandomCaseOptions {
+  /**
+   * Share of cases (0 to 1, default 0) whose data holds special values (NaN, ±Inf, -0, exact 0): a few
+   * elements of the input, of the weights and of the bias. Drawn from a separate generator, so the
+   * configurations themselves do not depend on it.
+   */
+  specialShare?: number;
 }
 
 /** The edges the sweep must cover. */
@@ -36,8 +87,10 @@ export const SWEEP_FEATURES = [
  * `count` valid random configurations from `seed`, small enough for the float64 references (and the matrix
  * reference), covering every attribute and edge in SWEEP_FEATURES.
  */
-export function randomCases(count: number, seed = 1234): RandomCase[] {
+export function randomCases(count: number, seed = 1234, options: RandomCaseOptions = {}): RandomCase[] {
   const r = rng(seed);
+  const special = rng(seed ^ 0x5eed5);
+  const specialShare = options.specialShare ?? 0;
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const cases: RandomCase[] = [];
@@ -102,8 +155,14 @@ export function randomCases(count: number, seed = 1234): RandomCase[] {
     if (resolved.outputPadding.some((v) => v > 0)) features.push('output_padding');
     if (dims > 1 && new Set([...inS, ...k]).size > 1) features.push('non-square');
     if (s.some((v, i) => v > 1 && d[i] > 1 && v % d[i] !== 0)) features.push('stride not multiple of dilation');
-    const name = `random#${cases.length} in=[${inputShape}] w=[${weightShape}] ${JSON.stringify(attrs)}${bias ? ' +bias' : ''}`;
-    cases.push({ name, inputShape, weightShape, bias, attrs, seed: int(1, 2 ** 30), features });
+    let specials: Specials | undefined;
+    if (specialShare > 0 && special() < specialShare) {
+      const few = (n: number) => Math.min(n, 1 + Math.floor(special() * 3));
+      specials = { seed: 1 + Math.floor(special() * 2 ** 30), input: few(sizeOf(inputShape)), weight: special() < 0.5 ? few(sizeOf(weightShape)) : 0, bias: bias && special() < 0.5 ? 1 : 0 };
+      features.push('special values');
+    }
+    const name = `random#${cases.length} in=[${inputShape}] w=[${weightShape}] ${JSON.stringify(attrs)}${bias ? ' +bias' : ''}${specials ? ` specials=${JSON.stringify(specials)}` : ''}`;
+    cases.push({ name, inputShape, weightShape, bias, attrs, seed: int(1, 2 ** 30), ...(specials ? { specials } : {}), features });
   }
   return cases;
 }

@@ -4,7 +4,7 @@
  */
 import gatherWgsl from '../../../shaders/gather.wgsl?raw';
 import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues } from '../uniforms';
-import { givenWeights, ocBlocksFor, packBias, packChannelBlocks } from '../weights';
+import { givenWeights, ocBlocksFor, packBias, packChannelBlocks, withFiniteFlag } from '../weights';
 import type { ShaderDef } from '../wgsl';
 import { sizeOf, type Problem3d } from '../../shape';
 import { blockedWork } from './cost';
@@ -33,8 +33,8 @@ export const gatherPath: GpuPathModule = {
         values: (groupsX) => ({ ...commonValues(ctx, ocBlocks, { invocations, groupsX, extra: [wBlocks, 0] }), ...tapValues(p) }),
       })],
       scratch: {},
-      weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,
-      packWeights: (w) => packChannelBlocks(r, ocBlocks, givenWeights(r, w)),
+      weightBytes: (p.G * p.CinG * sizeOf(p.k) * ocBlocks + 1) * 16, // + the non-finite flag (weights.ts: withFiniteFlag)
+      packWeights: (w) => withFiniteFlag(packChannelBlocks(r, ocBlocks, givenWeights(r, w))),
       packBias: (b) => packBias(r, b, ocBlocks),
     };
   },
