@@ -6,6 +6,7 @@ import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
 import { createConvTranspose } from './gpu/layer';
 import { checkAdapterClass, checkPathOption, type PathOption } from './gpu/paths';
 import { resolveActivation, type Activation } from './activation';
+import { checkFilterLayout, filterToIohw, type FilterLayout } from './layout';
 
 /** Options of {@link convTranspose}: attributes (PyTorch or ONNX spelling) plus bias, path and device. */
 export interface ConvTransposeOptions extends ConvTransposeAttributes {
@@ -21,6 +22,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   tune?: boolean;
   /** Fused activation after the bias (see ConvTransposeLayerOptions.activation). */
   activation?: Activation | null;
+  /** Order of `weight`'s axes (default `iohw`; see ConvTransposeLayerOptions.filterLayout). */
+  filterLayout?: FilterLayout;
 }
 
 /** How long a call whose read-back failed waits for `device.lost` before reporting the failure as it is. */
@@ -30,9 +33,11 @@ const LOSS_WAIT_MS = 1000;
  * Transposed convolution of `input` `[N, C_in, ...spatial]` with `weight` `[C_in, C_out/groups, ...kernel]`.
  * Every argument is validated before any GPU work; all GPU buffers it makes are destroyed before it returns.
  */
-export async function convTranspose(input: TensorLike, weight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
+export async function convTranspose(input: TensorLike, givenWeight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { bias, path = 'auto', device: given, adapterClass, tune, activation, ...attrs } = options;
+  const { bias, path = 'auto', device: given, adapterClass, tune, activation, filterLayout, ...attrs } = options;
+  checkFilterLayout(filterLayout);
+  const weight = filterToIohw(givenWeight, filterLayout);
   resolveActivation(activation); // checked before any GPU work
   checkPathOption(path);
   checkAdapterClass(adapterClass);

@@ -17,3 +17,4 @@ export {
 export type { Tensor, TensorLike, BiasLike } from './tensor';
 export { setCompileMode, type CompileMode } from './gpu/compile';
 export { resolveActivation, activate, applyActivation, erf, type Activation, type ResolvedActivation } from './activation';
+export { filterToIohw, type FilterLayout } from './layout';

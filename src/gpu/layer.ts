@@ -6,6 +6,7 @@
 import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, type Problem3d, type ResolvedConvTranspose } from '../shape';
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { resolveActivation, type Activation } from '../activation';
+import { filterToIohw, type FilterLayout } from '../layout';
 import { BufferUsage } from './constants';
 import { WORKGROUP_SIZE, getPipeline } from './pipelines';
 import { adapterClassOf, checkAdapterClass, checkPathOption, PATHS, rankPaths, type GpuPath, type PathOption } from './paths';
@@ -44,6 +45,8 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
    * `{ name: 'leakyRelu', alpha: 0.2 }`, `{ name: 'clamp', min: 0, max: 6 }`.
    */
   activation?: Activation | null;
+  /** Order of `weight`'s axes (default `iohw`, `[C_in, C_out/groups, ...kernel]`); converted once here. */
+  filterLayout?: FilterLayout;
 }
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
@@ -109,8 +112,9 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, activation, ...attrs } = options;
+  const { inputShape, weight: given, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, activation, filterLayout, ...attrs } = options;
   const act = resolveActivation(activation);
+  const weight = filterToIohw(given, filterLayout);
   checkPathOption(asked);
   checkAdapterClass(adapterClass);
   if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${JSON.stringify(tune)}`);

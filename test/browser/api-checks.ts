@@ -5,6 +5,7 @@
 import { convTranspose, createConvTranspose, getDevice, PATH_OPTIONS, resolveConvTranspose, scatterReference, sizeOf } from '../../src/index';
 import { compare } from '../support/compare';
 import { randomData } from '../support/random';
+import { epilogueChecks } from './epilogue-checks';
 
 export interface CheckResult { name: string; ok: boolean; detail: string }
 
@@ -117,6 +118,7 @@ export async function apiChecks(): Promise<CheckResult[]> {
     results.push(await expectThrow(`${path}: wrong data length`, () => convTranspose({ data: new Float32Array(3), shape }, weight, { ...attrs, path }), /^input: data has 3 elements but shape \[2, 6, 5, 7\] needs 420/));
   }
   results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), /^path: expected one of gather, zero-insert, phase, auto, got "fft"/));
+  results.push(...(await epilogueChecks(base)));
   const leaked = await base.popErrorScope();
   results.push({ name: 'no WebGPU validation error was raised by any check', ok: leaked === null, detail: leaked?.message ?? 'none' });
   return results;

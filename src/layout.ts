@@ -1,0 +1,50 @@
+/**
+ * Filter layouts. The library packs weights from `iohw` ([C_in, C_out/groups, ...kernel], PyTorch and ONNX);
+ * TF.js and WebNN hand over other orders. A layout names where the input channels (i), the output channels
+ * per group (o) and the kernel's spatial axes (hw: all of them, 1 to 3, in their order) sit; the weights
+ * are permuted to iohw once, when a layer is made, never on the hot path.
+ */
+import type { TensorLike } from './tensor';
+import { tensorData } from './tensor';
+
+/** `iohw` (default; PyTorch/ONNX), `oihw`, `hwoi` (TF.js `[kH, kW, outC, inC]`), `ohwi` (WebNN). */
+export type FilterLayout = 'iohw' | 'oihw' | 'hwoi' | 'ohwi';
+
+const ORDER: Record<FilterLayout, readonly ('i' | 'o' | 's')[]> = {
+  iohw: ['i', 'o', 's'], oihw: ['o', 'i', 's'], hwoi: ['s', 'o', 'i'], ohwi: ['o', 's', 'i'],
+};
+
+/** Throws a TypeError naming `filterLayout` unless it is absent or a known layout. */
+export function checkFilterLayout(value: unknown): asserts value is FilterLayout | undefined {
+  if (value !== undefined && !(typeof value === 'string' && value in ORDER)) {
+    throw new TypeError(`filterLayout: expected one of ${Object.keys(ORDER).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** The weight in iohw: the same tensor for `iohw`, else its data permuted once (float32) with the iohw shape. */
+export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw'): TensorLike {
+  checkFilterLayout(layout);
+  if (layout === 'iohw' || !weight || typeof weight !== 'object' || !Array.isArray(weight.shape)) return weight;
+  const shape = weight.shape;
+  const dims = shape.length - 2;
+  if (dims < 1 || dims > 3) {
+    throw new RangeError(`weight: a ${layout} filter has rank 3 to 5 (1 to 3 kernel axes), got shape [${shape.join(', ')}]`);
+  }
+  const data = tensorData('weight', weight);
+  // Sizes and row-major strides of the three blocks in the given order (the spatial block is contiguous).
+  const order = ORDER[layout];
+  const at: Record<'i' | 'o' | 's', number> = { i: 0, o: 0, s: 0 };
+  let axis = 0;
+  for (const t of order) { at[t] = axis; axis += t === 's' ? dims : 1; }
+  const kernel = shape.slice(at.s, at.s + dims);
+  const size = { i: shape[at.i], o: shape[at.o], s: kernel.reduce((a, b) => a * b, 1) };
+  const stride = { i: 1, o: 1, s: 1 };
+  let inner = 1;
+  for (const t of [...order].reverse()) { stride[t] = inner; inner *= size[t]; }
+  const out = new Float32Array(data.length);
+  let o = 0;
+  for (let i = 0; i < size.i; i++) for (let oc = 0; oc < size.o; oc++) for (let s = 0; s < size.s; s++, o++) {
+    out[o] = data[i * stride.i + oc * stride.o + s * stride.s];
+  }
+  return { data: out, shape: [size.i, size.o, ...kernel] };
+}
