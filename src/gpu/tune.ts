@@ -13,11 +13,11 @@ import type { PlanContext } from './paths/types';
 export const TUNE_BAND = 2.5;
 
 /**
- * A first candidate whose run takes longer than this is kept without timing the others: tuning would cost
- * seconds at layer creation (each candidate runs twice), more than a wrong pick within the band costs over
- * a few calls. The cost model's choice stands for such layers.
+ * Time tuning may spend on one problem. Each candidate runs twice (a warm-up, then a timed run); once the
+ * budget is spent the fastest so far is kept, so a layer whose runs take seconds costs little more than one
+ * run of each of the first candidates, and the cost model's order decides among the rest.
  */
-export const TUNE_MAX_RUN_MS = 250;
+export const TUNE_BUDGET_MS = 1500;
 
 /** What tuning needs of a built layer. */
 interface Timed {
@@ -69,15 +69,17 @@ export async function tunedChoice<L extends Timed>(
   const known = choices.get(device)?.get(key);
   if (close.length === 1 || known) return build(known ?? close[0]);
   let best: { layer: L; ms: number; path: GpuPath } | null = null;
+  const started = performance.now();
   for (const path of close) {
+    if (best && performance.now() - started > TUNE_BUDGET_MS) break;
     let layer: L;
     try {
       layer = await build(path);
     } catch {
       continue;
     }
-    const ms = await timeLayer(device, layer, 1, best ? 3 * best.ms : TUNE_MAX_RUN_MS);
-    if (!best && ms === Infinity) return layer; // too slow to tune: the model's first choice, not cached
+    const left = TUNE_BUDGET_MS - (performance.now() - started);
+    const ms = await timeLayer(device, layer, 1, best ? Math.min(3 * best.ms, left) : Infinity);
     if (!best || ms < best.ms) {
       best?.layer.destroy();
       best = { layer, ms, path };
