@@ -211,7 +211,7 @@ Numbers below come from one run on this machine; nothing here is hand-edited.
 - Browser: ${meta.browser}
 - Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}
 - Whole suite wall time: ${meta.wallSeconds.toFixed(0)} s
-- Timing: ${t.warmupRuns} warm-up runs (1 when the first takes over ${t.warmupMs} ms), then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice all four implementations share. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
+- Timing: ${t.warmupRuns} warm-up runs (1 when the first takes over ${t.warmupMs} ms), then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice every implementation shares. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
 - "setup ms" is the first-call latency: the implementation's set-up for the layer (pipeline compiles not yet cached on this device, weight packing and upload; for \`auto\`, also timing its close candidates) until the queue drains. Implementations run in table order, so a path's later layers reuse pipelines compiled for earlier ones.
 - GFLOP/s = 2·N·Cin·(Cout/g)·H·W·kH·kW / median ms. GB/s = (input + weight + output bytes) / median ms.
 - Errors: largest |output − float64 scatter reference|; rel err = that / max|reference|. Tolerance ${report.tolerance}; largest seen ${worst.toExponential(2)}: ${report.passed ? 'all within tolerance' : '**FAILED**'}.
