@@ -3,7 +3,7 @@ import { resolveConvTranspose, sizeOf, type ConvTransposeAttributes } from './sh
 import { biasParts, tensorData, type BiasLike, type Tensor, type TensorLike } from './tensor';
 import { BufferUsage, MapMode } from './gpu/constants';
 import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
-import { createConvTranspose } from './gpu/layer';
+import { createConvTranspose, type ConvTransposeLayer } from './gpu/layer';
 import { checkAdapterClass, checkPathOption, type PathOption } from './gpu/paths';
 import { resolveActivation, type Activation } from './activation';
 import { checkFilterLayout, filterToIohw, type FilterLayout } from './layout';
@@ -52,7 +52,14 @@ export async function convTranspose(input: TensorLike, givenWeight: TensorLike, 
   const device = given ?? (await getDevice());
   const lostBefore = await deviceLostInfo(device, 0);
   if (lostBefore) throw deviceLostError('convTranspose', lostBefore);
-  const layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, activation, label: 'convTranspose' });
+  let layer: ConvTransposeLayer;
+  try {
+    layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, activation, label: 'convTranspose' });
+  } catch (e) {
+    // Lost while the layer was being made: report the loss as this call's, like a loss during the run.
+    const lost = await deviceLostInfo(device, 0);
+    throw lost ? deviceLostError('convTranspose', lost, e) : e;
+  }
   const buffers: GPUBuffer[] = [];
   try {
     device.pushErrorScope('validation');

@@ -1,5 +1,7 @@
 /**
- * Reliability in headless Chromium: plain-array data checked before any GPU work, and device loss reported as
+ * Reliability in headless Chromium: plain-array data checked before any GPU work, prepared layers that refuse
+ * bad buffers synchronously and reject run() with the layer's name (test/browser/layer-checks.ts), and device
+ * loss reported as
  * `convTranspose: the GPU device was lost (<reason>: <message>)` with the shared device recreated for the next
  * call (test/browser/reliability-checks.ts).
  */
@@ -13,12 +15,13 @@ beforeAll(async () => { h = await openHarness(); });
 afterAll(async () => { await h?.close(); });
 
 describe('reliability', () => {
-  it('data checks and device loss', async () => {
+  it('data checks, prepared layers that say what is wrong, and device loss', async () => {
     const results: CheckResult[] = await h.page.evaluate(() => (window as unknown as { harness: Harness }).harness.reliabilityChecks());
     const names = results.map((r) => r.name);
     expect(names.filter((n) => n.startsWith('data:')).length).toBeGreaterThanOrEqual(6);
     expect(names.filter((n) => n.startsWith('shared:')).length).toBeGreaterThanOrEqual(10);
     expect(names.filter((n) => n.startsWith('caller device:')).length).toBeGreaterThanOrEqual(6);
+    expect(names.filter((n) => n.startsWith('layer:')).length).toBeGreaterThanOrEqual(18);
     const bad = results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`);
     expect(bad).toEqual([]);
   });

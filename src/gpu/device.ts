@@ -53,6 +53,15 @@ export function isDeviceLost(device: GPUDevice): boolean {
 export interface DeviceLoss { readonly reason: string; readonly message: string }
 
 /**
+ * The device's loss as known right now, synchronously (for the hot path of a prepared layer): `device.lost`'s
+ * info once it has resolved, or a stand-in when destroy() was seen on the shared device. Null otherwise.
+ */
+export function knownDeviceLoss(device: GPUDevice): DeviceLoss | null {
+  watchDevice(device);
+  return lostInfo.get(device) ?? (destroyed.has(device) ? { reason: 'destroyed', message: 'destroy() was called on the device' } : null);
+}
+
+/**
  * The device's loss: at once when known, else after waiting up to `waitMs` for `device.lost` (longer when
  * destroy() is known to have been called; with 0, no timer: only a `lost` that has already resolved counts).
  * Null when the device is not (yet) known to be lost.

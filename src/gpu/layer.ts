@@ -8,6 +8,7 @@ import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor
 import { resolveActivation, type Activation } from '../activation';
 import { filterToIohw, type FilterLayout } from '../layout';
 import { BufferUsage } from './constants';
+import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
 import { WORKGROUP_SIZE, getPipeline } from './pipelines';
 import { adapterClassOf, checkAdapterClass, checkPathOption, PATHS, rankPaths, type GpuPath, type PathOption } from './paths';
 import type { AdapterClass, Binding, Plan, PlanContext, Stage } from './paths/types';
@@ -62,10 +63,26 @@ export interface ConvTransposeLayer {
   readonly inputBytes: number;
   /** Bytes the output buffer must hold. */
   readonly outputBytes: number;
-  /** Records the convolution as one compute pass. Buffers need STORAGE usage; input and output must differ. */
+  /** The label its GPU objects carry (`<label>/weight`, `<label>/<shader>`, ...), so WebGPU errors name the layer. */
+  readonly label: string;
+  /**
+   * Records the convolution as one compute pass into the caller's encoder. Checks synchronously, and throws on,
+   * what WebGPU lets it see: the layer destroyed or its device known lost; a buffer that is not a GPUBuffer,
+   * lacks STORAGE usage, is too small, is mapped or has a map pending; input and output the same buffer.
+   * What WebGPU cannot tell synchronously (a buffer destroyed or of another device, an encoder finished or
+   * with a pass open) stays the caller's to get right: WebGPU then reports a validation error at
+   * `finish()`/`submit()`, naming the layer through the labels of its pass and bind groups.
+   */
   encode(encoder: GPUCommandEncoder, input: GPUBuffer, output: GPUBuffer, timestampWrites?: GPUComputePassTimestampWrites): void;
-  /** Encodes and submits on the device's queue. */
-  run(input: GPUBuffer, output: GPUBuffer): void;
+  /**
+   * Encodes and submits on the device's queue. Throws synchronously what `encode` checks; then returns a
+   * promise that resolves once the GPU has accepted the work and rejects, with the layer's label, when WebGPU
+   * raised a validation error for it (captured in an error scope, so it is not also reported as uncaptured)
+   * or the device was lost. It does not wait for the work to finish (map the output, or
+   * `device.queue.onSubmittedWorkDone()`). Callers that ignore the promise get the old fire-and-forget
+   * behaviour, except that a failure is now an unhandled rejection instead of silence.
+   */
+  run(input: GPUBuffer, output: GPUBuffer): Promise<void>;
   /** Frees the layer's GPU buffers; idempotent. */
   destroy(): void;
 }
@@ -98,6 +115,13 @@ function checkBuffer(name: string, buffer: GPUBuffer, bytes: number, shape: read
   if (!buffer || typeof buffer !== 'object' || typeof buffer.size !== 'number') {
     throw new TypeError(`${name}: expected a GPUBuffer, got ${buffer === null ? 'null' : typeof buffer}`);
   }
+  const mapState = (buffer as { mapState?: GPUBufferMapState }).mapState;
+  if (mapState === 'mapped') {
+    throw new Error(`${name}: the buffer is mapped (mapState 'mapped'); call unmap() before the GPU uses it (a buffer made with mappedAtCreation stays mapped until then)`);
+  }
+  if (mapState === 'pending') {
+    throw new Error(`${name}: the buffer has a mapAsync() pending (mapState 'pending'); wait for it and unmap() before the GPU uses it`);
+  }
   if ((buffer.usage & BufferUsage.STORAGE) === 0) {
     throw new TypeError(`${name}: the buffer needs GPUBufferUsage.STORAGE (usage is 0x${buffer.usage.toString(16)})`);
   }
@@ -123,6 +147,9 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
   const r = resolveConvTranspose(inputShape, weight.shape, b?.shape, attrs);
   const w = tensorData('weight', weight);
   const p = problem3d(r);
+  // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).
+  const lostAlready = await deviceLostInfo(device, 0);
+  if (lostAlready) throw lostLayerError('createConvTranspose', lostAlready);
 
   const limits = device.limits;
   const ctx: PlanContext = {
@@ -154,6 +181,13 @@ function fitsDevice(device: GPUDevice, ctx: PlanContext, path: GpuPath, plan: Pl
 function planSizes(ctx: PlanContext, plan: Plan): Record<string, number> {
   const { r } = ctx;
   return { input: sizeOf(r.inputShape) * FLOAT, output: sizeOf(r.outputShape) * FLOAT, weight: plan.weightBytes, ...plan.scratch };
+}
+
+/** The error a layer (or its creation) gives once its device is lost: the loss, and what to do about it. */
+function lostLayerError(who: string, loss: DeviceLoss): Error {
+  const e = deviceLostError(who, loss);
+  e.message += '; a layer cannot outlive its device: create a new one with createConvTranspose on a live device (getDevice() gives a new shared one)';
+  return e;
 }
 
 /** Uploads the weights in the plan's layout, compiles its pipelines and returns the layer. */
@@ -200,6 +234,17 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
     const oom = device.popErrorScope();
     const error = (await validation) ?? (await oom);
     if (error) throw new Error(`${path}: the GPU rejected the layer's setup: ${error.message}`);
+    // Lost while compiling or uploading: the scopes above then report nothing.
+    const lostNow = await deviceLostInfo(device, 0);
+    if (lostNow) throw lostLayerError('createConvTranspose', lostNow);
+    watchDevice(device);
+    const who = `ConvTransposeLayer "${label}"`;
+    /** Throws when the layer cannot run at all: destroyed, or its device known lost. */
+    const checkUsable = () => {
+      if (destroyed) throw new Error(`${who}: used after destroy()`);
+      const loss = knownDeviceLoss(device);
+      if (loss) throw lostLayerError(who, loss);
+    };
 
     // Bind groups depend on the caller's buffers; the last pair is kept so a hot loop re-binds nothing.
     let last: { input: GPUBuffer; output: GPUBuffer; groups: GPUBindGroup[] } | null = null;
@@ -222,8 +267,12 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
       outputShape: r.outputShape,
       inputBytes,
       outputBytes,
+      label,
       encode(encoder, input, output, timestampWrites) {
-        if (destroyed) throw new Error('ConvTransposeLayer: used after destroy()');
+        checkUsable();
+        if (!encoder || typeof (encoder as GPUCommandEncoder).beginComputePass !== 'function') {
+          throw new TypeError(`encoder: expected a GPUCommandEncoder, got ${encoder === null ? 'null' : typeof encoder}`);
+        }
         checkBuffer('input', input, inputBytes, r.inputShape);
         checkBuffer('output', output, outputBytes, r.outputShape);
         if (input === output) throw new RangeError('output: must be a different buffer from input');
@@ -238,9 +287,30 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
         pass.end();
       },
       run(input, output) {
-        const encoder = device.createCommandEncoder({ label: `${label}/run` });
-        layer.encode(encoder, input, output);
-        device.queue.submit([encoder.finish()]);
+        checkUsable();
+        // Validation errors of this run are captured here (no await between push and pop, so concurrent
+        // callers' scopes cannot interleave) and become this promise's rejection, with the layer's name.
+        device.pushErrorScope('validation');
+        try {
+          const encoder = device.createCommandEncoder({ label: `${label}/run` });
+          layer.encode(encoder, input, output);
+          device.queue.submit([encoder.finish()]);
+        } catch (e) {
+          device.popErrorScope().catch(() => {});
+          throw e;
+        }
+        const failed = async (error: GPUError | null): Promise<void> => {
+          // Bind groups made from these buffers may be the invalid ones: make them again next time, so a
+          // later error names its own cause rather than "invalid due to a previous error".
+          if (error) last = null;
+          const loss = await deviceLostInfo(device, 0);
+          if (loss) throw lostLayerError(who, loss);
+          if (error) throw new Error(`${who}: run(): the GPU rejected the work: ${error.message}`);
+        };
+        return device.popErrorScope().then(failed, async (e) => {
+          const loss = await deviceLostInfo(device, 0);
+          throw loss ? lostLayerError(who, loss) : new Error(`${who}: run(): ${(e as Error)?.message ?? e}`, { cause: e });
+        });
       },
       destroy,
     };

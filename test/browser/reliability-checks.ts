@@ -1,12 +1,14 @@
 /**
- * In-page reliability checks: plain-array data is checked before any GPU work, and device loss (of the shared
- * device or of a caller's device) is reported as such, with the shared device recreated for the next call.
+ * In-page reliability checks: plain-array data is checked before any GPU work, prepared layers say what is
+ * wrong (layer-checks.ts), and device loss (of the shared device or of a caller's device) is reported as such,
+ * with the shared device recreated for the next call.
  * Each check returns ok + detail; test/reliability.test.ts asserts them.
  */
 import { convTranspose, getDevice, resolveConvTranspose, scatterReference, sizeOf } from '../../src/index';
 import { compare } from '../support/compare';
 import { randomData } from '../support/random';
 import { trackingDevice, type CheckResult } from './api-checks';
+import { layerChecks } from './layer-checks';
 
 const inputShape = [1, 2, 5, 5];
 const weightShape = [2, 3, 3, 3];
@@ -143,5 +145,5 @@ async function deviceLossChecks(): Promise<CheckResult[]> {
 }
 
 export async function reliabilityChecks(): Promise<CheckResult[]> {
-  return [...(await dataChecks()), ...(await deviceLossChecks())];
+  return [...(await dataChecks()), ...(await layerChecks()), ...(await deviceLossChecks())];
 }
