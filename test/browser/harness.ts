@@ -30,6 +30,11 @@ export interface CaseSpec {
   variants?: string[];
   /** Also return each path's output (wire form), e.g. to check the sign of zeros. */
   returnOutput?: boolean;
+  /**
+   * For testing the checks themselves (the fuzz command's self-test): a reference made wrong on purpose.
+   * `reference-without-bias`: the reference leaves the bias out, so every case with a nonzero bias fails.
+   */
+  fault?: 'reference-without-bias';
 }
 
 /** One path's outcome. */
@@ -73,7 +78,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const w = given(spec.weight) ?? generated!.w;
   const bias = spec.bias ? given(spec.bias) : spec.withBias ? generated!.b : null;
   const r = resolveConvTranspose(spec.inputShape, spec.weightShape, bias ? [bias.length] : null, spec.attrs);
-  const ref = scatterReference(r, x, w, bias);
+  const ref = scatterReference(r, x, w, spec.fault === 'reference-without-bias' ? null : bias);
   const device = await getDevice();
   const results: PathResult[] = [];
   for (const { name, path, adapterClass } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
