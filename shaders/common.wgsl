@@ -6,9 +6,32 @@
 // than 65535 workgroups, and invocationIndex() folds (x, y, local) back into one linear index.
 
 override WG: u32 = 64u;
+// Tensor layout of x and y: channels-first (NC<spatial>, false) or channels-last (N<spatial>C, true). The
+// strides themselves come from the uniform (src/gpu/uniforms.ts: TensorView), so any view works either way;
+// the override only lets the compiler fold the W step to the constant 1 in channels-first hot loops.
+override CHANNELS_LAST: bool = false;
 
 @group(0) @binding(0) var<uniform> P: Params;
 
 fn invocationIndex(wg: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
   return (wg.y * nwg.x + wg.x) * WG + lid;
+}
+
+// Element steps between neighbouring W cells of x and y.
+fn xStepW() -> u32 {
+  if (CHANNELS_LAST) { return P.xStride.z; }
+  return 1u;
+}
+fn yStepW() -> u32 {
+  if (CHANNELS_LAST) { return P.yStride.z; }
+  return 1u;
+}
+
+// Index of x[n][c][d][h][w] and y[n][c][d][h][w] in their bound windows (layout, window base and batch stride
+// from the uniform: P.xStride/P.yStride hold (D, H, W, C) strides, P.io the batch strides and bases).
+fn xIndex(n: u32, c: u32, d: u32, h: u32, w: u32) -> u32 {
+  return P.io.z + n * P.io.x + c * P.xStride.w + d * P.xStride.x + h * P.xStride.y + w * xStepW();
+}
+fn yIndex(n: u32, c: u32, d: u32, h: u32, w: u32) -> u32 {
+  return P.io.w + n * P.io.y + c * P.yStride.w + d * P.yStride.x + h * P.yStride.y + w * yStepW();
 }

@@ -18,8 +18,9 @@
 // weights, OCV = 1 or 2, an override), so each tap and input channel costs 4 z loads + OCV vec4 weight loads
 // for OCV*16 FMAs.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS; grid.z = wBlocks), 1 z [N][C_in][zD][zH][zW] f32, 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks]
-// vec4 then the non-finite flag vec4, 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS; grid.z = wBlocks), 1 z [N][C_in][zD][zH][zW] f32 (dense scratch),
+// 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 then the non-finite flag vec4, 3 bias [G][ocBlocks] vec4, 4 y f32
+// [N][C_out][D][H][W] as a view (common.wgsl: yIndex; channels-first or -last).
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(outW / 4).
 
 override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
@@ -148,22 +149,23 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
 
   let coutG = P.chanG.y;
-  let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let base = (n * P.chan.z + g * coutG + ocb * 4u) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
+  let outPlane = P.yStride.w; // elements between output channels
+  let base = yIndex(n, g * coutG + ocb * 4u, od, oh, ow0);
+  let yW = yStepW();
   let lanes = min(4u, P.outSize.z - ow0); // outputs of this block inside the row
   let chans = min(4u, coutG - ocb * 4u);
   let b = bias[g * ocBlocks + ocb];
   store(base, outPlane, chans, finish(acc0, b));
-  if (lanes > 1u) { store(base + 1u, outPlane, chans, finish(acc1, b)); }
-  if (lanes > 2u) { store(base + 2u, outPlane, chans, finish(acc2, b)); }
-  if (lanes > 3u) { store(base + 3u, outPlane, chans, finish(acc3, b)); }
+  if (lanes > 1u) { store(base + yW, outPlane, chans, finish(acc1, b)); }
+  if (lanes > 2u) { store(base + 2u * yW, outPlane, chans, finish(acc2, b)); }
+  if (lanes > 3u) { store(base + 3u * yW, outPlane, chans, finish(acc3, b)); }
   if (OCV == 2u && coutG > ocb * 4u + 4u) {
     let base2 = base + 4u * outPlane;
     let chans2 = min(4u, coutG - ocb * 4u - 4u);
     let b2 = bias[g * ocBlocks + ocb + 1u];
     store(base2, outPlane, chans2, finish(acc4, b2));
-    if (lanes > 1u) { store(base2 + 1u, outPlane, chans2, finish(acc5, b2)); }
-    if (lanes > 2u) { store(base2 + 2u, outPlane, chans2, finish(acc6, b2)); }
-    if (lanes > 3u) { store(base2 + 3u, outPlane, chans2, finish(acc7, b2)); }
+    if (lanes > 1u) { store(base2 + yW, outPlane, chans2, finish(acc5, b2)); }
+    if (lanes > 2u) { store(base2 + 2u * yW, outPlane, chans2, finish(acc6, b2)); }
+    if (lanes > 3u) { store(base2 + 3u * yW, outPlane, chans2, finish(acc7, b2)); }
   }
 }

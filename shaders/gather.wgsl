@@ -9,8 +9,10 @@
 // or 2, an override), so each tap and input channel costs 4 input loads + OCV vec4 weight loads for
 // OCV*16 FMAs.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x [N][C_in][D][H][W] f32, 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks]
-// vec4 (4 output channels of the group, zero-padded) then a flag vec4 (x != 0: some weight is NaN or ±Inf), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x f32 [N][C_in][D][H][W] as a view
+// (common.wgsl: xIndex; channels-first or -last), 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 (4 output channels of
+// the group, zero-padded) then a flag vec4 (x != 0: some weight is NaN or ±Inf), 3 bias [G][ocBlocks] vec4, 4 y f32
+// [N][C_out][D][H][W] as a view (yIndex).
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * sW * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(ceil(outW/sW)/4);
 // the W block index varies fastest so neighbouring invocations share phase, taps and weight loads.
 //
@@ -59,11 +61,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let rh = tapRange(fh, fh.y, 1u);
   let rw = tapRange(fw, fw.y + 3, 2u); // lane c reads input column i + c
   let inW = i32(P.inSize.z);
+  let xW = xStepW();
+  let xC = P.xStride.w;                                       // elements between input channels
   let kH = P.kernel.y;
   let kW = P.kernel.z;
   let cinG = P.chanG.x;
-  let inPlane = P.inSize.x * P.inSize.y * P.inSize.z;
-  let xGroup = (n * P.chan.y + g * cinG) * inPlane;         // first input channel of the group
+  let xGroup = xIndex(n, g * cinG, 0u, 0u, 0u);              // first input channel of the group
   let wStride = P.kernel.x * kH * kW * ocBlocks;             // vec4s between input channels
   let wGroup = g * cinG * wStride + ocb;
   let nonFinite = w[P.chan.w * cinG * wStride].x != 0.0; // the flag after the last weight (weights.ts: withFiniteFlag)
@@ -75,7 +78,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     for (var jh = 0; jh < rh.z; jh++) {
       let kh = u32(rh.x + jh * i32(P.tapStep.y));
       let ih = u32(rh.y - jh * i32(P.inStep.y));
-      let xRow = xGroup + (id_ * P.inSize.y + ih) * P.inSize.z;
+      let xRow = xGroup + id_ * P.xStride.x + ih * P.xStride.y;
       for (var jw = 0; jw < rw.z; jw++) {
         let kw = u32(rw.x + jw * i32(P.tapStep.z));
         let iw = rw.y - jw * i32(P.inStep.z);
@@ -83,12 +86,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         if (iw >= 0 && iw + 3 < inW) {
           // Interior (the common case): all 4 lanes inside the row, so no masks in the hot loop. The edge
           // loop below is the same loop with masked loads; merging them would put the masks back here.
-          var xo = xRow + u32(iw);
+          var xo = xRow + u32(iw) * xW;
           for (var ic = 0u; ic < cinG; ic++) {
             let x0 = vec4<f32>(x[xo]);
-            let x1 = vec4<f32>(x[xo + 1u]);
-            let x2 = vec4<f32>(x[xo + 2u]);
-            let x3 = vec4<f32>(x[xo + 3u]);
+            let x1 = vec4<f32>(x[xo + xW]);
+            let x2 = vec4<f32>(x[xo + 2u * xW]);
+            let x3 = vec4<f32>(x[xo + 3u * xW]);
             let wv = w[wo];
             acc0 = fma(x0, wv, acc0);
             acc1 = fma(x1, wv, acc1);
@@ -101,7 +104,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
               acc6 = fma(x2, wv2, acc6);
               acc7 = fma(x3, wv2, acc7);
             }
-            xo += inPlane;
+            xo += xC;
             wo += wStride;
           }
         } else if (!nonFinite) {
@@ -109,7 +112,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           // (select, so an Inf or NaN there does not survive as 0*x), and 0*w = ±0 adds nothing.
           let lane = vec4<i32>(iw) + vec4<i32>(0, 1, 2, 3);
           let m = (lane >= vec4<i32>(0)) & (vec4<i32>(inW) > lane);
-          let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1)));
+          let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
             let x0 = vec4<f32>(select(0.0, x[xo + c.x], m.x));
@@ -128,7 +131,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
               acc6 = fma(x2, wv2, acc6);
               acc7 = fma(x3, wv2, acc7);
             }
-            xo += inPlane;
+            xo += xC;
             wo += wStride;
           }
         } else {
@@ -139,7 +142,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let m1 = vec4<bool>(m.y);
           let m2 = vec4<bool>(m.z);
           let m3 = vec4<bool>(m.w);
-          let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1)));
+          let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
             let x0 = vec4<f32>(x[xo + c.x]);
@@ -158,7 +161,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
               acc6 = select(acc6, fma(x2, wv2, acc6), m2);
               acc7 = select(acc7, fma(x3, wv2, acc7), m3);
             }
-            xo += inPlane;
+            xo += xC;
             wo += wStride;
           }
         }
@@ -167,23 +170,24 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
 
   let coutG = P.chanG.y;
-  let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let base = (n * P.chan.z + g * coutG + ocb * 4u) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
   if (ow0 >= P.outSize.z) { return; }
+  let outPlane = P.yStride.w; // elements between output channels
+  let base = yIndex(n, g * coutG + ocb * 4u, od, oh, ow0);
+  let step = sW * yStepW();
   let lanes = min(4u, (P.outSize.z - ow0 + sW - 1u) / sW); // outputs of this block inside the row
   let chans = min(4u, coutG - ocb * 4u);
   let b = bias[g * ocBlocks + ocb];
   store(base, outPlane, chans, finish(acc0, b));
-  if (lanes > 1u) { store(base + sW, outPlane, chans, finish(acc1, b)); }
-  if (lanes > 2u) { store(base + 2u * sW, outPlane, chans, finish(acc2, b)); }
-  if (lanes > 3u) { store(base + 3u * sW, outPlane, chans, finish(acc3, b)); }
+  if (lanes > 1u) { store(base + step, outPlane, chans, finish(acc1, b)); }
+  if (lanes > 2u) { store(base + 2u * step, outPlane, chans, finish(acc2, b)); }
+  if (lanes > 3u) { store(base + 3u * step, outPlane, chans, finish(acc3, b)); }
   if (OCV == 2u && coutG > ocb * 4u + 4u) {
     let base2 = base + 4u * outPlane;
     let chans2 = min(4u, coutG - ocb * 4u - 4u);
     let b2 = bias[g * ocBlocks + ocb + 1u];
     store(base2, outPlane, chans2, finish(acc4, b2));
-    if (lanes > 1u) { store(base2 + sW, outPlane, chans2, finish(acc5, b2)); }
-    if (lanes > 2u) { store(base2 + 2u * sW, outPlane, chans2, finish(acc6, b2)); }
-    if (lanes > 3u) { store(base2 + 3u * sW, outPlane, chans2, finish(acc7, b2)); }
+    if (lanes > 1u) { store(base2 + step, outPlane, chans2, finish(acc5, b2)); }
+    if (lanes > 2u) { store(base2 + 2u * step, outPlane, chans2, finish(acc6, b2)); }
+    if (lanes > 3u) { store(base2 + 3u * step, outPlane, chans2, finish(acc7, b2)); }
   }
 }

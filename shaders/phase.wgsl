@@ -27,11 +27,12 @@
 // Exactness: a masked lane (its input outside the row) adds nothing (select, not 0*x), and sums start at +0
 // with the bias added after the last tap (epilogue.wgsl).
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] f32,
-// 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4, 4 y [N][C_out][D][H][W] f32.
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x f32 [N][C_in][D][H][W] as a
+// view (common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4,
+// 4 y f32 [N][C_out][D][H][W] as a view (yIndex).
 // Split-K (KSPLIT > 1, chosen for GPUs when the dispatch is too small to fill them): chunk ks of the input
-// channels is summed by its own invocations into partial ks of a scratch tensor bound as y,
-// [KSPLIT][N][C_out][D][H][W]; reduce.wgsl then adds the partials, the bias and the activation.
+// channels is summed by its own invocations into partial ks of a scratch tensor bound as y, KSPLIT dense
+// [N][C_out][D][H][W] tensors in the layer's layout; reduce.wgsl then adds the partials, the bias and the activation.
 //
 // Dispatch: grid.x = KSPLIT * N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks invocations, Q = ceil(out / s) per axis,
 // wBlocks = ceil(Qw / PX), chBlocks = ocBlocks / OCV; the channel block varies fastest.
@@ -92,10 +93,10 @@ fn storePixels(acc: Pixels, b: vec4<f32>, at: u32, step: u32, lanes: u32, plane:
   if (lanes > 7u) { store(at + 7u * step, plane, chans, result(acc[7], b)); }
 }
 
-// Loads the inputs of the PX pixels starting at xo (all inside the row).
-fn loadPixels(xo: u32) -> array<vec4<f32>, 2> {
-  let xa = vec4<f32>(x[xo], x[xo + 1u], x[xo + 2u], x[xo + 3u]);
-  if (PX > 4u) { return array<vec4<f32>, 2>(xa, vec4<f32>(x[xo + 4u], x[xo + 5u], x[xo + 6u], x[xo + 7u])); }
+// Loads the inputs of the PX pixels starting at xo (all inside the row), xW elements apart.
+fn loadPixels(xo: u32, xW: u32) -> array<vec4<f32>, 2> {
+  let xa = vec4<f32>(x[xo], x[xo + xW], x[xo + 2u * xW], x[xo + 3u * xW]);
+  if (PX > 4u) { return array<vec4<f32>, 2>(xa, vec4<f32>(x[xo + 4u * xW], x[xo + 5u * xW], x[xo + 6u * xW], x[xo + 7u * xW])); }
   return array<vec4<f32>, 2>(xa, vec4<f32>(0.0));
 }
 
@@ -144,8 +145,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let icChunk = P.chanG.w;             // input channels per split-K chunk (C_in/G without split-K)
   let ic0 = ks * icChunk;
   let icN = min(cinG - min(ic0, cinG), icChunk);
-  let inPlane = P.inSize.x * P.inSize.y * P.inSize.z;
-  let xGroup = (n * P.chan.y + g * cinG + ic0) * inPlane;
+  let xW = xStepW();
+  let xC = P.xStride.w; // elements between input channels
+  let xGroup = xIndex(n, g * cinG + ic0, 0u, 0u, 0u);
   let F = P.phaseFirsts.xyz;
   let phase = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x); // only read when every axis has taps
   let tapBlock = cinG * ocBlocks; // vec4s per tap slot
@@ -154,21 +156,21 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let id_ = u32(td.y - jd * i32(P.inStep.x));
     for (var jh = 0; jh < th.z; jh++) {
       let ih = u32(th.y - jh * i32(P.inStep.y));
-      let xRow = xGroup + (id_ * P.inSize.y + ih) * P.inSize.z;
+      let xRow = xGroup + id_ * P.xStride.x + ih * P.xStride.y;
       let slotDH = ((jd0 + u32(jd)) * T.y + jh0 + u32(jh)) * T.z + jw0;
       for (var jw = 0; jw < tw.z; jw++) {
         let iw = tw.y - jw * i32(P.inStep.z);
         var wo = wPhase + (slotDH + u32(jw)) * tapBlock;
         if (iw >= 0 && iw + i32(PX) <= inW) {
           // Interior (the common case): every lane inside the row, no masks in the hot loop.
-          var xo = xRow + u32(iw);
+          var xo = xRow + u32(iw) * xW;
           for (var ic = 0u; ic < icN; ic++) {
-            let xs = loadPixels(xo);
+            let xs = loadPixels(xo, xW);
             fmaPixels(&acc0, xs[0], xs[1], w[wo]);
             if (OCV > 1u) { fmaPixels(&acc1, xs[0], xs[1], w[wo + 1u]); }
             if (OCV > 2u) { fmaPixels(&acc2, xs[0], xs[1], w[wo + 2u]); }
             if (OCV > 3u) { fmaPixels(&acc3, xs[0], xs[1], w[wo + 3u]); }
-            xo += inPlane;
+            xo += xC;
             wo += ocBlocks;
           }
         } else {
@@ -177,8 +179,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let lb = la + vec4<i32>(4);
           let ma = (la >= vec4<i32>(0)) & (la < vec4<i32>(inW));
           let mb = (lb >= vec4<i32>(0)) & (lb < vec4<i32>(inW)) & vec4<bool>(PX > 4u);
-          let ca = vec4<u32>(clamp(la, vec4<i32>(0), vec4<i32>(inW - 1)));
-          let cb_ = vec4<u32>(clamp(lb, vec4<i32>(0), vec4<i32>(inW - 1)));
+          let ca = vec4<u32>(clamp(la, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
+          let cb_ = vec4<u32>(clamp(lb, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
           var xo = xRow;
           for (var ic = 0u; ic < icN; ic++) {
             let xa = vec4<f32>(x[xo + ca.x], x[xo + ca.y], x[xo + ca.z], x[xo + ca.w]);
@@ -187,7 +189,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
             if (OCV > 1u) { fmaPixelsMasked(&acc1, xa, xb, w[wo + 1u], ma, mb); }
             if (OCV > 2u) { fmaPixelsMasked(&acc2, xa, xb, w[wo + 2u], ma, mb); }
             if (OCV > 3u) { fmaPixelsMasked(&acc3, xa, xb, w[wo + 3u], ma, mb); }
-            xo += inPlane;
+            xo += xC;
             wo += ocBlocks;
           }
         }
@@ -196,13 +198,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
 
   let coutG = P.chanG.y;
-  let outPlane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let at = ks * P.chan.x * P.chan.z * outPlane + (n * P.chan.z + g * coutG) * outPlane + (od * P.outSize.y + oh) * P.outSize.z + ow0;
+  let outPlane = P.yStride.w; // elements between output channels
+  let at = ks * P.chan.x * P.io.y + yIndex(n, g * coutG, od, oh, ow0); // partial ks under split-K (dense, io.y = its batch stride)
+  let step = s.z * yStepW();
   let lanes = min(PX, (P.outSize.z - ow0 + s.z - 1u) / s.z); // pixels of this block inside the row
   let ch0 = cb * OCV * 4u;                                   // first output channel of the block
   let bo = g * ocBlocks + cb * OCV;
-  storePixels(acc0, bias[bo], at + ch0 * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0));
-  if (OCV > 1u && coutG > ch0 + 4u) { storePixels(acc1, bias[bo + 1u], at + (ch0 + 4u) * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0 - 4u)); }
-  if (OCV > 2u && coutG > ch0 + 8u) { storePixels(acc2, bias[bo + 2u], at + (ch0 + 8u) * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0 - 8u)); }
-  if (OCV > 3u && coutG > ch0 + 12u) { storePixels(acc3, bias[bo + 3u], at + (ch0 + 12u) * outPlane, s.z, lanes, outPlane, min(4u, coutG - ch0 - 12u)); }
+  storePixels(acc0, bias[bo], at + ch0 * outPlane, step, lanes, outPlane, min(4u, coutG - ch0));
+  if (OCV > 1u && coutG > ch0 + 4u) { storePixels(acc1, bias[bo + 1u], at + (ch0 + 4u) * outPlane, step, lanes, outPlane, min(4u, coutG - ch0 - 4u)); }
+  if (OCV > 2u && coutG > ch0 + 8u) { storePixels(acc2, bias[bo + 2u], at + (ch0 + 8u) * outPlane, step, lanes, outPlane, min(4u, coutG - ch0 - 8u)); }
+  if (OCV > 3u && coutG > ch0 + 12u) { storePixels(acc3, bias[bo + 3u], at + (ch0 + 12u) * outPlane, step, lanes, outPlane, min(4u, coutG - ch0 - 12u)); }
 }

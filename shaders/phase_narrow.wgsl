@@ -14,8 +14,9 @@
 // - the D and H taps are fixed for the whole row and settled once, before the pixel loop.
 // These are compile-time facts of the kernel geometry (k, s, d), never of the input's shape.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] f32,
-// 2 w packed as above (vec4), 3 bias [G][1] vec4, 4 y [N][C_out][D][H][W] f32.
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x f32 [N][C_in][D][H][W] as a
+// view (common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][1] vec4, 4 y f32
+// [N][C_out][D][H][W] as a view (yIndex).
 // Dispatch: grid.x = N * G * outD * outH * sW invocations; the W phase varies fastest, so neighbours read the
 // same input row and write interleaved cells of the same output row.
 // On a discrete GPU this gives one invocation per (row, phase): 16384 for depthwise-up, each streaming its
@@ -65,15 +66,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let inW = i32(P.inSize.z);
   let cinG = P.chanG.x;
   let coutG = P.chanG.y;
-  let inPlane = P.inSize.x * P.inSize.y * P.inSize.z;
-  let xGroup = (n * P.chan.y + g * cinG) * inPlane;
+  let xW = xStepW();
+  let xGroup = xIndex(n, g * cinG, 0u, 0u, 0u);
   let T = TD * TH * TW;
   let F = P.phaseFirsts.xyz;
   let wPhase = (((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x)) * T * cinG;
   let qn = (P.outSize.z - rw + sW - 1u) / sW; // phase-grid pixels of this phase row
   let lane = vec4<i32>(0, 1, 2, 3);
-  let plane = P.outSize.x * P.outSize.y * P.outSize.z;
-  let yRow = (n * P.chan.z + g * coutG) * plane + (od * P.outSize.y + oh) * P.outSize.z + rw;
+  let plane = P.yStride.w; // elements between output channels
+  let yRow = yIndex(n, g * coutG, od, oh, rw);
+  let step = sW * yStepW();
   let b = bias[g];
 
   for (var q0 = 0u; q0 < qn; q0 += 4u) {
@@ -82,18 +84,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     var a2 = vec4<f32>(0.0);
     var a3 = vec4<f32>(0.0);
     for (var ic = 0u; ic < cinG; ic++) {
-      let xChan = xGroup + ic * inPlane;
+      let xChan = xGroup + ic * P.xStride.w;
       for (var jd = 0u; jd < TD; jd++) {
         let sd = slot(fd, jd, 0u);
         for (var jh = 0u; jh < TH; jh++) {
           let sh = slot(fh, jh, 1u);
           let rowOk = sd.ok && sh.ok && sd.i >= 0 && sd.i < inD && sh.i >= 0 && sh.i < inH;
-          let xRow = xChan + (u32(clamp(sd.i, 0, inD - 1)) * P.inSize.y + u32(clamp(sh.i, 0, inH - 1))) * P.inSize.z;
+          let xRow = xChan + u32(clamp(sd.i, 0, inD - 1)) * P.xStride.x + u32(clamp(sh.i, 0, inH - 1)) * P.xStride.y;
           for (var jw = 0u; jw < TW; jw++) {
             let sw = slot(fw, jw, 2u);
             let iw = vec4<i32>(sw.i + i32(q0)) + lane;
             let m = (iw >= vec4<i32>(0)) & (iw < vec4<i32>(inW)) & vec4<bool>(rowOk && sw.ok);
-            let c = vec4<u32>(clamp(iw, vec4<i32>(0), vec4<i32>(inW - 1)));
+            let c = vec4<u32>(clamp(iw, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
             let xv = vec4<f32>(x[xRow + c.x], x[xRow + c.y], x[xRow + c.z], x[xRow + c.w]);
             let wv = w[wPhase + ((jd * TH + jh) * TW + jw) * cinG + ic];
             a0 = select(a0, fma(xv, vec4<f32>(wv.x), a0), m);
@@ -105,10 +107,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       }
     }
     let lanes = min(4u, qn - q0);
-    let at = yRow + q0 * sW;
-    storePixels4(at, sW, lanes, finish(a0, vec4<f32>(b.x)));
-    if (coutG > 1u) { storePixels4(at + plane, sW, lanes, finish(a1, vec4<f32>(b.y))); }
-    if (coutG > 2u) { storePixels4(at + 2u * plane, sW, lanes, finish(a2, vec4<f32>(b.z))); }
-    if (coutG > 3u) { storePixels4(at + 3u * plane, sW, lanes, finish(a3, vec4<f32>(b.w))); }
+    let at = yRow + q0 * step;
+    storePixels4(at, step, lanes, finish(a0, vec4<f32>(b.x)));
+    if (coutG > 1u) { storePixels4(at + plane, step, lanes, finish(a1, vec4<f32>(b.y))); }
+    if (coutG > 2u) { storePixels4(at + 2u * plane, step, lanes, finish(a2, vec4<f32>(b.z))); }
+    if (coutG > 3u) { storePixels4(at + 3u * plane, step, lanes, finish(a3, vec4<f32>(b.w))); }
   }
 }

@@ -9,7 +9,8 @@
 // One invocation per z cell, so every cell (zero or not) is written and z needs no clearing. Integer math:
 // u = z - zPad is an input landing iff u >= 0, u % s == 0 and u / s < in.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS), 1 x [N][C_in][D][H][W] f32, 2 z [N][C_in][zD][zH][zW] f32.
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS), 1 x f32 [N][C_in][D][H][W] as a view (common.wgsl: xIndex;
+// channels-first or -last), 2 z [N][C_in][zD][zH][zW] f32 (dense scratch).
 // Dispatch: grid.x = N * C_in * zD * zH * zW invocations.
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -41,7 +42,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let iw = source(zw, 2u);
   var v = 0.0;
   if (id_ >= 0 && ih >= 0 && iw >= 0) {
-    v = x[((nc * P.inSize.x + u32(id_)) * P.inSize.y + u32(ih)) * P.inSize.z + u32(iw)];
+    v = x[xIndex(nc / P.chan.y, nc % P.chan.y, u32(id_), u32(ih), u32(iw))];
   }
   z[id] = v;
 }

@@ -6,7 +6,7 @@ import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
 import { createConvTranspose, type ConvTransposeLayer } from './gpu/layer';
 import { checkAdapterClass, checkPathOption, type PathOption } from './gpu/paths';
 import { resolveActivation, type Activation } from './activation';
-import { checkFilterLayout, filterToIohw, type FilterLayout } from './layout';
+import { checkDataLayout, checkFilterLayout, filterToIohw, shapeFromChannelsFirst, shapeToChannelsFirst, type DataLayout, type FilterLayout } from './layout';
 
 /** Options of {@link convTranspose}: attributes (PyTorch or ONNX spelling) plus bias, path and device. */
 export interface ConvTransposeOptions extends ConvTransposeAttributes {
@@ -24,6 +24,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   activation?: Activation | null;
   /** Order of `weight`'s axes (default `iohw`; see ConvTransposeLayerOptions.filterLayout). */
   filterLayout?: FilterLayout;
+  /** Layout of input and output: `nchw` (default) or `nhwc` (see ConvTransposeLayerOptions.inputLayout). */
+  inputLayout?: DataLayout;
 }
 
 /** How long a call whose read-back failed waits for `device.lost` before reporting the failure as it is. */
@@ -35,8 +37,9 @@ const LOSS_WAIT_MS = 1000;
  */
 export async function convTranspose(input: TensorLike, givenWeight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor> {
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { bias, path = 'auto', device: given, adapterClass, tune, activation, filterLayout, ...attrs } = options;
+  const { bias, path = 'auto', device: given, adapterClass, tune, activation, filterLayout, inputLayout, ...attrs } = options;
   checkFilterLayout(filterLayout);
+  checkDataLayout(inputLayout);
   const weight = filterToIohw(givenWeight, filterLayout);
   resolveActivation(activation); // checked before any GPU work
   checkPathOption(path);
@@ -44,17 +47,17 @@ export async function convTranspose(input: TensorLike, givenWeight: TensorLike, 
   if (!input || typeof input !== 'object') throw new TypeError('input: expected a tensor { data, shape }');
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
   const b = biasParts(bias);
-  const r = resolveConvTranspose(input.shape, weight.shape, b?.shape, attrs);
+  const r = resolveConvTranspose(shapeToChannelsFirst(input.shape, inputLayout, weight.shape?.length), weight.shape, b?.shape, attrs);
   const x = tensorData('input', input);
   const w = tensorData('weight', weight);
-  if (sizeOf(r.outputShape) === 0) return { data: new Float32Array(0), shape: r.outputShape };
+  if (sizeOf(r.outputShape) === 0) return { data: new Float32Array(0), shape: shapeFromChannelsFirst(r.outputShape, inputLayout, r.unbatched) };
 
   const device = given ?? (await getDevice());
   const lostBefore = await deviceLostInfo(device, 0);
   if (lostBefore) throw deviceLostError('convTranspose', lostBefore);
   let layer: ConvTransposeLayer;
   try {
-    layer = await createConvTranspose(device, { ...attrs, inputShape: r.inputShape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, activation, label: 'convTranspose' });
+    layer = await createConvTranspose(device, { ...attrs, inputShape: input.shape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, activation, inputLayout, label: 'convTranspose' });
   } catch (e) {
     // Lost while the layer was being made: report the loss as this call's, like a loss during the run.
     const lost = await deviceLostInfo(device, 0);
@@ -81,7 +84,7 @@ export async function convTranspose(input: TensorLike, givenWeight: TensorLike, 
     await readBuf.mapAsync(MapMode.READ);
     const data = new Float32Array(readBuf.getMappedRange().slice(0));
     readBuf.unmap();
-    return { data, shape: r.outputShape };
+    return { data, shape: layer.outputShape };
   } catch (e) {
     // A lost device makes mapAsync reject with a bare AbortError, and `device.lost` may resolve just after it:
     // wait a little for it then; any other failure only checks whether the loss is already known.

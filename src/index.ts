@@ -17,4 +17,4 @@ export {
 export type { Tensor, TensorLike, BiasLike } from './tensor';
 export { setCompileMode, type CompileMode } from './gpu/compile';
 export { resolveActivation, activate, applyActivation, erf, type Activation, type ResolvedActivation } from './activation';
-export { filterToIohw, type FilterLayout } from './layout';
+export { filterToIohw, shapeToChannelsFirst, shapeFromChannelsFirst, DATA_LAYOUTS, type FilterLayout, type DataLayout } from './layout';

@@ -48,3 +48,40 @@ export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw'):
   }
   return { data: out, shape: [size.i, size.o, ...kernel] };
 }
+
+/**
+ * Data layouts of input and output (WebNN's `inputLayout` names; the output follows the input). `nchw`:
+ * channels first, `[N, C, ...spatial]` (PyTorch, ONNX; default); `nhwc`: channels last, `[N, ...spatial, C]`
+ * (TF.js, WebNN's other layout). The spatial letters stand for every spatial axis, so `nhwc` is also
+ * `[N, L, C]` in 1-D and `[N, D, H, W, C]` in 3-D; an unbatched input drops the N. The kernels read and write
+ * either layout directly (strides in their uniforms): no transpose pass runs.
+ */
+export type DataLayout = 'nchw' | 'nhwc';
+
+export const DATA_LAYOUTS: readonly DataLayout[] = ['nchw', 'nhwc'];
+
+/** Throws a TypeError naming `inputLayout` unless it is absent or a known layout. */
+export function checkDataLayout(value: unknown): asserts value is DataLayout | undefined {
+  if (value !== undefined && !(typeof value === 'string' && (DATA_LAYOUTS as readonly string[]).includes(value))) {
+    throw new TypeError(`inputLayout: expected one of ${DATA_LAYOUTS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * A shape given in `layout`, in channels-first order. Whether it has a batch axis follows from the weight's
+ * rank as in PyTorch (input rank = weight rank: batched; one less: unbatched); other ranks are left alone
+ * for the shape checks to reject with their own message.
+ */
+export function shapeToChannelsFirst(shape: readonly number[], layout: DataLayout | undefined, weightRank: number): readonly number[] {
+  if (layout !== 'nhwc' || !Array.isArray(shape) || shape.length < 2) return shape;
+  const at = shape.length === weightRank ? 1 : shape.length === weightRank - 1 ? 0 : -1;
+  if (at < 0) return shape;
+  return [...shape.slice(0, at), shape[shape.length - 1], ...shape.slice(at, shape.length - 1)];
+}
+
+/** A channels-first shape (batched or not) in `layout`. */
+export function shapeFromChannelsFirst(shape: readonly number[], layout: DataLayout | undefined, unbatched: boolean): readonly number[] {
+  if (layout !== 'nhwc') return shape;
+  const at = unbatched ? 0 : 1;
+  return [...shape.slice(0, at), ...shape.slice(at + 1), shape[at]];
+}

@@ -6,7 +6,8 @@
 import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, type Problem3d, type ResolvedConvTranspose } from '../shape';
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { resolveActivation, type Activation } from '../activation';
-import { filterToIohw, type FilterLayout } from '../layout';
+import { checkDataLayout, filterToIohw, shapeFromChannelsFirst, shapeToChannelsFirst, type DataLayout, type FilterLayout } from '../layout';
+import { denseView } from './uniforms';
 import { BufferUsage } from './constants';
 import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
 import { WORKGROUP_SIZE, getPipeline } from './pipelines';
@@ -18,7 +19,7 @@ const FLOAT = 4;
 
 /** Options of {@link createConvTranspose}: the attributes, the weights and the input shape the layer runs on. */
 export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
-  /** `[N, C_in, ...spatial]`, 1 to 3 spatial axes. */
+  /** `[N, C_in, ...spatial]` (`[N, ...spatial, C_in]` with `inputLayout: 'nhwc'`), 1 to 3 spatial axes; N may be left out (unbatched). */
   inputShape: readonly number[];
   /** `[C_in, C_out/groups, ...kernel]`. */
   weight: TensorLike;
@@ -48,6 +49,11 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
   activation?: Activation | null;
   /** Order of `weight`'s axes (default `iohw`, `[C_in, C_out/groups, ...kernel]`); converted once here. */
   filterLayout?: FilterLayout;
+  /**
+   * Layout of the input and output buffers: `nchw` (default, channels first) or `nhwc` (channels last,
+   * `[N, ...spatial, C]` in any rank). The kernels index either directly; there is no transpose pass.
+   */
+  inputLayout?: DataLayout;
 }
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
@@ -56,10 +62,14 @@ export interface ConvTransposeLayer {
   readonly path: GpuPath;
   /** What `encode` dispatches, in order: shader, override constants and workgroups (x, y). */
   readonly dispatches: readonly { shader: string; constants: Readonly<Record<string, number>>; workgroups: readonly [number, number] }[];
+  /** The problem in channels-first form (its shapes are `nchw` whatever `inputLayout` is). */
   readonly resolved: ResolvedConvTranspose;
+  /** The input's shape in the layer's layout. */
   readonly inputShape: readonly number[];
+  /** The output's shape in the layer's layout. */
   readonly outputShape: readonly number[];
-  /** Bytes the input buffer must hold (f32, NC<spatial>). */
+  readonly inputLayout: DataLayout;
+  /** Bytes the input buffer must hold (f32, in the layer's layout). */
   readonly inputBytes: number;
   /** Bytes the output buffer must hold. */
   readonly outputBytes: number;
@@ -136,7 +146,8 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight: given, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, activation, filterLayout, ...attrs } = options;
+  const { inputShape, weight: given, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, activation, filterLayout, inputLayout = 'nchw', ...attrs } = options;
+  checkDataLayout(inputLayout);
   const act = resolveActivation(activation);
   const weight = filterToIohw(given, filterLayout);
   checkPathOption(asked);
@@ -144,7 +155,7 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
   if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${JSON.stringify(tune)}`);
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
   const b = biasParts(bias);
-  const r = resolveConvTranspose(inputShape, weight.shape, b?.shape, attrs);
+  const r = resolveConvTranspose(shapeToChannelsFirst(inputShape, inputLayout, weight.shape?.length), weight.shape, b?.shape, attrs);
   const w = tensorData('weight', weight);
   const p = problem3d(r);
   // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).
@@ -156,6 +167,8 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     r, p, maxWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     maxBindingBytes: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), adapter: adapterClass ?? adapterClassOf(device),
     activation: act,
+    channelsLast: inputLayout === 'nhwc',
+    views: { x: denseView(p.Cin, p.inS, inputLayout === 'nhwc'), y: denseView(p.Cout, p.outS, inputLayout === 'nhwc') },
   };
   const planned = (path: GpuPath): Plan => PATHS.find((m) => m.name === path)!.plan(ctx);
   if (asked !== 'auto') return buildLayer(device, ctx, asked, planned(asked), w, b?.data, label);
@@ -193,6 +206,9 @@ function lostLayerError(who: string, loss: DeviceLoss): Error {
 /** Uploads the weights in the plan's layout, compiles its pipelines and returns the layer. */
 async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, plan: Plan, w: Float32Array, biasValues: Float32Array | undefined, label: string): Promise<ConvTransposeLayer> {
   const { r, p } = ctx;
+  const inputLayout: DataLayout = ctx.channelsLast ? 'nhwc' : 'nchw';
+  const inputShape = shapeFromChannelsFirst(r.inputShape, inputLayout, r.unbatched);
+  const outputShape = shapeFromChannelsFirst(r.outputShape, inputLayout, r.unbatched);
   const inputBytes = sizeOf(r.inputShape) * FLOAT;
   const outputBytes = sizeOf(r.outputShape) * FLOAT;
   const { stages } = plan;
@@ -263,8 +279,9 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
       path,
       dispatches: stages.map((s) => ({ shader: s.shader.name, constants: { ...s.overrides }, workgroups: s.grid })),
       resolved: r,
-      inputShape: r.inputShape,
-      outputShape: r.outputShape,
+      inputShape,
+      outputShape,
+      inputLayout,
       inputBytes,
       outputBytes,
       label,
@@ -273,8 +290,8 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
         if (!encoder || typeof (encoder as GPUCommandEncoder).beginComputePass !== 'function') {
           throw new TypeError(`encoder: expected a GPUCommandEncoder, got ${encoder === null ? 'null' : typeof encoder}`);
         }
-        checkBuffer('input', input, inputBytes, r.inputShape);
-        checkBuffer('output', output, outputBytes, r.outputShape);
+        checkBuffer('input', input, inputBytes, inputShape);
+        checkBuffer('output', output, outputBytes, outputShape);
         if (input === output) throw new RangeError('output: must be a different buffer from input');
         if (r.batch === 0) return; // an empty batch has nothing to compute (and zero-sized buffers cannot be bound)
         const groups = bindGroups(input, output);

@@ -30,6 +30,9 @@ export const COMMON_FIELDS: readonly UniformField[] = [
   u('chan', 'N, C_in, C_out, groups'),
   u('chanG', 'C_in/groups, C_out/groups, vec4 blocks of output channels per group (packed), path-specific'),
   u('grid', 'invocations that do work, workgroups along x, path-specific, path-specific'),
+  u('xStride', 'input element strides along D, H, W and channels (common.wgsl: xIndex)'),
+  u('yStride', 'output element strides along D, H, W and channels (common.wgsl: yIndex)'),
+  u('io', 'input batch stride, output batch stride, input base, output base (elements, in the bound windows)'),
   { name: 'act', type: 'vec4<f32>', doc: 'fused activation parameters (epilogue.wgsl): alpha or min, beta or max' },
 ];
 
@@ -85,12 +88,33 @@ export function inverseMod(a: number, m: number): number {
   return ((t0 % m) + m) % m;
 }
 
-/** Values of COMMON_FIELDS for a problem and its fused activation. */
+/**
+ * Where the elements of a tensor [N][C][D][H][W] sit in its bound buffer window: one element stride per axis
+ * and the index of element 0. Channels-first and channels-last layouts, windows of a larger tensor (the
+ * layer's chunks past the binding limit) and dense scratch tensors are all views.
+ */
+export interface TensorView {
+  readonly n: number; readonly c: number; readonly d: number; readonly h: number; readonly w: number;
+  readonly base: number;
+}
+
+/** The dense view of a [N][C][D][H][W] tensor stored channels-first (NC<spatial>) or channels-last (N<spatial>C). */
+export function denseView(channels: number, spatial: readonly [number, number, number], channelsLast: boolean): TensorView {
+  const [D, H, W] = spatial;
+  if (channelsLast) return { c: 1, w: channels, h: W * channels, d: H * W * channels, n: D * H * W * channels, base: 0 };
+  return { w: 1, h: W, d: H * W, c: D * H * W, n: channels * D * H * W, base: 0 };
+}
+
+/** Values of COMMON_FIELDS for a problem, its tensor views and its fused activation; `y` overrides the output view (scratch). */
 export function commonValues(
-  { p, activation }: { p: Problem3d; activation: ResolvedActivation }, ocBlocks: number,
-  grid: { invocations: number; groupsX: number; extra?: [number, number] }, chanGw = 0,
+  { p, activation, views }: { p: Problem3d; activation: ResolvedActivation; views: { x: TensorView; y: TensorView } }, ocBlocks: number,
+  grid: { invocations: number; groupsX: number; extra?: [number, number] }, chanGw = 0, y: TensorView = views.y,
 ): UniformValues {
+  const { x } = views;
   return {
+    xStride: [x.d, x.h, x.w, x.c],
+    yStride: [y.d, y.h, y.w, y.c],
+    io: [x.n, y.n, x.base, y.base],
     act: [activation.a, activation.b],
     inSize: p.inS, outSize: p.outS, kernel: p.k, stride: p.s, dilation: p.d, padBegin: p.pb,
     chan: [p.N, p.Cin, p.Cout, p.G],

@@ -6,6 +6,7 @@ import { convTranspose, createConvTranspose, getDevice, resolveConvTranspose, sc
 import { compare, comparisonToWire, fromWire, toWire, type WireComparison, type WireNumber } from '../support/compare';
 import { caseData, type Specials } from '../support/random';
 import { VARIANTS } from '../support/variants';
+import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { apiChecks, trackingDevice } from './api-checks';
 import { reliabilityChecks } from './reliability-checks';
 
@@ -81,9 +82,14 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const ref = scatterReference(r, x, w, spec.fault === 'reference-without-bias' ? null : bias);
   const device = await getDevice();
   const results: PathResult[] = [];
-  for (const { name, path, adapterClass } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
+  const batched = spec.inputShape.length === spec.weightShape.length;
+  for (const { name, path, adapterClass, channelsLast } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
     try {
-      const y = await convTranspose({ data: x, shape: spec.inputShape }, { data: w, shape: spec.weightShape }, { ...spec.attrs, bias, path, adapterClass, device });
+      // Channels-last variants get the input transposed here and their output transposed back, so every
+      // comparison below is in channels-first order.
+      const input = channelsLast ? { data: toChannelsLast(x, spec.inputShape, batched), shape: shapeLast(spec.inputShape, batched) } : { data: x, shape: spec.inputShape };
+      const got = await convTranspose(input, { data: w, shape: spec.weightShape }, { ...spec.attrs, bias, path, adapterClass, device, ...(channelsLast ? { inputLayout: 'nhwc' as const } : {}) });
+      const y = channelsLast ? { data: toChannelsFirst(got.data, got.shape, batched), shape: [...got.shape.slice(0, batched ? 1 : 0), got.shape[got.shape.length - 1], ...got.shape.slice(batched ? 1 : 0, -1)] } : got;
       const expShape = spec.expected?.shape ?? r.outputShape;
       results.push({
         path: name,

@@ -8,7 +8,7 @@ import phaseNarrowWgsl from '../../../shaders/phase_narrow.wgsl?raw';
 import reduceWgsl from '../../../shaders/reduce.wgsl?raw';
 import type { NumericArray } from '../../reference';
 import { sizeOf, type Problem3d } from '../../shape';
-import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues, type UniformField } from '../uniforms';
+import { COMMON_FIELDS, TAP_FIELDS, commonValues, denseView, tapValues, type UniformField } from '../uniforms';
 import { givenWeights, ocBlocksFor, packBias } from '../weights';
 import type { ShaderDef } from '../wgsl';
 import { TARGET_GPU_INVOCATIONS, blockedWork, passWork, type Work } from './cost';
@@ -132,8 +132,10 @@ export const phasePath: GpuPathModule = {
     const { r, p } = ctx;
     const { firsts, slots } = phaseSlots(p);
     const q = [0, 1, 2].map((a) => Math.ceil(p.outS[a] / p.s[a]));
-    const values = (ocBlocks: number, invocations: number, groupsX: number, extra: [number, number], wBlocks: number, icChunk: number) => ({
-      ...commonValues(ctx, ocBlocks, { invocations, groupsX, extra }, icChunk),
+    // Under split-K the GEMM writes dense partials (in the layer's layout) to scratch, not the output's view.
+    const partials = denseView(p.Cout, p.outS, ctx.channelsLast);
+    const values = (ocBlocks: number, invocations: number, groupsX: number, extra: [number, number], wBlocks: number, icChunk: number, split = false) => ({
+      ...commonValues(ctx, ocBlocks, { invocations, groupsX, extra }, icChunk, split ? partials : ctx.views.y),
       ...tapValues(p),
       phaseGrid: [q[0], q[1], q[2], wBlocks],
       phaseTaps: slots,
@@ -161,7 +163,7 @@ export const phasePath: GpuPathModule = {
     const gemm = makeStage(ctx, {
       shader: PHASE, overrides: { PX: block.px, OCV: block.ocv, KSPLIT: block.ksplit }, invocations,
       bindings: ['input', 'weight', 'bias', split ? 'scratch:split-K partial sums' : 'output'],
-      values: (groupsX) => values(ocBlocks, invocations, groupsX, [ocBlocks / block.ocv, 0], wBlocks, icChunk),
+      values: (groupsX) => values(ocBlocks, invocations, groupsX, [ocBlocks / block.ocv, 0], wBlocks, icChunk, split),
     });
     const outputCells = p.N * p.Cout * p.outS[0] * p.outS[1] * p.outS[2];
     const reduce = () => makeStage(ctx, {

@@ -6,7 +6,7 @@
 import type { Problem3d, ResolvedConvTranspose } from '../../shape';
 import type { NumericArray } from '../../reference';
 import { WORKGROUP_SIZE, type Overrides } from '../pipelines';
-import { packUniforms, type UniformValues } from '../uniforms';
+import { packUniforms, type TensorView, type UniformValues } from '../uniforms';
 import type { ShaderDef } from '../wgsl';
 import type { Work } from './cost';
 import type { ResolvedActivation } from '../../activation';
@@ -57,6 +57,10 @@ export interface PlanContext {
   readonly adapter: AdapterClass;
   /** The fused activation every path's epilogue applies (its ACT override and uniform parameters). */
   readonly activation: ResolvedActivation;
+  /** Where x and y sit in their bound buffers (layout, window): every stage indexes them through these. */
+  readonly views: { readonly x: TensorView; readonly y: TensorView };
+  /** x and y are channels-last (N<spatial>C): the CHANNELS_LAST override of every stage. */
+  readonly channelsLast: boolean;
 }
 
 /** A GPU path. */
@@ -85,7 +89,10 @@ export function makeStage(ctx: PlanContext, s: {
   values: (groupsX: number) => UniformValues;
 }): Stage {
   const grid = gridFor(s.invocations, ctx.maxWorkgroupsPerDimension);
-  // Shaders with the store epilogue are specialised for the layer's activation.
-  const overrides = s.shader.parts.includes('epilogue') ? { ...s.overrides, ACT: ctx.activation.code } : (s.overrides ?? {});
+  // Shaders with the store epilogue are specialised for the layer's activation, and every stage for the layout
+  // (only when channels-last, so channels-first pipelines keep the default and share the cache).
+  const overrides: Record<string, number> = { ...s.overrides };
+  if (s.shader.parts.includes('epilogue')) overrides.ACT = ctx.activation.code;
+  if (ctx.channelsLast) overrides.CHANNELS_LAST = 1;
   return { shader: s.shader, overrides, grid, bindings: s.bindings, uniforms: packUniforms(s.shader.fields, s.values(grid[0])) };
 }
