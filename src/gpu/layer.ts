@@ -12,8 +12,9 @@ import { BufferUsage } from './constants';
 import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
 import { WORKGROUP_SIZE, getPipeline } from './pipelines';
 import { adapterClassOf, checkAdapterClass, checkPathOption, PATHS, rankPaths, type GpuPath, type PathOption } from './paths';
-import type { AdapterClass, Binding, Plan, PlanContext, Stage } from './paths/types';
+import type { AdapterClass, Binding, Plan, PlanContext } from './paths/types';
 import { tunedChoice } from './tune';
+import { ChunkError, planChunks, type Chunk, type WeightSelection } from './chunks';
 
 const FLOAT = 4;
 
@@ -62,6 +63,11 @@ export interface ConvTransposeLayer {
   readonly path: GpuPath;
   /** What `encode` dispatches, in order: shader, override constants and workgroups (x, y). */
   readonly dispatches: readonly { shader: string; constants: Readonly<Record<string, number>>; workgroups: readonly [number, number] }[];
+  /**
+   * How many chunks the work runs as: 1, or more when a tensor (or the path's scratch or weights) exceeds
+   * one binding (maxStorageBufferBindingSize): each chunk then runs on a window of the buffers (chunks.ts).
+   */
+  readonly chunks: number;
   /** The problem in channels-first form (its shapes are `nchw` whatever `inputLayout` is). */
   readonly resolved: ResolvedConvTranspose;
   /** The input's shape in the layer's layout. */
@@ -97,16 +103,8 @@ export interface ConvTransposeLayer {
   destroy(): void;
 }
 
-/** Throws a RangeError when the problem does not fit this device or the shaders' 32-bit index math. */
-function checkFits(device: GPUDevice, path: GpuPath, r: ResolvedConvTranspose, p: Problem3d, sizes: Record<string, number>, stages: readonly Stage[]): void {
-  const limits = device.limits;
-  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  for (const [name, bytes] of Object.entries(sizes)) {
-    if (bytes > maxBinding) {
-      const hint = name === 'zero-inserted input' ? "; the 'gather' and 'phase' paths need no such buffer" : '';
-      throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxStorageBufferBindingSize/maxBufferSize (${maxBinding})${hint}`);
-    }
-  }
+/** Throws a RangeError when the problem is beyond the shaders' 32-bit index math (whatever the chunking). */
+function checkIndexRange(path: GpuPath, r: ResolvedConvTranspose, p: Problem3d): void {
   for (let a = 0; a < 3; a++) {
     if (p.s[a] > 65535) throw new RangeError(`strides: the GPU paths take strides up to 65535, got ${p.s[a]}`);
     const reach = Math.max((p.inS[a] - 1) * p.s[a] + (p.k[a] - 1) * p.d[a] + 1, p.outS[a] + p.pb[a]);
@@ -114,11 +112,75 @@ function checkFits(device: GPUDevice, path: GpuPath, r: ResolvedConvTranspose, p
       throw new RangeError(`${path}: axis ${a - (3 - r.dims)} spans ${reach} cells before padding, beyond the GPU paths' 32-bit index range`);
     }
   }
-  for (const s of stages) {
-    if (s.grid[1] > limits.maxComputeWorkgroupsPerDimension || s.grid[0] * s.grid[1] * WORKGROUP_SIZE > 2 ** 32 - 1) {
-      throw new RangeError(`${path}: needs ${s.grid[0] * s.grid[1]} workgroups, more than this device can dispatch`);
+}
+
+/** A chunk of the work with its planning context and its path's plan. */
+interface PlannedChunk {
+  readonly chunk: Chunk;
+  readonly ctx: PlanContext;
+  readonly plan: Plan;
+}
+
+/**
+ * The path's plan for the problem, split into chunks when a tensor, scratch buffer or the weights would
+ * exceed one binding (chunks.ts). Throws a RangeError saying what cannot fit when no split works.
+ */
+function chunkedPlan(device: GPUDevice, ctx: PlanContext, path: GpuPath): PlannedChunk[] {
+  const { r, p } = ctx;
+  checkIndexRange(path, r, p);
+  const limits = device.limits;
+  for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
+    const bytes = sizeOf(shape) * FLOAT;
+    if (bytes > limits.maxBufferSize) {
+      throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxBufferSize (${limits.maxBufferSize}): no buffer can hold it`);
     }
   }
+  const module = PATHS.find((m) => m.name === path)!;
+  const planned = new Map<Chunk, PlannedChunk>();
+  const fits = (chunk: Chunk): string | null => {
+    const sub: PlanContext = { ...ctx, r: chunk.r, p: chunk.p, views: chunk.views };
+    const plan = module.plan(sub);
+    const sizes: Record<string, number> = { weight: plan.weightBytes, ...plan.scratch };
+    for (const [name, bytes] of Object.entries(sizes)) {
+      if (bytes > ctx.maxBindingBytes) {
+        const hint = name === 'zero-inserted input' ? "; the 'gather' and 'phase' paths need no such buffer" : '';
+        return `${name}: ${bytes} bytes${hint}`;
+      }
+    }
+    for (const s of plan.stages) {
+      if (s.grid[1] > limits.maxComputeWorkgroupsPerDimension || s.grid[0] * s.grid[1] * WORKGROUP_SIZE > 2 ** 32 - 1) {
+        return `${s.grid[0] * s.grid[1]} workgroups, more than this device can dispatch`;
+      }
+    }
+    planned.set(chunk, { chunk, ctx: sub, plan });
+    return null;
+  };
+  const lim = { maxBinding: ctx.maxBindingBytes, alignment: limits.minStorageBufferOffsetAlignment, elementBytes: FLOAT };
+  try {
+    return planChunks(r, ctx.channelsLast, lim, fits).map((c) => planned.get(c)!);
+  } catch (e) {
+    if (e instanceof ChunkError) throw new RangeError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The weights `[C_in, C_out/groups, ...kernel]` (and bias) of a chunk's selection: the full ones, or a copied slice. */
+function selectWeights(p: Problem3d, w: Float32Array, bias: Float32Array | undefined, sel: WeightSelection): { w: Float32Array; bias: Float32Array | undefined } {
+  if (sel.groups === p.G && sel.oc === p.CoutG) return { w, bias };
+  const taps = sizeOf(p.k);
+  const out = new Float32Array(sel.groups * p.CinG * sel.oc * taps);
+  let o = 0;
+  for (let ic = sel.g0 * p.CinG; ic < (sel.g0 + sel.groups) * p.CinG; ic++) {
+    const from = (ic * p.CoutG + sel.oc0) * taps;
+    out.set(w.subarray(from, from + sel.oc * taps), o);
+    o += sel.oc * taps;
+  }
+  let b: Float32Array | undefined;
+  if (bias) {
+    b = new Float32Array(sel.groups * sel.oc);
+    for (let g = 0; g < sel.groups; g++) b.set(bias.subarray((sel.g0 + g) * p.CoutG + sel.oc0, (sel.g0 + g) * p.CoutG + sel.oc0 + sel.oc), g * sel.oc);
+  }
+  return { w: out, bias: b };
 }
 
 function checkBuffer(name: string, buffer: GPUBuffer, bytes: number, shape: readonly number[]): void {
@@ -170,30 +232,23 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     channelsLast: inputLayout === 'nhwc',
     views: { x: denseView(p.Cin, p.inS, inputLayout === 'nhwc'), y: denseView(p.Cout, p.outS, inputLayout === 'nhwc') },
   };
-  const planned = (path: GpuPath): Plan => PATHS.find((m) => m.name === path)!.plan(ctx);
-  if (asked !== 'auto') return buildLayer(device, ctx, asked, planned(asked), w, b?.data, label);
+  if (asked !== 'auto') return buildLayer(device, ctx, asked, w, b?.data, label);
 
   // auto: the paths that fit this device, cheapest first by the cost model; close ones are timed (tune.ts).
-  const fitting = rankPaths(ctx).filter(({ path }) => fitsDevice(device, ctx, path, planned(path)));
-  if (fitting.length === 0) return buildLayer(device, ctx, 'phase', planned('phase'), w, b?.data, label); // throws the reason
-  const build = (path: GpuPath) => buildLayer(device, ctx, path, planned(path), w, b?.data, label);
+  const fitting = rankPaths(ctx).filter(({ path }) => fitsDevice(device, ctx, path));
+  if (fitting.length === 0) return buildLayer(device, ctx, 'phase', w, b?.data, label); // throws the reason
+  const build = (path: GpuPath) => buildLayer(device, ctx, path, w, b?.data, label);
   return tune && r.batch > 0 ? tunedChoice(device, ctx, fitting, build) : build(fitting[0].path);
 }
 
-/** Whether a path's plan fits the device (checkFits without the throw). */
-function fitsDevice(device: GPUDevice, ctx: PlanContext, path: GpuPath, plan: Plan): boolean {
+/** Whether a path can run the problem on the device, split into chunks or not. */
+function fitsDevice(device: GPUDevice, ctx: PlanContext, path: GpuPath): boolean {
   try {
-    checkFits(device, path, ctx.r, ctx.p, planSizes(ctx, plan), plan.stages);
+    chunkedPlan(device, ctx, path);
     return true;
   } catch {
     return false;
   }
-}
-
-/** Bytes of every buffer a plan binds, by name. */
-function planSizes(ctx: PlanContext, plan: Plan): Record<string, number> {
-  const { r } = ctx;
-  return { input: sizeOf(r.inputShape) * FLOAT, output: sizeOf(r.outputShape) * FLOAT, weight: plan.weightBytes, ...plan.scratch };
 }
 
 /** The error a layer (or its creation) gives once its device is lost: the loss, and what to do about it. */
@@ -204,17 +259,27 @@ function lostLayerError(who: string, loss: DeviceLoss): Error {
 }
 
 /** Uploads the weights in the plan's layout, compiles its pipelines and returns the layer. */
-async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, plan: Plan, w: Float32Array, biasValues: Float32Array | undefined, label: string): Promise<ConvTransposeLayer> {
+async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, w: Float32Array, biasValues: Float32Array | undefined, label: string): Promise<ConvTransposeLayer> {
   const { r, p } = ctx;
   const inputLayout: DataLayout = ctx.channelsLast ? 'nhwc' : 'nchw';
   const inputShape = shapeFromChannelsFirst(r.inputShape, inputLayout, r.unbatched);
   const outputShape = shapeFromChannelsFirst(r.outputShape, inputLayout, r.unbatched);
   const inputBytes = sizeOf(r.inputShape) * FLOAT;
   const outputBytes = sizeOf(r.outputShape) * FLOAT;
-  const { stages } = plan;
-  checkFits(device, path, r, p, planSizes(ctx, plan), stages);
-  const weights = plan.packWeights(w);
-  const biasData = plan.packBias(biasValues);
+  const chunks = chunkedPlan(device, ctx, path);
+  // Every stage of every chunk, in order; chunks with the same weight selection and packing share weights.
+  const stages = chunks.flatMap(({ plan }, ci) => plan.stages.map((stage) => ({ stage, ci })));
+  const packed = new Map<string, { weights: Float32Array; bias: Float32Array }>();
+  const weightKey = ({ chunk, plan }: PlannedChunk) => `${JSON.stringify(chunk.weights)}/${plan.weightBytes}`;
+  for (const c of chunks) {
+    const key = weightKey(c);
+    if (packed.has(key)) continue;
+    const sel = selectWeights(p, w, biasValues, c.chunk.weights);
+    packed.set(key, { weights: c.plan.packWeights(sel.w), bias: c.plan.packBias(sel.bias) });
+  }
+  // Scratch buffers are shared by the chunks (they run in order), sized for the largest.
+  const scratchBytes = new Map<string, number>();
+  for (const { plan } of chunks) for (const [name, bytes] of Object.entries(plan.scratch)) scratchBytes.set(name, Math.max(bytes, scratchBytes.get(name) ?? 0));
 
   // From here on GPU objects exist: anything that fails must free them.
   const owned: GPUBuffer[] = [];
@@ -233,15 +298,18 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
   };
   // Compile first: pipelines are shared and cached, and awaiting here keeps the error scopes below free of
   // awaits, so concurrent callers cannot interleave their scopes.
-  const pipelines = await Promise.all(stages.map((s) => getPipeline(device, s.shader, s.overrides)));
+  const pipelines = await Promise.all(stages.map(({ stage: s }) => getPipeline(device, s.shader, s.overrides)));
   try {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const weightBuffer = upload('weight', weights, BufferUsage.STORAGE);
-    const biasBuffer = upload('bias', biasData, BufferUsage.STORAGE);
-    const uniforms = stages.map((s, i) => upload(`params${i}`, s.uniforms, BufferUsage.UNIFORM));
+    const weightBuffers = new Map<string, { weight: GPUBuffer; bias: GPUBuffer }>();
+    for (const [key, data] of packed) {
+      const part = packed.size > 1 ? `#${weightBuffers.size}` : '';
+      weightBuffers.set(key, { weight: upload(`weight${part}`, data.weights, BufferUsage.STORAGE), bias: upload(`bias${part}`, data.bias, BufferUsage.STORAGE) });
+    }
+    const uniforms = stages.map(({ stage: s }, i) => upload(`params${i}`, s.uniforms, BufferUsage.UNIFORM));
     const scratch = new Map<string, GPUBuffer>();
-    for (const [name, bytes] of Object.entries(plan.scratch)) {
+    for (const [name, bytes] of scratchBytes) {
       const buffer = device.createBuffer({ label: `${label}/${name}`, size: Math.max(16, bytes), usage: BufferUsage.STORAGE });
       owned.push(buffer);
       scratch.set(`scratch:${name}`, buffer);
@@ -266,18 +334,25 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
     let last: { input: GPUBuffer; output: GPUBuffer; groups: GPUBindGroup[] } | null = null;
     const bindGroups = (input: GPUBuffer, output: GPUBuffer): GPUBindGroup[] => {
       if (last && last.input === input && last.output === output) return last.groups;
-      const named: Record<string, GPUBuffer> = { input, output, weight: weightBuffer, bias: biasBuffer };
-      const buffer = (b: Binding) => named[b] ?? scratch.get(b)!;
-      const entries = (i: number): GPUBindGroupEntry[] =>
-        [uniforms[i], ...stages[i].bindings.map(buffer)].map((buffer, binding) => ({ binding, resource: { buffer } }));
-      const groups = pipelines.map((pl, i) => device.createBindGroup({ label: `${label}/${stages[i].shader.name}`, layout: pl.getBindGroupLayout(0), entries: entries(i) }));
+      // The caller's buffers are bound as the chunk's windows (the whole tensor when there is one chunk).
+      const resource = (b: Binding, c: PlannedChunk): GPUBufferBinding => {
+        if (b === 'input' || b === 'output') return { buffer: b === 'input' ? input : output, ...c.chunk.windows[b] };
+        const own = weightBuffers.get(weightKey(c))!;
+        return { buffer: b === 'weight' ? own.weight : b === 'bias' ? own.bias : scratch.get(b)! };
+      };
+      const entries = (i: number): GPUBindGroupEntry[] => {
+        const { stage, ci } = stages[i];
+        return [{ binding: 0, resource: { buffer: uniforms[i] } }, ...stage.bindings.map((b, j) => ({ binding: j + 1, resource: resource(b, chunks[ci]) }))];
+      };
+      const groups = pipelines.map((pl, i) => device.createBindGroup({ label: `${label}/${stages[i].stage.shader.name}`, layout: pl.getBindGroupLayout(0), entries: entries(i) }));
       last = { input, output, groups };
       return groups;
     };
 
     const layer: ConvTransposeLayer = {
       path,
-      dispatches: stages.map((s) => ({ shader: s.shader.name, constants: { ...s.overrides }, workgroups: s.grid })),
+      dispatches: stages.map(({ stage: s }) => ({ shader: s.shader.name, constants: { ...s.overrides }, workgroups: s.grid })),
+      chunks: chunks.length,
       resolved: r,
       inputShape,
       outputShape,
@@ -296,7 +371,7 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, pl
         if (r.batch === 0) return; // an empty batch has nothing to compute (and zero-sized buffers cannot be bound)
         const groups = bindGroups(input, output);
         const pass = encoder.beginComputePass({ label: `${label}/${path}`, ...(timestampWrites ? { timestampWrites } : {}) });
-        stages.forEach((s, i) => {
+        stages.forEach(({ stage: s }, i) => {
           pass.setPipeline(pipelines[i]);
           pass.setBindGroup(0, groups[i]);
           pass.dispatchWorkgroups(s.grid[0], s.grid[1]);

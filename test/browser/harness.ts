@@ -9,6 +9,7 @@ import { VARIANTS } from '../support/variants';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { apiChecks, trackingDevice } from './api-checks';
 import { reliabilityChecks } from './reliability-checks';
+import { chunkChecks } from './chunk-checks';
 
 /**
  * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
@@ -138,7 +139,7 @@ async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'g
   return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
 }
 
-const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks };
+const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

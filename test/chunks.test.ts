@@ -1,0 +1,64 @@
+/**
+ * Work past the binding limit in headless Chromium (test/browser/chunk-checks.ts): layers whose output is 4x
+ * a lowered maxStorageBufferBindingSize (4 MiB) run as chunks, split by batch, by output channels, and by
+ * output rows (channels-first and channels-last, 1-D and 2-D), on every path against the float64 reference;
+ * a layer that no split can fit is refused with the reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from './browser/api-checks';
+import type { Harness } from './browser/harness';
+import { openHarness, type HarnessPage } from './support/session';
+import { planChunks } from '../src/gpu/chunks';
+import { resolveConvTranspose } from '../src/shape';
+
+let h: HarnessPage;
+beforeAll(async () => { h = await openHarness(); });
+afterAll(async () => { await h?.close(); });
+
+describe('past the binding limit', () => {
+  it('runs 4x-the-limit layers as chunks on every path and matches the reference', async () => {
+    const results: CheckResult[] = await h.page.evaluate(() => (window as unknown as { harness: Harness }).harness.chunkChecks());
+    expect(results.length).toBeGreaterThanOrEqual(21);
+    if (process.env.CHUNK_REPORT) for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
+    const bad = results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`);
+    expect(bad).toEqual([]);
+  }, 600_000);
+});
+
+describe('planChunks (pure)', () => {
+  const lim = { maxBinding: 1024, alignment: 256, elementBytes: 4 };
+  const ok = () => null;
+  const cover = (inputShape: number[], weightShape: number[], attrs: object, channelsLast = false) => {
+    const r = resolveConvTranspose(inputShape, weightShape, null, attrs);
+    const chunks = planChunks(r, channelsLast, lim, ok);
+    // Every output element is written by exactly one chunk.
+    const seen = new Uint8Array(r.outputShape.reduce((a, b) => a * b, 1));
+    for (const c of chunks) {
+      expect(c.windows.output.size).toBeLessThanOrEqual(lim.maxBinding);
+      expect(c.windows.input.size).toBeLessThanOrEqual(lim.maxBinding);
+      expect(c.windows.output.offset % lim.alignment).toBe(0);
+      const v = c.views.y;
+      const [D, H, W] = c.p.outS;
+      for (let n = 0; n < c.p.N; n++) for (let ch = 0; ch < c.p.Cout; ch++) for (let d = 0; d < D; d++) for (let hh = 0; hh < H; hh++) for (let w = 0; w < W; w++) {
+        seen[c.windows.output.offset / 4 + v.base + n * v.n + ch * v.c + d * v.d + hh * v.h + w * v.w]++;
+      }
+    }
+    expect([...new Set(seen)]).toEqual([1]);
+    return chunks;
+  };
+  it('one chunk when everything fits', () => {
+    expect(cover([1, 2, 3, 3], [2, 2, 3, 3], { stride: 2 })).toHaveLength(1);
+  });
+  it('splits by batch, then channels, then rows, covering the output exactly once', () => {
+    expect(cover([6, 1, 4, 4], [1, 2, 2, 2], { stride: 2 }).length).toBeGreaterThan(1); // 512 B per item
+    expect(cover([1, 2, 8, 8], [2, 4, 2, 2], { stride: 2 }).every((c) => c.p.N === 1)).toBe(true);
+    const rows = cover([1, 1, 16, 16], [1, 1, 3, 3], { stride: 2, padding: 1, outputPadding: 1 });
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows.every((c) => c.p.pb[1] >= 0)).toBe(true);
+    expect(cover([1, 2, 16, 16], [2, 3, 3, 3], { stride: 2, padding: 1 }, true).length).toBeGreaterThan(1);
+  });
+  it('says why when no split can work', () => {
+    const r = resolveConvTranspose([1, 1000, 1, 1], [1000, 1, 1, 1], null, {});
+    expect(() => planChunks(r, false, lim, ok)).toThrow(/no split of the work fits .* \(1024 bytes\).*input: a window of 4000 bytes/);
+  });
+});
