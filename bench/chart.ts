@@ -8,6 +8,8 @@ export const IMPL_COLORS: Record<ImplName, string> = {
   'zero-insert': '#6fa8ff',
   phase: '#3f3fd8',
   auto: '#0b2f6b',
+  'auto/nhwc': '#4a6b9b',
+  'auto+relu': '#2a4f8b',
   'tfjs-webgpu': '#e8812a',
   'tfjs-webgpu+ours': '#b05a9e',
   'ort-webgpu': '#3a9a4a',

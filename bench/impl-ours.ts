@@ -1,22 +1,44 @@
 /** Our GPU paths (and `auto`), run through the public API on caller-owned buffers, with per-pass timestamp queries. */
-import { createConvTranspose, type PathOption } from '../src/index';
+import { createConvTranspose, type Activation, type DataLayout, type PathOption } from '../src/index';
 import { createBuffer, readBuffer, PassTimer, Usage } from './buffers';
 import type { Prepared, Preparer } from './implementation';
 import { attributesOf } from './problem';
 import { DEFAULT_TIMING } from './timing';
 
-/** A preparer for one of our paths. */
-export function oursPreparer(path: PathOption): Preparer {
+/** Options of a variant of one of our paths: channels-last data, a fused activation. */
+export interface OurVariant {
+  inputLayout?: DataLayout;
+  activation?: Activation;
+}
+
+/** Channels-first data [N][C][S] as channels-last [N][S][C], or back (`back`). Outside the timed runs. */
+function transposeChannels(data: Float32Array, N: number, C: number, S: number, back = false): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) {
+    const first = (n * C + c) * S + s, last = (n * S + s) * C + c;
+    if (back) out[first] = data[last];
+    else out[last] = data[first];
+  }
+  return out;
+}
+
+/** A preparer for one of our paths (with a variant's options). */
+export function oursPreparer(path: PathOption, variant: OurVariant = {}): Preparer {
   return async (device, problem): Promise<Prepared> => {
+    const last = variant.inputLayout === 'nhwc';
+    const [N, Cin, ...inSpatial] = problem.inputShape;
+    const S = inSpatial.reduce((a, b) => a * b, 1);
     const layer = await createConvTranspose(device, {
-      inputShape: problem.inputShape,
+      inputShape: last ? [N, ...inSpatial, Cin] : problem.inputShape,
+      inputLayout: variant.inputLayout,
+      activation: variant.activation,
       weight: { data: problem.w, shape: problem.weightShape },
       bias: null,
       path,
       label: `bench ${problem.spec.name} ${path}`,
       ...attributesOf(problem.spec),
     });
-    const input = createBuffer(device, { label: 'bench input', bytes: layer.inputBytes, usage: Usage.STORAGE, data: problem.x });
+    const input = createBuffer(device, { label: 'bench input', bytes: layer.inputBytes, usage: Usage.STORAGE, data: last ? transposeChannels(problem.x, N, Cin, S) : problem.x });
     const output = createBuffer(device, { label: 'bench output', bytes: layer.outputBytes, usage: Usage.STORAGE | Usage.COPY_SRC });
     const timer = PassTimer.supported(device) ? new PassTimer(device, DEFAULT_TIMING.maxRuns) : null;
     return {
@@ -27,10 +49,13 @@ export function oursPreparer(path: PathOption): Preparer {
         await device.queue.onSubmittedWorkDone();
       },
       async output() {
-        return new Float32Array(await readBuffer(device, output, layer.outputBytes));
+        const y = new Float32Array(await readBuffer(device, output, layer.outputBytes));
+        const r = layer.resolved;
+        return last ? transposeChannels(y, r.batch, r.outChannels, r.outSpatial.reduce((a, b) => a * b, 1), true) : y;
       },
       gpuMs: timer ? (count) => timer.durationsMs(count) : undefined,
       note: path === 'auto' ? `auto → ${layer.path}` : undefined,
+      activation: variant.activation,
       destroy() {
         layer.destroy();
         input.destroy();

@@ -1,14 +1,19 @@
 /** What the suite needs from each implementation it times: one interface for ours and the peers. */
-import { PATH_OPTIONS, type PathOption } from '../src/index';
+import { PATH_OPTIONS, type Activation, type PathOption } from '../src/index';
 import type { Problem } from './problem';
 
 /** The implementations in the suite, in table order. */
 export const PEERS = ['tfjs-webgpu', 'ort-webgpu'] as const;
 /** A peer running our kernel (registerWithTfjs): neither ours nor a peer in the per-layer comparison. */
 export const HYBRIDS = ['tfjs-webgpu+ours'] as const;
-/** Ours (every path, then `auto`), then the peers, then the hybrids. */
-export const IMPLEMENTATIONS: readonly ImplName[] = [...PATH_OPTIONS, ...PEERS, ...HYBRIDS];
-export type ImplName = PathOption | (typeof PEERS)[number] | (typeof HYBRIDS)[number];
+/**
+ * Our default path with other options, next to plain `auto` (NCHW, f32, no activation): channels-last input
+ * and output, and a fused ReLU (what the epilogue costs).
+ */
+export const OUR_VARIANTS = ['auto/nhwc', 'auto+relu'] as const;
+/** Ours (every path, then `auto`, then its variants), then the peers, then the hybrids. */
+export const IMPLEMENTATIONS: readonly ImplName[] = [...PATH_OPTIONS, ...OUR_VARIANTS, ...PEERS, ...HYBRIDS];
+export type ImplName = PathOption | (typeof OUR_VARIANTS)[number] | (typeof PEERS)[number] | (typeof HYBRIDS)[number];
 
 /** An implementation set up for one problem: weights converted, input uploaded, output allocated. */
 export interface Prepared {
@@ -22,6 +27,8 @@ export interface Prepared {
   destroy(): Promise<void> | void;
   /** Something the table should say about this measurement (a fallback taken, for example). */
   note?: string;
+  /** A fused activation the output has: the suite applies it to the reference before comparing. */
+  activation?: Activation;
 }
 
 /** A layer the implementation cannot run, and why. */

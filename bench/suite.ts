@@ -2,7 +2,7 @@
  * Runs the suite: one shared GPUDevice, the ceiling, then every layer through every implementation with the
  * same timing method and the same float64 reference. The page and the headless driver both go through here.
  */
-import { getDevice, PATH_OPTIONS } from '../src/index';
+import { applyActivation, getDevice, PATH_OPTIONS, resolveActivation } from '../src/index';
 import pkg from '../package.json';
 import { version as tfjsWebgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/version';
 import suiteJson from './layers.json';
@@ -21,6 +21,8 @@ export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
 
 const PREPARERS: Record<ImplName, Preparer> = {
   ...(Object.fromEntries(PATH_OPTIONS.map((path) => [path, oursPreparer(path)])) as Record<(typeof PATH_OPTIONS)[number], Preparer>),
+  'auto/nhwc': oursPreparer('auto', { inputLayout: 'nhwc' }),
+  'auto+relu': oursPreparer('auto', { activation: 'relu' }),
   'tfjs-webgpu': tfjsPreparer,
   'tfjs-webgpu+ours': tfjsOursPreparer,
   'ort-webgpu': ortPreparer,
@@ -139,7 +141,8 @@ export class BenchSession {
         row.msMin = timing.minMs;
         row.runs = timing.samplesMs.length;
         if (ready.gpuMs) row.gpuMs = median(await ready.gpuMs(timing.samplesMs.length));
-        Object.assign(row, compareToReference(await ready.output(), ref));
+        const expected = ready.activation ? applyActivation(Float64Array.from(ref), resolveActivation(ready.activation)) : ref;
+        Object.assign(row, compareToReference(await ready.output(), expected));
       });
       row.gflops = problem.flops / row.ms! / 1e6;
       row.gbps = problem.bytes / row.ms! / 1e6;
