@@ -18,3 +18,16 @@ export type { Tensor, TensorLike, BiasLike } from './tensor';
 export { setCompileMode, type CompileMode } from './gpu/compile';
 export { resolveActivation, activate, applyActivation, erf, type Activation, type ResolvedActivation } from './activation';
 export { filterToIohw, shapeToChannelsFirst, shapeFromChannelsFirst, DATA_LAYOUTS, type FilterLayout, type DataLayout } from './layout';
+export {
+  tfjsConv2dTranspose, tfjsConv3dTranspose, createTfjsConv2dTranspose, createTfjsConv3dTranspose,
+  mapTfjsConv2dTranspose, mapTfjsConv3dTranspose,
+  type TfjsPad2d, type TfjsPad3d, type TfjsExplicitPadding, type TfjsDimRoundingMode, type TfjsMapping,
+  type TfjsConv2dTransposeAttributes, type TfjsConv3dTransposeAttributes, type TfjsConv2dTransposeOptions,
+  type TfjsConv3dTransposeOptions, type TfjsConv2dTransposeLayerOptions, type TfjsConv3dTransposeLayerOptions,
+} from './frontends/tfjs';
+export {
+  webnnConvTranspose2d, createWebnnConvTranspose2d, mapWebnnConvTranspose2d,
+  type WebnnConvTranspose2dAttributes, type WebnnConvTranspose2dOptions, type WebnnConvTranspose2dLayerOptions,
+  type WebnnConvTranspose2dFilterLayout, type WebnnInputLayout, type WebnnAutoPad,
+} from './frontends/webnn';
+export type { CoreMapping, FrontendRunOptions, FrontendLayerOptions } from './frontends/common';
