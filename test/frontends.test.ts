@@ -19,18 +19,8 @@ import type { CoreMapping } from '../src/frontends/common';
 import { compare, describeMismatch } from './support/compare';
 import type { NumericCaseJson } from './support/conformance';
 import { randomWebnnConfigs, webnnReference } from './support/webnn-reference';
+import { rng } from './support/random';
 
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 

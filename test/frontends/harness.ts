@@ -21,6 +21,7 @@ import { VARIANTS } from '../support/variants';
 import { randomWebnnConfigs, webnnReference } from '../support/webnn-reference';
 import tfjsFixtures from '../fixtures/conformance/tfjs.json';
 import webnnFixtures from '../fixtures/conformance/webnn-wpt.json';
+import { rng } from '../support/random';
 
 interface Fixture {
   name: string;
@@ -185,17 +186,6 @@ async function runFixtureLayer(file: 'tfjs' | 'webnn', name: string, path: strin
   }
 }
 
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random TF.js configuration against TF.js itself. */
 export interface CrossResult {
