@@ -3,6 +3,8 @@
 // Runs conformance cases (the format of test/fixtures/conformance/README.md) through every GPU path in
 // headless Chromium. Numeric cases pass when the shape matches and every element has
 // |got - exp| <= 1e-4 + 1e-4·|exp|; error cases pass when the library throws an Error before any GPU work.
+// Numeric cases run on the float32 variants of test/support/variants.ts: the float16 ones round the data, so a
+// case's expected values do not apply to them (the browser tests hold them to the reference of the rounded data).
 // Prints one line per case and path, then "N passed, M failed"; exits non-zero if any failed.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +23,8 @@ let passed = 0, failed = 0, skipped = 0;
 try {
   const { isErrorCase, onnxAttrs, skipReason } = await session.server.ssrLoadModule('/test/support/conformance.ts');
   const { PATH_OPTIONS } = await session.server.ssrLoadModule('/src/gpu/paths/index.ts');
+  const { VARIANTS } = await session.server.ssrLoadModule('/test/support/variants.ts');
+  const float32Variants = VARIANTS.filter((v) => !v.dataType).map((v) => v.name);
   const page = await session.open('test/browser/index.html');
   await page.waitForFunction('window.harness !== undefined', { timeout: 60_000 });
   const adapter = await page.evaluate(() => window.harness.adapterInfo());
@@ -52,7 +56,7 @@ try {
       const results = await page.evaluate((s) => window.harness.runCase(s), {
         name: c.name, inputShape: c.input.shape, weightShape: c.weight.shape,
         attrs: onnxAttrs(c.attrs_specified ?? c.attrs), input: c.input.data, weight: c.weight.data,
-        bias: c.bias?.data ?? null, expected: c.expected,
+        bias: c.bias?.data ?? null, expected: c.expected, variants: float32Variants,
       });
       for (const r of results) {
         if (r.error) { line(false, `${r.path} ${c.name}: error: ${r.error.split('\n')[0]}`); continue; }

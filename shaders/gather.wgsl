@@ -9,8 +9,8 @@
 // or 2, an override), so each tap and input channel costs 4 input loads + OCV vec4 weight loads for
 // OCV*16 FMAs.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x f32 [N][C_in][D][H][W] as a view
-// (common.wgsl: xIndex; channels-first or -last), 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 (4 output channels of
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x [N][C_in][D][H][W] as a view, float32 or
+// packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 (4 output channels of
 // the group, zero-padded) then a flag vec4 (x != 0: some weight is NaN or ±Inf), 3 bias [G][ocBlocks] vec4, 4 y f32
 // [N][C_out][D][H][W] as a view (yIndex).
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * sW * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(ceil(outW/sW)/4);
@@ -22,7 +22,6 @@
 
 override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 
-@group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
@@ -88,10 +87,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           // loop below is the same loop with masked loads; merging them would put the masks back here.
           var xo = xRow + u32(iw) * xW;
           for (var ic = 0u; ic < cinG; ic++) {
-            let x0 = vec4<f32>(x[xo]);
-            let x1 = vec4<f32>(x[xo + xW]);
-            let x2 = vec4<f32>(x[xo + 2u * xW]);
-            let x3 = vec4<f32>(x[xo + 3u * xW]);
+            let x0 = vec4<f32>(loadX(xo));
+            let x1 = vec4<f32>(loadX(xo + xW));
+            let x2 = vec4<f32>(loadX(xo + 2u * xW));
+            let x3 = vec4<f32>(loadX(xo + 3u * xW));
             let wv = w[wo];
             acc0 = fma(x0, wv, acc0);
             acc1 = fma(x1, wv, acc1);
@@ -115,10 +114,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
-            let x0 = vec4<f32>(select(0.0, x[xo + c.x], m.x));
-            let x1 = vec4<f32>(select(0.0, x[xo + c.y], m.y));
-            let x2 = vec4<f32>(select(0.0, x[xo + c.z], m.z));
-            let x3 = vec4<f32>(select(0.0, x[xo + c.w], m.w));
+            let x0 = vec4<f32>(select(0.0, loadX(xo + c.x), m.x));
+            let x1 = vec4<f32>(select(0.0, loadX(xo + c.y), m.y));
+            let x2 = vec4<f32>(select(0.0, loadX(xo + c.z), m.z));
+            let x3 = vec4<f32>(select(0.0, loadX(xo + c.w), m.w));
             let wv = w[wo];
             acc0 = fma(x0, wv, acc0);
             acc1 = fma(x1, wv, acc1);
@@ -145,10 +144,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
-            let x0 = vec4<f32>(x[xo + c.x]);
-            let x1 = vec4<f32>(x[xo + c.y]);
-            let x2 = vec4<f32>(x[xo + c.z]);
-            let x3 = vec4<f32>(x[xo + c.w]);
+            let x0 = vec4<f32>(loadX(xo + c.x));
+            let x1 = vec4<f32>(loadX(xo + c.y));
+            let x2 = vec4<f32>(loadX(xo + c.z));
+            let x3 = vec4<f32>(loadX(xo + c.w));
             let wv = w[wo];
             acc0 = select(acc0, fma(x0, wv, acc0), m0);
             acc1 = select(acc1, fma(x1, wv, acc1), m1);

@@ -27,8 +27,8 @@
 // Exactness: a masked lane (its input outside the row) adds nothing (select, not 0*x), and sums start at +0
 // with the bias added after the last tap (epilogue.wgsl).
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x f32 [N][C_in][D][H][W] as a
-// view (common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4,
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] as a
+// view, float32 or packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4,
 // 4 y f32 [N][C_out][D][H][W] as a view (yIndex).
 // Split-K (KSPLIT > 1, chosen for GPUs when the dispatch is too small to fill them): chunk ks of the input
 // channels is summed by its own invocations into partial ks of a scratch tensor bound as y, KSPLIT dense
@@ -41,7 +41,6 @@ override PX: u32 = 8u;  // phase-grid pixels per invocation along W: 4 or 8
 override OCV: u32 = 4u; // vec4s of output channels per invocation: 1 to 4
 override KSPLIT: u32 = 1u; // split-K: input-channel chunks, each summed by its own invocations into a partial
 
-@group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
@@ -95,8 +94,8 @@ fn storePixels(acc: Pixels, b: vec4<f32>, at: u32, step: u32, lanes: u32, plane:
 
 // Loads the inputs of the PX pixels starting at xo (all inside the row), xW elements apart.
 fn loadPixels(xo: u32, xW: u32) -> array<vec4<f32>, 2> {
-  let xa = vec4<f32>(x[xo], x[xo + xW], x[xo + 2u * xW], x[xo + 3u * xW]);
-  if (PX > 4u) { return array<vec4<f32>, 2>(xa, vec4<f32>(x[xo + 4u * xW], x[xo + 5u * xW], x[xo + 6u * xW], x[xo + 7u * xW])); }
+  let xa = vec4<f32>(loadX(xo), loadX(xo + xW), loadX(xo + 2u * xW), loadX(xo + 3u * xW));
+  if (PX > 4u) { return array<vec4<f32>, 2>(xa, vec4<f32>(loadX(xo + 4u * xW), loadX(xo + 5u * xW), loadX(xo + 6u * xW), loadX(xo + 7u * xW))); }
   return array<vec4<f32>, 2>(xa, vec4<f32>(0.0));
 }
 
@@ -183,8 +182,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let cb_ = vec4<u32>(clamp(lb, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
           var xo = xRow;
           for (var ic = 0u; ic < icN; ic++) {
-            let xa = vec4<f32>(x[xo + ca.x], x[xo + ca.y], x[xo + ca.z], x[xo + ca.w]);
-            let xb = vec4<f32>(x[xo + cb_.x], x[xo + cb_.y], x[xo + cb_.z], x[xo + cb_.w]);
+            let xa = vec4<f32>(loadX(xo + ca.x), loadX(xo + ca.y), loadX(xo + ca.z), loadX(xo + ca.w));
+            let xb = vec4<f32>(loadX(xo + cb_.x), loadX(xo + cb_.y), loadX(xo + cb_.z), loadX(xo + cb_.w));
             fmaPixelsMasked(&acc0, xa, xb, w[wo], ma, mb);
             if (OCV > 1u) { fmaPixelsMasked(&acc1, xa, xb, w[wo + 1u], ma, mb); }
             if (OCV > 2u) { fmaPixelsMasked(&acc2, xa, xb, w[wo + 2u], ma, mb); }

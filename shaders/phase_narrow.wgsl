@@ -14,8 +14,8 @@
 // - the D and H taps are fixed for the whole row and settled once, before the pixel loop.
 // These are compile-time facts of the kernel geometry (k, s, d), never of the input's shape.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x f32 [N][C_in][D][H][W] as a
-// view (common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][1] vec4, 4 y f32
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] as a
+// view, float32 or packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][1] vec4, 4 y f32
 // [N][C_out][D][H][W] as a view (yIndex).
 // Dispatch: grid.x = N * G * outD * outH * sW invocations; the W phase varies fastest, so neighbours read the
 // same input row and write interleaved cells of the same output row.
@@ -26,7 +26,6 @@ override TD: u32 = 1u; // tap slots per phase along D
 override TH: u32 = 1u; // ... along H
 override TW: u32 = 1u; // ... along W
 
-@group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
@@ -96,7 +95,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
             let iw = vec4<i32>(sw.i + i32(q0)) + lane;
             let m = (iw >= vec4<i32>(0)) & (iw < vec4<i32>(inW)) & vec4<bool>(rowOk && sw.ok);
             let c = vec4<u32>(clamp(iw, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
-            let xv = vec4<f32>(x[xRow + c.x], x[xRow + c.y], x[xRow + c.z], x[xRow + c.w]);
+            let xv = vec4<f32>(loadX(xRow + c.x), loadX(xRow + c.y), loadX(xRow + c.z), loadX(xRow + c.w));
             let wv = w[wPhase + ((jd * TH + jh) * TW + jw) * cinG + ic];
             a0 = select(a0, fma(xv, vec4<f32>(wv.x), a0), m);
             if (coutG > 1u) { a1 = select(a1, fma(xv, vec4<f32>(wv.y), a1), m); }

@@ -9,11 +9,10 @@
 // One invocation per z cell, so every cell (zero or not) is written and z needs no clearing. Integer math:
 // u = z - zPad is an input landing iff u >= 0, u % s == 0 and u / s < in.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS), 1 x f32 [N][C_in][D][H][W] as a view (common.wgsl: xIndex;
-// channels-first or -last), 2 z [N][C_in][zD][zH][zW] f32 (dense scratch).
+// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS), 1 x [N][C_in][D][H][W] as a view, float32 or packed float16,
+// read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 z [N][C_in][zD][zH][zW] f32 (dense scratch).
 // Dispatch: grid.x = N * C_in * zD * zH * zW invocations.
 
-@group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> z: array<f32>;
 
 // Input index along axis a for z coordinate zc, or -1 when zc holds an inserted zero or padding.
@@ -42,7 +41,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let iw = source(zw, 2u);
   var v = 0.0;
   if (id_ >= 0 && ih >= 0 && iw >= 0) {
-    v = x[xIndex(nc / P.chan.y, nc % P.chan.y, u32(id_), u32(ih), u32(iw))];
+    v = loadX(xIndex(nc / P.chan.y, nc % P.chan.y, u32(id_), u32(ih), u32(iw)));
   }
   z[id] = v;
 }

@@ -14,7 +14,8 @@ export {
   scatterReference, matrixReference, zeroInsertReference, cpuReference, zeroInsertGeometry, flipSwapKernel,
   MATRIX_REFERENCE_LIMIT, type NumericArray, type ReferenceMethod, type ZeroInsertGeometry,
 } from './reference';
-export type { Tensor, TensorLike, BiasLike } from './tensor';
+export type { Tensor, TensorLike, BiasLike, HalfTensor } from './tensor';
+export { DATA_TYPES, toHalfBits, fromHalfBits, roundToHalf, type DataType, type Float16ArrayLike } from './half';
 export { setCompileMode, type CompileMode } from './gpu/compile';
 export { resolveActivation, activate, applyActivation, erf, type Activation, type ResolvedActivation } from './activation';
 export { filterToIohw, shapeToChannelsFirst, shapeFromChannelsFirst, DATA_LAYOUTS, type FilterLayout, type DataLayout } from './layout';

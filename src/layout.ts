@@ -6,6 +6,7 @@
  */
 import type { TensorLike } from './tensor';
 import { tensorData } from './tensor';
+import type { DataType } from './half';
 
 /** `iohw` (default; PyTorch/ONNX), `oihw`, `hwoi` (TF.js `[kH, kW, outC, inC]`), `ohwi` (WebNN). */
 export type FilterLayout = 'iohw' | 'oihw' | 'hwoi' | 'ohwi';
@@ -21,8 +22,11 @@ export function checkFilterLayout(value: unknown): asserts value is FilterLayout
   }
 }
 
-/** The weight in iohw: the same tensor for `iohw`, else its data permuted once (float32) with the iohw shape. */
-export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw'): TensorLike {
+/**
+ * The weight in iohw: the same tensor for `iohw`, else its data permuted once (float32) with the iohw shape.
+ * `dataType` 'float16' reads a Uint16Array as float16 bit patterns (tensor.ts: tensorData).
+ */
+export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw', dataType?: DataType): TensorLike {
   checkFilterLayout(layout);
   if (layout === 'iohw' || !weight || typeof weight !== 'object' || !Array.isArray(weight.shape)) return weight;
   const shape = weight.shape;
@@ -30,7 +34,7 @@ export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw'):
   if (dims < 1 || dims > 3) {
     throw new RangeError(`weight: a ${layout} filter has rank 3 to 5 (1 to 3 kernel axes), got shape [${shape.join(', ')}]`);
   }
-  const data = tensorData('weight', weight);
+  const data = tensorData('weight', weight, dataType);
   // Sizes and row-major strides of the three blocks in the given order (the spatial block is contiguous).
   const order = ORDER[layout];
   const at: Record<'i' | 'o' | 's', number> = { i: 0, o: 0, s: 0 };

@@ -1,5 +1,6 @@
 /** Tensors as the public API takes and returns them, and the checks on their data. */
 import { checkDataLength } from './shape';
+import { fromHalfBits, isFloat16Array, toHalfBits, type DataType, type Float16ArrayLike } from './half';
 
 /** A dense row-major float32 tensor. */
 export interface Tensor {
@@ -7,9 +8,21 @@ export interface Tensor {
   readonly shape: readonly number[];
 }
 
-/** Typed arrays taken as tensor data: a Float32Array is used as is, the others are converted once. */
+/**
+ * Typed arrays taken as tensor data: a Float32Array is used as is, the others are converted once. With
+ * `dataType: 'float16'` a Uint16Array holds raw float16 bit patterns (see {@link tensorData}).
+ */
 export type NumericTypedArray =
-  | Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+  | Float32Array | Float64Array | Float16ArrayLike | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/**
+ * A float16 tensor as the one-shot call returns it with `dataType: 'float16'`: a Float16Array where the
+ * runtime has one, else a Uint16Array of the raw float16 bit patterns (`fromHalfBits` reads them).
+ */
+export interface HalfTensor {
+  readonly data: Float16ArrayLike | Uint16Array;
+  readonly shape: readonly number[];
+}
 
 /**
  * What the API accepts as a tensor: float32 data (or other typed arrays or plain numbers, converted once) with
@@ -23,14 +36,52 @@ export interface TensorLike {
 /** Bias: a 1-D array of C_out values, or a tensor with its shape. */
 export type BiasLike = NumericTypedArray | readonly number[] | TensorLike;
 
-/** Checks a tensor argument and returns its data as float32 (the same array when it already is). */
-export function tensorData(name: string, t: TensorLike | undefined | null): Float32Array {
+/**
+ * Checks a tensor argument and returns its data as float32 (the same array when it already is). With
+ * `dataType` 'float16' a Uint16Array is read as float16 bit patterns (widened exactly); otherwise, and for
+ * every other array, values convert as numbers (a Float16Array's exactly).
+ */
+export function tensorData(name: string, t: TensorLike | undefined | null, dataType?: DataType): Float32Array {
   if (!t || typeof t !== 'object' || !('data' in t) || !('shape' in t)) {
     throw new TypeError(`${name}: expected a tensor { data, shape }, got ${t === null ? 'null' : typeof t}`);
   }
-  const data = toFloat32(name, `${name}.data`, t.data);
+  const data = dataType === 'float16' && t.data instanceof Uint16Array ? widenBits(t.data) : toFloat32(name, `${name}.data`, t.data);
   checkDataLength(name, data.length, t.shape);
   return data;
+}
+
+/** float16 bit patterns widened to float32 (exact). */
+function widenBits(bits: Uint16Array): Float32Array {
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = fromHalfBits(bits[i]);
+  return out;
+}
+
+/**
+ * A float16 tensor argument's data as bit patterns, for upload as it is: a Float16Array's memory (no copy), a
+ * Uint16Array taken as the bits, or an array of numbers rounded to float16 (to nearest, ties to even). Any
+ * other typed array is rejected, naming the argument: its values would need a rounding the caller should see.
+ */
+export function halfTensorBits(name: string, t: TensorLike | undefined | null): Uint16Array {
+  if (!t || typeof t !== 'object' || !('data' in t) || !('shape' in t)) {
+    throw new TypeError(`${name}: expected a tensor { data, shape }, got ${t === null ? 'null' : typeof t}`);
+  }
+  const data: unknown = t.data;
+  let bits: Uint16Array;
+  if (isFloat16Array(data)) bits = new Uint16Array(data.buffer, data.byteOffset, data.length);
+  else if (data instanceof Uint16Array) bits = data;
+  else if (Array.isArray(data)) {
+    bits = new Uint16Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const v: unknown = data[i];
+      if (typeof v !== 'number') throw new TypeError(`${name}.data[${i}]: expected a number, got ${describeElement(data, i, v)}`);
+      bits[i] = toHalfBits(v);
+    }
+  } else {
+    throw new TypeError(`${name}: with dataType 'float16' the data must be a Float16Array, a Uint16Array of float16 bit patterns or an array of numbers, got ${Object.prototype.toString.call(data).slice(8, -1)}`);
+  }
+  checkDataLength(name, bits.length, t.shape);
+  return bits;
 }
 
 /**
@@ -70,12 +121,15 @@ function describeElement(array: readonly unknown[], i: number, v: unknown): stri
   }
 }
 
-/** Splits a bias argument into its data and shape (a bare array is taken as shape [length]). */
-export function biasParts(bias: BiasLike | null | undefined): { data: Float32Array; shape: readonly number[] } | null {
+/**
+ * Splits a bias argument into its data and shape (a bare array is taken as shape [length]); with `dataType`
+ * 'float16' a Uint16Array holds float16 bit patterns, as in {@link tensorData}.
+ */
+export function biasParts(bias: BiasLike | null | undefined, dataType?: DataType): { data: Float32Array; shape: readonly number[] } | null {
   if (bias === null || bias === undefined) return null;
   if (ArrayBuffer.isView(bias) || Array.isArray(bias)) {
-    const data = toFloat32('bias', 'bias', bias);
+    const data = dataType === 'float16' && bias instanceof Uint16Array ? widenBits(bias) : toFloat32('bias', 'bias', bias);
     return { data, shape: [data.length] };
   }
-  return { data: tensorData('bias', bias as TensorLike), shape: (bias as TensorLike).shape };
+  return { data: tensorData('bias', bias as TensorLike, dataType), shape: (bias as TensorLike).shape };
 }

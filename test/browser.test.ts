@@ -10,7 +10,7 @@ import type { CaseSpec, PathResult } from './browser/harness';
 import { describeMismatch } from './support/compare';
 import { isErrorCase, onnxAttrs, skipReason, type CaseJson } from './support/conformance';
 import { randomCases } from './support/random';
-import { VARIANT_NAMES } from './support/variants';
+import { isHalfVariant, VARIANT_NAMES } from './support/variants';
 import { openHarness, type HarnessPage } from './support/session';
 
 let h: HarnessPage;
@@ -18,13 +18,14 @@ beforeAll(async () => { h = await openHarness(); });
 afterAll(async () => { await h?.close(); });
 
 /** Fails with case, path, first bad index, got and expected. */
-function check(name: string, results: PathResult[], againstExpected = false) {
-  expect(results.map((r) => r.path)).toEqual([...VARIANT_NAMES]);
+function check(name: string, results: PathResult[], againstExpected = false, variants: readonly string[] = VARIANT_NAMES) {
+  expect(results.map((r) => r.path)).toEqual([...variants]);
   for (const r of results) {
     if (r.error) expect.fail(`${name} [${r.path}]: threw ${r.error}`);
     if (!r.shapeOk) expect.fail(`${name} [${r.path}]: output shape [${r.shape}] is wrong`);
     if (!r.reference!.ok) expect.fail(`vs CPU reference: ${describeMismatch(name, r.path, r.reference!)}`);
-    if (againstExpected && !r.expected!.ok) expect.fail(`vs expected: ${describeMismatch(name, r.path, r.expected!)}`);
+    // float16 variants run on rounded data, so they are held to the reference of that data, not to expected values.
+    if (againstExpected && !isHalfVariant(r.path) && !r.expected!.ok) expect.fail(`vs expected: ${describeMismatch(name, r.path, r.expected!)}`);
   }
 }
 
@@ -85,9 +86,11 @@ describe('public API', () => {
 
   it('runs outputs that need more than 65535 workgroups along x', async () => {
     // 600000 x 8 outputs: the gather path dispatches one invocation per output here (stride 8 = kernel 8 along W).
-    const spec: CaseSpec = { name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true };
+    // One float16 variant only: the float16 kernels are the float32 ones (test/float16.test.ts has large float16 outputs).
+    const variants = VARIANT_NAMES.filter((v) => !isHalfVariant(v) || v === 'gather/f16');
+    const spec: CaseSpec = { name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true, variants };
     expect(600000 * 8).toBeGreaterThan(65535 * 64);
-    check(spec.name, await h.runCase(spec));
+    check(spec.name, await h.runCase(spec), false, variants);
   }, 400_000); // 6 variants of a 4.8M-cell output on a CPU rasteriser, auto's timing included
 });
 

@@ -8,7 +8,7 @@ import type { PathResult } from './browser/harness';
 import { describeMismatch, fromWire } from './support/compare';
 import { IEEE_CASES, NEGATIVE_ZERO_BIAS_CASES } from './support/ieee-cases';
 import { randomCases } from './support/random';
-import { VARIANT_NAMES } from './support/variants';
+import { isHalfVariant, VARIANT_NAMES } from './support/variants';
 import { openHarness, type HarnessPage } from './support/session';
 
 let h: HarnessPage;
@@ -20,7 +20,8 @@ function check(name: string, results: PathResult[], againstExpected: boolean) {
   for (const r of results) {
     if (r.error) expect.fail(`${name} [${r.path}]: threw ${r.error}`);
     if (!r.shapeOk) expect.fail(`${name} [${r.path}]: output shape [${r.shape}] is wrong`);
-    if (againstExpected && !r.expected!.ok) expect.fail(`vs PyTorch: ${describeMismatch(name, r.path, r.expected!)}`);
+    // float16 variants run on rounded data, so they are held to the reference of that data, not to PyTorch's values.
+    if (againstExpected && !isHalfVariant(r.path) && !r.expected!.ok) expect.fail(`vs PyTorch: ${describeMismatch(name, r.path, r.expected!)}`);
     if (!r.reference!.ok) expect.fail(`vs CPU reference: ${describeMismatch(name, r.path, r.reference!)}`);
   }
 }

@@ -7,6 +7,7 @@ import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, 
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { resolveActivation, type Activation } from '../activation';
 import { checkDataLayout, filterToIohw, shapeFromChannelsFirst, shapeToChannelsFirst, type DataLayout, type FilterLayout } from '../layout';
+import { checkDataType, storageBytes, type DataType } from '../half';
 import { denseView } from './uniforms';
 import { BufferUsage } from './constants';
 import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
@@ -55,6 +56,15 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
    * `[N, ...spatial, C]` in any rank). The kernels index either directly; there is no transpose pass.
    */
   inputLayout?: DataLayout;
+  /**
+   * Storage type of the input and output buffers (WebNN's name): `float32` (default) or `float16`, two
+   * elements to a 4-byte word, little-endian (as a Float16Array lies in memory). float16 works on every
+   * adapter (no `shader-f16`): the kernels widen the input as they read it and accumulate in float32, and a
+   * last dispatch rounds the result to float16 (to nearest, ties to even). Weights and bias stay float32 on
+   * the GPU; they may be given as float16 (a Float16Array, or with `float16` a Uint16Array of bit patterns),
+   * widened once here.
+   */
+  dataType?: DataType;
 }
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
@@ -75,9 +85,11 @@ export interface ConvTransposeLayer {
   /** The output's shape in the layer's layout. */
   readonly outputShape: readonly number[];
   readonly inputLayout: DataLayout;
-  /** Bytes the input buffer must hold (f32, in the layer's layout). */
+  /** Storage type of input and output. */
+  readonly dataType: DataType;
+  /** Bytes the input buffer must hold, in the layer's layout: 4 per element, or for float16 2 per element rounded up to a multiple of 4. */
   readonly inputBytes: number;
-  /** Bytes the output buffer must hold. */
+  /** Bytes the output buffer must hold (likewise). */
   readonly outputBytes: number;
   /** The label its GPU objects carry (`<label>/weight`, `<label>/<shader>`, ...), so WebGPU errors name the layer. */
   readonly label: string;
@@ -130,7 +142,7 @@ function chunkedPlan(device: GPUDevice, ctx: PlanContext, path: GpuPath): Planne
   checkIndexRange(path, r, p);
   const limits = device.limits;
   for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
-    const bytes = sizeOf(shape) * FLOAT;
+    const bytes = storageBytes(sizeOf(shape), ctx.dataType);
     if (bytes > limits.maxBufferSize) {
       throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxBufferSize (${limits.maxBufferSize}): no buffer can hold it`);
     }
@@ -155,7 +167,7 @@ function chunkedPlan(device: GPUDevice, ctx: PlanContext, path: GpuPath): Planne
     planned.set(chunk, { chunk, ctx: sub, plan });
     return null;
   };
-  const lim = { maxBinding: ctx.maxBindingBytes, alignment: limits.minStorageBufferOffsetAlignment, elementBytes: FLOAT };
+  const lim = { maxBinding: ctx.maxBindingBytes, alignment: limits.minStorageBufferOffsetAlignment, elementBytes: ctx.dataType === 'float16' ? 2 : FLOAT };
   try {
     return planChunks(r, ctx.channelsLast, lim, fits).map((c) => planned.get(c)!);
   } catch (e) {
@@ -208,17 +220,18 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight: given, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, activation, filterLayout, inputLayout = 'nchw', ...attrs } = options;
+  const { inputShape, weight: given, bias, path: asked = 'auto', label = 'convtranspose', adapterClass, tune = true, activation, filterLayout, inputLayout = 'nchw', dataType = 'float32', ...attrs } = options;
   checkDataLayout(inputLayout);
+  checkDataType(dataType);
   const act = resolveActivation(activation);
-  const weight = filterToIohw(given, filterLayout);
+  const weight = filterToIohw(given, filterLayout, dataType);
   checkPathOption(asked);
   checkAdapterClass(adapterClass);
   if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${JSON.stringify(tune)}`);
   if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
-  const b = biasParts(bias);
+  const b = biasParts(bias, dataType);
   const r = resolveConvTranspose(shapeToChannelsFirst(inputShape, inputLayout, weight.shape?.length), weight.shape, b?.shape, attrs);
-  const w = tensorData('weight', weight);
+  const w = tensorData('weight', weight, dataType);
   const p = problem3d(r);
   // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).
   const lostAlready = await deviceLostInfo(device, 0);
@@ -231,6 +244,7 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     activation: act,
     channelsLast: inputLayout === 'nhwc',
     views: { x: denseView(p.Cin, p.inS, inputLayout === 'nhwc'), y: denseView(p.Cout, p.outS, inputLayout === 'nhwc') },
+    dataType,
   };
   if (asked !== 'auto') return buildLayer(device, ctx, asked, w, b?.data, label);
 
@@ -264,8 +278,8 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, w:
   const inputLayout: DataLayout = ctx.channelsLast ? 'nhwc' : 'nchw';
   const inputShape = shapeFromChannelsFirst(r.inputShape, inputLayout, r.unbatched);
   const outputShape = shapeFromChannelsFirst(r.outputShape, inputLayout, r.unbatched);
-  const inputBytes = sizeOf(r.inputShape) * FLOAT;
-  const outputBytes = sizeOf(r.outputShape) * FLOAT;
+  const inputBytes = storageBytes(sizeOf(r.inputShape), ctx.dataType);
+  const outputBytes = storageBytes(sizeOf(r.outputShape), ctx.dataType);
   const chunks = chunkedPlan(device, ctx, path);
   // Every stage of every chunk, in order; chunks with the same weight selection and packing share weights.
   const stages = chunks.flatMap(({ plan }, ci) => plan.stages.map((stage) => ({ stage, ci })));
@@ -357,6 +371,7 @@ async function buildLayer(device: GPUDevice, ctx: PlanContext, path: GpuPath, w:
       inputShape,
       outputShape,
       inputLayout,
+      dataType: ctx.dataType ?? 'float32',
       inputBytes,
       outputBytes,
       label,

@@ -31,7 +31,7 @@ const choices = new WeakMap<GPUDevice, Map<string, GpuPath>>();
 
 function problemKey(ctx: PlanContext): string {
   const { r } = ctx;
-  return JSON.stringify([ctx.adapter, ctx.activation.code, r.inputShape, r.weightShape, r.strides, r.dilations, r.padsBegin, r.padsEnd, r.outputPadding, r.groups]);
+  return JSON.stringify([ctx.adapter, ctx.activation.code, ctx.dataType ?? 'float32', r.inputShape, r.weightShape, r.strides, r.dilations, r.padsBegin, r.padsEnd, r.outputPadding, r.groups]);
 }
 
 /** Best of `runs` wall times (ms) of a layer after one warm-up run; Infinity once a run exceeds `limitMs`. */

@@ -1,15 +1,19 @@
 /**
  * Composition of WGSL modules. Each compute shader is one real `.wgsl` file (its body); the parts they share
- * (the uniform struct, the dispatch helper, tap stepping, the store/activation epilogue) are written once in
+ * (the uniform struct, the dispatch helper, tap stepping, the store/activation epilogue, the input binding) are written once in
  * their own files and put in front of the body by `composeShader`, the only place shader text is joined.
  */
 import common from '../../shaders/common.wgsl?raw';
 import taps from '../../shaders/taps.wgsl?raw';
 import epilogue from '../../shaders/epilogue.wgsl?raw';
+import input from '../../shaders/input.wgsl?raw';
 import { uniformStruct, type UniformField } from './uniforms';
 
-/** Shared WGSL a body may ask for. `taps` needs TAP_FIELDS in the uniform; `epilogue` needs the body to bind `y`. */
-const PARTS = { taps, epilogue } as const;
+/**
+ * Shared WGSL a body may ask for. `taps` needs TAP_FIELDS in the uniform; `epilogue` needs the body to bind `y`;
+ * `input` binds the input x at binding 1 (float32 or packed float16: its X_F16 override) with `loadX`.
+ */
+const PARTS = { taps, epilogue, input } as const;
 export type WgslPart = keyof typeof PARTS;
 
 /** A compute shader: its body, its uniform fields and the shared parts it uses. Compiled once per device and override set. */

@@ -3,13 +3,15 @@
  * compares with the float64 CPU reference (and with expected values when the case has them).
  */
 import { convTranspose, createConvTranspose, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
-import { compare, comparisonToWire, fromWire, toWire, type WireComparison, type WireNumber } from '../support/compare';
+import { compare, compareHalf, comparisonToWire, fromWire, toWire, type WireComparison, type WireNumber } from '../support/compare';
+import { fromHalfBits, halfArrayFromBits, isFloat16Array, roundToHalf, toHalfBits } from '../../src/half';
 import { caseData, type Specials } from '../support/random';
 import { VARIANTS } from '../support/variants';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { apiChecks, trackingDevice } from './api-checks';
 import { reliabilityChecks } from './reliability-checks';
 import { chunkChecks } from './chunk-checks';
+import { halfChecks } from './half-checks';
 
 /**
  * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
@@ -84,20 +86,41 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const device = await getDevice();
   const results: PathResult[] = [];
   const batched = spec.inputShape.length === spec.weightShape.length;
-  for (const { name, path, adapterClass, channelsLast } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
+  // float16 variants run on the data rounded to float16, against the float64 reference of the rounded data.
+  let rounded: { x: Float32Array; w: Float32Array; bias: Float32Array | null; ref: Float64Array } | null = null;
+  const halfCase = () => {
+    if (!rounded) {
+      const round = (a: Float32Array) => Float32Array.from(a, roundToHalf);
+      const [hx, hw, hb] = [round(x), round(w), bias && round(bias)];
+      rounded = { x: hx, w: hw, bias: hb, ref: scatterReference(r, hx, hw, spec.fault === 'reference-without-bias' ? null : hb) };
+    }
+    return rounded;
+  };
+  // float16 data as the variant gives it: a Float16Array, or the bit patterns in a Uint16Array.
+  const asHalf = (a: Float32Array, bits: boolean) => (bits ? Uint16Array.from(a, toHalfBits) : halfArrayFromBits(Uint16Array.from(a, toHalfBits)));
+  const numbers = (a: ArrayLike<number>): Float32Array =>
+    a instanceof Float32Array ? a : isFloat16Array(a) ? Float32Array.from(a) : Float32Array.from(a as Uint16Array, fromHalfBits);
+  for (const { name, path, adapterClass, channelsLast, dataType, halfBits } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
     try {
+      const half = dataType === 'float16' ? halfCase() : null;
+      const [xv, wv, bv] = half ? [half.x, half.w, half.bias] : [x, w, bias];
       // Channels-last variants get the input transposed here and their output transposed back, so every
       // comparison below is in channels-first order.
-      const input = channelsLast ? { data: toChannelsLast(x, spec.inputShape, batched), shape: shapeLast(spec.inputShape, batched) } : { data: x, shape: spec.inputShape };
-      const got = await convTranspose(input, { data: w, shape: spec.weightShape }, { ...spec.attrs, bias, path, adapterClass, device, ...(channelsLast ? { inputLayout: 'nhwc' as const } : {}) });
-      const y = channelsLast ? { data: toChannelsFirst(got.data, got.shape, batched), shape: [...got.shape.slice(0, batched ? 1 : 0), got.shape[got.shape.length - 1], ...got.shape.slice(batched ? 1 : 0, -1)] } : got;
+      const xl = channelsLast ? toChannelsLast(xv, spec.inputShape, batched) : xv;
+      const input = { data: half ? asHalf(xl, !!halfBits) : xl, shape: channelsLast ? shapeLast(spec.inputShape, batched) : spec.inputShape };
+      const weight = { data: half ? asHalf(wv, !!halfBits) : wv, shape: spec.weightShape };
+      const b = bv && half ? asHalf(bv, !!halfBits) : bv;
+      const got = await convTranspose(input, weight, { ...spec.attrs, bias: b, path, adapterClass, device, ...(channelsLast ? { inputLayout: 'nhwc' as const } : {}), ...(dataType ? { dataType } : {}) });
+      const data = numbers(got.data);
+      const y = channelsLast ? { data: toChannelsFirst(data, got.shape, batched), shape: [...got.shape.slice(0, batched ? 1 : 0), got.shape[got.shape.length - 1], ...got.shape.slice(batched ? 1 : 0, -1)] } : { data, shape: got.shape };
       const expShape = spec.expected?.shape ?? r.outputShape;
       results.push({
         path: name,
         shape: [...y.shape],
         shapeOk: JSON.stringify(y.shape) === JSON.stringify(expShape),
-        reference: comparisonToWire(compare(y.data, ref)),
-        expected: spec.expected ? comparisonToWire(compare(y.data, spec.expected.data.map(fromWire))) : null,
+        reference: comparisonToWire(half ? compareHalf(y.data, half.ref) : compare(y.data, ref)),
+        // A case's expected values are for its unrounded data: float16 variants are held to the reference of theirs.
+        expected: spec.expected && !half ? comparisonToWire(compare(y.data, spec.expected.data.map(fromWire))) : null,
         error: null,
         ...(spec.returnOutput ? { output: Array.from(y.data, toWire) } : {}),
       });
@@ -139,7 +162,7 @@ async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'g
   return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
 }
 
-const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks };
+const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, halfChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

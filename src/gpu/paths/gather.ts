@@ -10,7 +10,7 @@ import { sizeOf, type Problem3d } from '../../shape';
 import { blockedWork } from './cost';
 import { makeStage, type GpuPathModule } from './types';
 
-const GATHER: ShaderDef = { name: 'gather', body: gatherWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS], parts: ['taps', 'epilogue'] };
+const GATHER: ShaderDef = { name: 'gather', body: gatherWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS], parts: ['input', 'taps', 'epilogue'] };
 
 /** Two vec4s of output channels per invocation when there are more than 4: each input load feeds 8 FMAs. */
 function shape(p: Problem3d) {

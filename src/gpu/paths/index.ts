@@ -6,10 +6,16 @@ import { gatherPath } from './gather';
 import { zeroInsertPath } from './zeroInsert';
 import { phasePath } from './phase';
 import { estimate } from './cost';
+import { withHalfOutput } from './f16';
 import type { AdapterClass, GpuPathModule, PlanContext } from './types';
 
+/** A path whose plans honour the context's storage type: float16 output through a packing stage (f16.ts). */
+function withStorage(m: GpuPathModule): GpuPathModule {
+  return { ...m, plan: (ctx) => withHalfOutput(ctx, (c) => m.plan(c)) };
+}
+
 /** Every GPU path, in the order tables and tests show them. */
-export const PATHS = [gatherPath, zeroInsertPath, phasePath] as const satisfies readonly GpuPathModule[];
+export const PATHS: readonly GpuPathModule[] = [gatherPath, zeroInsertPath, phasePath].map(withStorage);
 
 /** The GPU paths, by name. */
 export const GPU_PATHS = PATHS.map((m) => m.name) as readonly GpuPath[];

@@ -19,8 +19,8 @@ const PHASE_FIELDS: readonly UniformField[] = [
   { name: 'phaseTaps', type: 'vec4<u32>', doc: 'tap slots per phase ceil(k/(s/gcd)) per axis (D, H, W), unused' },
   { name: 'phaseFirsts', type: 'vec4<u32>', doc: 'distinct first taps min(s/gcd, k) per axis (D, H, W), unused' },
 ];
-const PHASE: ShaderDef = { name: 'phase', body: phaseWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['taps', 'epilogue'] };
-const PHASE_NARROW: ShaderDef = { name: 'phase-narrow', body: phaseNarrowWgsl, fields: PHASE.fields, parts: ['taps', 'epilogue'] };
+const PHASE: ShaderDef = { name: 'phase', body: phaseWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['input', 'taps', 'epilogue'] };
+const PHASE_NARROW: ShaderDef = { name: 'phase-narrow', body: phaseNarrowWgsl, fields: PHASE.fields, parts: ['input', 'taps', 'epilogue'] };
 const REDUCE: ShaderDef = { name: 'reduce', body: reduceWgsl, fields: COMMON_FIELDS, parts: ['epilogue'] };
 
 const FLOAT = 4;

@@ -10,6 +10,7 @@ import { packUniforms, type TensorView, type UniformValues } from '../uniforms';
 import type { ShaderDef } from '../wgsl';
 import type { Work } from './cost';
 import type { ResolvedActivation } from '../../activation';
+import type { DataType } from '../../half';
 
 /**
  * A buffer a stage binds, in binding order from 1 (0 is always the stage's uniform): the caller's input and
@@ -61,6 +62,12 @@ export interface PlanContext {
   readonly views: { readonly x: TensorView; readonly y: TensorView };
   /** x and y are channels-last (N<spatial>C): the CHANNELS_LAST override of every stage. */
   readonly channelsLast: boolean;
+  /**
+   * Storage type of x and y (absent: float32). float16: the stages that read x get the X_F16 override
+   * (shaders/input.wgsl), and the plan writes y through a float32 staging buffer and a packing stage
+   * (paths/f16.ts: withHalfOutput, applied to every path's plan in paths/index.ts).
+   */
+  readonly dataType?: DataType;
 }
 
 /** A GPU path. */
@@ -90,9 +97,11 @@ export function makeStage(ctx: PlanContext, s: {
 }): Stage {
   const grid = gridFor(s.invocations, ctx.maxWorkgroupsPerDimension);
   // Shaders with the store epilogue are specialised for the layer's activation, and every stage for the layout
-  // (only when channels-last, so channels-first pipelines keep the default and share the cache).
+  // (only when channels-last, so channels-first pipelines keep the default and share the cache); shaders that
+  // read x for its storage type likewise (only when float16).
   const overrides: Record<string, number> = { ...s.overrides };
   if (s.shader.parts.includes('epilogue')) overrides.ACT = ctx.activation.code;
   if (ctx.channelsLast) overrides.CHANNELS_LAST = 1;
+  if (ctx.dataType === 'float16' && s.shader.parts.includes('input')) overrides.X_F16 = 1;
   return { shader: s.shader, overrides, grid, bindings: s.bindings, uniforms: packUniforms(s.shader.fields, s.values(grid[0])) };
 }

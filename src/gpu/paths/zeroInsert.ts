@@ -17,7 +17,7 @@ const Z_FIELDS: readonly UniformField[] = [
   { name: 'zSize', type: 'vec4<u32>', doc: 'allocated size of the zero-inserted input (W rounded for 4-wide blocks)' },
   { name: 'zPad', type: 'vec4<i32>', doc: 'zeros before the first input cell, d(k-1) - pad_begin (negative: crop)' },
 ];
-const ZERO_INSERT: ShaderDef = { name: 'zero-insert', body: zeroInsertWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS], parts: [] };
+const ZERO_INSERT: ShaderDef = { name: 'zero-insert', body: zeroInsertWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS], parts: ['input'] };
 const CONV: ShaderDef = { name: 'conv', body: convWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS], parts: ['epilogue'] };
 
 const FLOAT = 4;
