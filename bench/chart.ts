@@ -10,6 +10,7 @@ export const IMPL_COLORS: Record<ImplName, string> = {
   auto: '#0b2f6b',
   'auto/nhwc': '#4a6b9b',
   'auto+relu': '#2a4f8b',
+  'auto/f16': '#5a8fd0',
   'tfjs-webgpu': '#e8812a',
   'tfjs-webgpu+ours': '#b05a9e',
   'ort-webgpu': '#3a9a4a',

@@ -1,14 +1,15 @@
 /** Our GPU paths (and `auto`), run through the public API on caller-owned buffers, with per-pass timestamp queries. */
-import { createConvTranspose, type Activation, type DataLayout, type PathOption } from '../src/index';
+import { createConvTranspose, fromHalfBits, toHalfBits, type Activation, type DataLayout, type DataType, type PathOption } from '../src/index';
 import { createBuffer, readBuffer, PassTimer, Usage } from './buffers';
 import type { Prepared, Preparer } from './implementation';
 import { attributesOf } from './problem';
 import { DEFAULT_TIMING } from './timing';
 
-/** Options of a variant of one of our paths: channels-last data, a fused activation. */
+/** Options of a variant of one of our paths: channels-last data, a fused activation, float16 storage. */
 export interface OurVariant {
   inputLayout?: DataLayout;
   activation?: Activation;
+  dataType?: DataType;
 }
 
 /** Channels-first data [N][C][S] as channels-last [N][S][C], or back (`back`). Outside the timed runs. */
@@ -32,13 +33,18 @@ export function oursPreparer(path: PathOption, variant: OurVariant = {}): Prepar
       inputShape: last ? [N, ...inSpatial, Cin] : problem.inputShape,
       inputLayout: variant.inputLayout,
       activation: variant.activation,
+      dataType: variant.dataType,
       weight: { data: problem.w, shape: problem.weightShape },
       bias: null,
       path,
       label: `bench ${problem.spec.name} ${path}`,
       ...attributesOf(problem.spec),
     });
-    const input = createBuffer(device, { label: 'bench input', bytes: layer.inputBytes, usage: Usage.STORAGE, data: last ? transposeChannels(problem.x, N, Cin, S) : problem.x });
+    const half = variant.dataType === 'float16';
+    const x = last ? transposeChannels(problem.x, N, Cin, S) : problem.x;
+    // float16: the input's bit patterns (rounded to nearest even), padded to whole words.
+    const data = half ? Uint16Array.from({ length: layer.inputBytes / 2 }, (_, i) => (i < x.length ? toHalfBits(x[i]) : 0)) : x;
+    const input = createBuffer(device, { label: 'bench input', bytes: layer.inputBytes, usage: Usage.STORAGE, data });
     const output = createBuffer(device, { label: 'bench output', bytes: layer.outputBytes, usage: Usage.STORAGE | Usage.COPY_SRC });
     const timer = PassTimer.supported(device) ? new PassTimer(device, DEFAULT_TIMING.maxRuns) : null;
     return {
@@ -49,13 +55,15 @@ export function oursPreparer(path: PathOption, variant: OurVariant = {}): Prepar
         await device.queue.onSubmittedWorkDone();
       },
       async output() {
-        const y = new Float32Array(await readBuffer(device, output, layer.outputBytes));
+        const bytes = await readBuffer(device, output, layer.outputBytes);
         const r = layer.resolved;
+        const y = half ? Float32Array.from(new Uint16Array(bytes, 0, r.outputShape.reduce((a, b) => a * b, 1)), fromHalfBits) : new Float32Array(bytes);
         return last ? transposeChannels(y, r.batch, r.outChannels, r.outSpatial.reduce((a, b) => a * b, 1), true) : y;
       },
       gpuMs: timer ? (count) => timer.durationsMs(count) : undefined,
       note: path === 'auto' ? `auto → ${layer.path}` : undefined,
       activation: variant.activation,
+      half: half ? { bytes: layer.inputBytes + 4 * problem.w.length + layer.outputBytes } : undefined,
       destroy() {
         layer.destroy();
         input.destroy();

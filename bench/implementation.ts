@@ -8,9 +8,11 @@ export const PEERS = ['tfjs-webgpu', 'ort-webgpu'] as const;
 export const HYBRIDS = ['tfjs-webgpu+ours'] as const;
 /**
  * Our default path with other options, next to plain `auto` (NCHW, f32, no activation): channels-last input
- * and output, and a fused ReLU (what the epilogue costs).
+ * and output, a fused ReLU (what the epilogue costs), and float16 storage of input and output.
  */
-export const OUR_VARIANTS = ['auto/nhwc', 'auto+relu'] as const;
+export const OUR_VARIANTS = ['auto/nhwc', 'auto+relu', 'auto/f16'] as const;
+/** Rows with float16 storage: compared with the reference of the rounded input, under HALF_TOLERANCE (report.ts). */
+export const HALF_ROWS: readonly ImplName[] = ['auto/f16'];
 /** Ours (every path, then `auto`, then its variants), then the peers, then the hybrids. */
 export const IMPLEMENTATIONS: readonly ImplName[] = [...PATH_OPTIONS, ...OUR_VARIANTS, ...PEERS, ...HYBRIDS];
 export type ImplName = PathOption | (typeof OUR_VARIANTS)[number] | (typeof PEERS)[number] | (typeof HYBRIDS)[number];
@@ -29,6 +31,11 @@ export interface Prepared {
   note?: string;
   /** A fused activation the output has: the suite applies it to the reference before comparing. */
   activation?: Activation;
+  /**
+   * float16 storage: the input was rounded to float16 (the suite compares with the reference of the rounded
+   * input), and `bytes` is the minimal traffic at that storage (input and output 2 bytes, float32 weights).
+   */
+  half?: { bytes: number };
 }
 
 /** A layer the implementation cannot run, and why. */

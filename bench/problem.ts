@@ -2,7 +2,7 @@
  * A layer of the standard suite (bench/layers.json) turned into a concrete problem: resolved shapes, seeded
  * input and weights shared by every implementation, and the float64 CPU reference they are all checked against.
  */
-import { resolveConvTranspose, scatterReference, flopsOf, sizeOf, type ResolvedConvTranspose } from '../src/index';
+import { resolveConvTranspose, scatterReference, flopsOf, roundToHalf, sizeOf, type ResolvedConvTranspose } from '../src/index';
 import { randomFloats, seedOf } from './random';
 
 /** One entry of layers.json (NCHW input, PyTorch ConvTranspose2d attributes, symmetric pads). */
@@ -56,6 +56,11 @@ export function problemOf(spec: LayerSpec): Problem {
 /** The float64 scatter reference of a problem (seconds for the largest layers: compute once per layer). */
 export function referenceOf(p: Problem): Float64Array {
   return scatterReference(p.resolved, p.x, p.w, null);
+}
+
+/** The float64 reference of the problem with its input rounded to float16 (the float16 rows' input; weights stay float32). */
+export function halfReferenceOf(p: Problem): Float64Array {
+  return scatterReference(p.resolved, Float64Array.from(p.x, roundToHalf), p.w, null);
 }
 
 /** Largest |got − ref| and that divided by max |ref| (the relative error the suite reports). */

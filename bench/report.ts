@@ -1,10 +1,23 @@
 /** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
 import type { Ceiling } from './ceiling';
-import { HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
+import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
 import type { TimingOptions } from './timing';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
 export const TOLERANCE = 1e-4;
+
+/**
+ * The same for float16 storage, against the reference of the float16-rounded input: the float32 result a
+ * (within TOLERANCE·max|ref| of it) is rounded to float16, which moves it by at most half an ulp,
+ * 2^-11·|a| <= 2^-11·(1 + TOLERANCE)·max|ref| (for subnormal halves, below 2^-14, by at most 2^-25, which is
+ * within that bound whenever max|ref| >= 2^-14, as for every layer of the suite).
+ */
+export const HALF_TOLERANCE = TOLERANCE + 2 ** -11 * (1 + TOLERANCE);
+
+/** The tolerance a row is held to. */
+export function toleranceOf(impl: ImplName): number {
+  return HALF_ROWS.includes(impl) ? HALF_TOLERANCE : TOLERANCE;
+}
 
 /** One (layer, implementation) measurement. Numbers are null where the implementation did not run the layer. */
 export interface BenchResult {
@@ -57,6 +70,8 @@ export interface LayerSummary {
   speedup: number | null;
   /** tfjs-webgpu ms / tfjs-webgpu+ours ms: what registerWithTfjs gives an unchanged TF.js model. */
   tfjsOursSpeedup?: number | null;
+  /** auto ms / auto/f16 ms: what float16 storage gives our default path (above 1: float16 is faster). */
+  halfSpeedup?: number | null;
 }
 
 /** The adapter the suite ran on. */
@@ -94,23 +109,27 @@ export function isHybrid(impl: ImplName): boolean {
 }
 
 /** Ours (`auto`, what users get by default; else our best path) vs the best peer for one layer. */
-export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'auto' | 'bestPeer' | 'speedup' | 'tfjsOursSpeedup'> {
+export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'auto' | 'bestPeer' | 'speedup' | 'tfjsOursSpeedup' | 'halfSpeedup'> {
   const best = (pick: (r: BenchResult) => boolean) => {
     let b: { impl: ImplName; ms: number } | null = null;
     for (const r of results) {
       if (r.layer !== layer || r.ms === null || !pick(r)) continue;
-      if (r.relErr === null || !(r.relErr <= TOLERANCE)) continue; // a wrong answer does not win
+      if (r.relErr === null || !(r.relErr <= toleranceOf(r.impl))) continue; // a wrong answer does not win
       if (!b || r.ms < b.ms) b = { impl: r.impl, ms: r.ms };
     }
     return b;
   };
-  const bestOurs = best((r) => isOurs(r.impl));
+  const bestOurs = best((r) => isOurs(r.impl) && !HALF_ROWS.includes(r.impl)); // float16 rows do other (less) work: not compared with float32 peers
   const bestPeer = best((r) => !isOurs(r.impl) && !isHybrid(r.impl));
   const autoRow = best((r) => r.impl === 'auto');
   const auto = autoRow ? { ms: autoRow.ms, chose: results.find((r) => r.layer === layer && r.impl === 'auto')!.note.match(/auto → (\S+)/)?.[1] ?? '?' } : null;
   const ours = auto ?? bestOurs;
   const tfjs = best((r) => r.impl === 'tfjs-webgpu'), tfjsOurs = best((r) => r.impl === 'tfjs-webgpu+ours');
-  return { bestOurs, auto, bestPeer, speedup: ours && bestPeer ? bestPeer.ms / ours.ms : null, tfjsOursSpeedup: tfjs && tfjsOurs ? tfjs.ms / tfjsOurs.ms : null };
+  const autoHalf = best((r) => r.impl === 'auto/f16');
+  return {
+    bestOurs, auto, bestPeer, speedup: ours && bestPeer ? bestPeer.ms / ours.ms : null, tfjsOursSpeedup: tfjs && tfjsOurs ? tfjs.ms / tfjsOurs.ms : null,
+    halfSpeedup: auto && autoHalf ? auto.ms / autoHalf.ms : null,
+  };
 }
 
 /** 3 significant digits without exponent noise (0.00312, 4.52, 123). */
@@ -133,7 +152,7 @@ export function resultRows(report: BenchReport): string[][] {
 
 /** The per-layer comparison as rows of cells (header first). */
 export function summaryRows(report: BenchReport): string[][] {
-  const rows = [['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)', 'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)']];
+  const rows = [['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)', 'float16 speed-up (auto ms / auto/f16 ms)', 'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)']];
   for (const l of report.layers) {
     rows.push([
       l.layer, l.outputShape.join('×'), (l.flops / 1e6).toFixed(1),
@@ -141,6 +160,7 @@ export function summaryRows(report: BenchReport): string[][] {
       l.bestOurs ? `${l.bestOurs.impl} ${ms(l.bestOurs.ms)} ms` : 'n/a',
       l.bestPeer ? `${l.bestPeer.impl} ${ms(l.bestPeer.ms)} ms` : 'n/a',
       l.speedup === null ? 'n/a' : `${l.speedup.toFixed(2)}×`,
+      l.halfSpeedup == null ? 'n/a' : `${l.halfSpeedup.toFixed(2)}×`,
       l.tfjsOursSpeedup == null ? 'n/a' : `${l.tfjsOursSpeedup.toFixed(2)}×`,
     ]);
   }
@@ -175,8 +195,16 @@ export function ceilingLine(c: Ceiling | null): string {
 }
 
 /** The whole report as text: adapter, ceiling, results, per-layer comparison, verdict. */
+/** The largest relative error of the float32 rows, and a clause on the float16 rows' (held to HALF_TOLERANCE) when there are any. */
+function worstErrors(report: BenchReport): { worst: number; half: string } {
+  const of = (rows: BenchResult[]) => Math.max(0, ...rows.map((r) => r.relErr ?? 0));
+  const halfRows = report.results.filter((r) => HALF_ROWS.includes(r.impl));
+  const half = halfRows.length ? `; float16 rows (against the reference of the rounded input): largest ${of(halfRows).toExponential(2)} (tolerance ${HALF_TOLERANCE.toExponential(2)})` : '';
+  return { worst: of(report.results.filter((r) => !HALF_ROWS.includes(r.impl))), half };
+}
+
 export function reportText(report: BenchReport): string {
-  const worst = Math.max(0, ...report.results.map((r) => r.relErr ?? 0));
+  const { worst, half } = worstErrors(report);
   return [
     `adapter: ${adapterLine(report.adapter)}`,
     ceilingLine(report.ceiling),
@@ -185,7 +213,7 @@ export function reportText(report: BenchReport): string {
     '',
     textTable(summaryRows(report)),
     '',
-    `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance}); ${report.passed ? 'all within tolerance' : 'FAILED: see notes'}`,
+    `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance})${half}; ${report.passed ? 'all within tolerance' : 'FAILED: see notes'}`,
   ].join('\n');
 }
 
@@ -198,7 +226,7 @@ export interface MarkdownMeta {
 
 /** bench/RESULTS.md. */
 export function reportMarkdown(report: BenchReport, meta: MarkdownMeta): string {
-  const worst = Math.max(0, ...report.results.map((r) => r.relErr ?? 0));
+  const { worst, half } = worstErrors(report);
   const t = report.timing;
   const c = report.ceiling;
   return `# Benchmark results
@@ -214,7 +242,7 @@ Numbers below come from one run on this machine; nothing here is hand-edited.
 - Timing: ${t.warmupRuns} warm-up runs (1 when the first takes over ${t.warmupMs} ms), then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice every implementation shares. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
 - "setup ms" is the first-call latency: the implementation's set-up for the layer (pipeline compiles not yet cached on this device, weight packing and upload; for \`auto\`, also timing its close candidates) until the queue drains. Implementations run in table order, so a path's later layers reuse pipelines compiled for earlier ones.
 - GFLOP/s = 2·N·Cin·(Cout/g)·H·W·kH·kW / median ms. GB/s = (input + weight + output bytes) / median ms.
-- Errors: largest |output − float64 scatter reference|; rel err = that / max|reference|. Tolerance ${report.tolerance}; largest seen ${worst.toExponential(2)}: ${report.passed ? 'all within tolerance' : '**FAILED**'}.
+- Errors: largest |output − float64 scatter reference|; rel err = that / max|reference|. Tolerance ${report.tolerance}; largest seen ${worst.toExponential(2)}${half}: ${report.passed ? 'all within tolerance' : '**FAILED**'}.
 
 ## Ceiling
 

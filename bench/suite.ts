@@ -12,8 +12,8 @@ import { oursPreparer } from './impl-ours';
 import { tfjsPreparer, tfjsVersion } from './impl-tfjs';
 import { tfjsOursPreparer } from './impl-tfjs-ours';
 import { ortPreparer, ortVersion } from './impl-ort';
-import { problemOf, referenceOf, compareToReference, type LayerSpec } from './problem';
-import { summarize, TOLERANCE, type AdapterSummary, type BenchReport, type BenchResult, type LayerSummary } from './report';
+import { problemOf, referenceOf, halfReferenceOf, compareToReference, type LayerSpec } from './problem';
+import { summarize, toleranceOf, TOLERANCE, type AdapterSummary, type BenchReport, type BenchResult, type LayerSummary } from './report';
 import { DEFAULT_TIMING, median, timeRuns, type TimingOptions } from './timing';
 
 /** The standard suite (a copy of shared/layers.json). */
@@ -23,6 +23,7 @@ const PREPARERS: Record<ImplName, Preparer> = {
   ...(Object.fromEntries(PATH_OPTIONS.map((path) => [path, oursPreparer(path)])) as Record<(typeof PATH_OPTIONS)[number], Preparer>),
   'auto/nhwc': oursPreparer('auto', { inputLayout: 'nhwc' }),
   'auto+relu': oursPreparer('auto', { activation: 'relu' }),
+  'auto/f16': oursPreparer('auto', { dataType: 'float16' }),
   'tfjs-webgpu': tfjsPreparer,
   'tfjs-webgpu+ours': tfjsOursPreparer,
   'ort-webgpu': ortPreparer,
@@ -100,11 +101,14 @@ export class BenchSession {
     const t0 = performance.now();
     const ref = referenceOf(problem);
     const referenceMs = performance.now() - t0;
+    // The reference of the float16-rounded input, for float16 rows (computed once, when one runs).
+    let halfRef: Float64Array | null = null;
+    const refs = { ref, half: () => (halfRef ??= halfReferenceOf(problem)) };
     const rows: BenchResult[] = [];
     for (const [i, impl] of impls.entries()) {
       progress(`${spec.name}: ${impl}`, (i + 1) / (impls.length + 1));
       await yieldToUi();
-      rows.push(await this.measure(impl, problem, ref));
+      rows.push(await this.measure(impl, problem, refs));
     }
     this.results.push(...rows);
     this.layers.push({
@@ -114,7 +118,7 @@ export class BenchSession {
     return rows;
   }
 
-  private async measure(impl: ImplName, problem: ReturnType<typeof problemOf>, ref: Float64Array): Promise<BenchResult> {
+  private async measure(impl: ImplName, problem: ReturnType<typeof problemOf>, refs: { ref: Float64Array; half: () => Float64Array }): Promise<BenchResult> {
     const row: BenchResult = {
       layer: problem.spec.name, impl, ms: null, msMin: null, gpuMs: null, gflops: null, maxAbsErr: null,
       relErr: null, pctFma: null, gbps: null, pctCopy: null, runs: 0, note: '', setupMs: null,
@@ -141,17 +145,18 @@ export class BenchSession {
         row.msMin = timing.minMs;
         row.runs = timing.samplesMs.length;
         if (ready.gpuMs) row.gpuMs = median(await ready.gpuMs(timing.samplesMs.length));
+        const ref = ready.half ? refs.half() : refs.ref;
         const expected = ready.activation ? applyActivation(Float64Array.from(ref), resolveActivation(ready.activation)) : ref;
         Object.assign(row, compareToReference(await ready.output(), expected));
       });
       row.gflops = problem.flops / row.ms! / 1e6;
-      row.gbps = problem.bytes / row.ms! / 1e6;
+      row.gbps = (ready.half?.bytes ?? problem.bytes) / row.ms! / 1e6;
       if (this.ceiling) {
         row.pctFma = (100 * row.gflops) / this.ceiling.gflops;
         row.pctCopy = (100 * row.gbps) / this.ceiling.gbps;
       }
       const notes = [ready.note ?? ''];
-      if (!(row.relErr! <= TOLERANCE)) notes.push(`ERROR: rel err above ${TOLERANCE}`);
+      if (!(row.relErr! <= toleranceOf(impl))) notes.push(`ERROR: rel err above ${toleranceOf(impl)}`);
       row.note = notes.filter(Boolean).join('; ');
     } catch (e) {
       row.ms = row.msMin = row.gpuMs = null;
@@ -165,7 +170,7 @@ export class BenchSession {
   /** The report so far. */
   report(): BenchReport {
     // A failure (not an n/a) of an implementation that should run counts against the suite like a wrong answer.
-    const passed = this.results.every((r) => (r.ms === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= TOLERANCE));
+    const passed = this.results.every((r) => (r.ms === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= toleranceOf(r.impl)));
     return {
       date: new Date().toISOString(), adapter: this.adapter, versions: this.versions, timing: this.timing,
       tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], passed,

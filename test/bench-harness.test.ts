@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeRuns, median } from '../bench/timing';
 import { compareToReference } from '../bench/problem';
-import { summarize, TOLERANCE, type BenchResult } from '../bench/report';
+import { HALF_TOLERANCE, summarize, toleranceOf, TOLERANCE, type BenchResult } from '../bench/report';
 import { randomFloats, seedOf } from '../bench/random';
 
 describe('timeRuns', () => {
@@ -66,6 +66,17 @@ describe('summarize', () => {
     expect(s.auto).toEqual({ ms: 3, chose: 'gather' });
     expect(s.bestOurs).toEqual({ impl: 'zero-insert', ms: 2 });
     expect(s.speedup).toBe(3);
+  });
+  it('float16 rows: their own tolerance, the speed-up over auto, never "best of ours"', () => {
+    const autoRow = { ...row('auto', 4, 1e-7), note: 'auto → phase' };
+    const s = summarize('L', [autoRow, row('auto/f16', 2, 5e-4), row('gather', 6, 1e-7), row('tfjs-webgpu', 8, 1e-7)]);
+    expect(toleranceOf('auto/f16')).toBe(HALF_TOLERANCE);
+    expect(toleranceOf('auto')).toBe(TOLERANCE);
+    expect(HALF_TOLERANCE).toBe(1e-4 + 2 ** -11 * (1 + 1e-4));
+    expect(s.halfSpeedup).toBe(2);
+    expect(s.bestOurs).toEqual({ impl: 'auto', ms: 4 });
+    expect(s.bestPeer?.impl).toBe('tfjs-webgpu');
+    expect(summarize('L', [autoRow, row('auto/f16', 2, HALF_TOLERANCE * 2)]).halfSpeedup).toBeNull(); // a wrong answer has no speed-up
   });
   it('does not let a wrong answer win', () => {
     const s = summarize('L', [row('gather', 4, 1e-7), row('zero-insert', 1, TOLERANCE * 10), row('ort-webgpu', 2, 1e-7)]);
