@@ -1,6 +1,7 @@
 /** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
 import type { Ceiling } from './ceiling';
 import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
+import { PATH_OPTIONS } from '../src/gpu/paths';
 import type { TimingOptions } from './timing';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
@@ -119,7 +120,8 @@ export function summarize(layer: string, results: readonly BenchResult[]): Pick<
     }
     return b;
   };
-  const bestOurs = best((r) => isOurs(r.impl) && !HALF_ROWS.includes(r.impl)); // float16 rows do other (less) work: not compared with float32 peers
+  // Our paths only: the variant rows (channels-last, a fused activation, float16) do other work than the peers.
+  const bestOurs = best((r) => (PATH_OPTIONS as readonly string[]).includes(r.impl));
   const bestPeer = best((r) => !isOurs(r.impl) && !isHybrid(r.impl));
   const autoRow = best((r) => r.impl === 'auto');
   const auto = autoRow ? { ms: autoRow.ms, chose: results.find((r) => r.layer === layer && r.impl === 'auto')!.note.match(/auto → (\S+)/)?.[1] ?? '?' } : null;

@@ -13,11 +13,15 @@ import type { PlanContext } from './paths/types';
 export const TUNE_BAND = 2.5;
 
 /**
- * Time tuning may spend on one problem. Each candidate runs twice (a warm-up, then a timed run); once the
- * budget is spent the fastest so far is kept, so a layer whose runs take seconds costs little more than one
- * run of each of the first candidates, and the cost model's order decides among the rest.
+ * Time tuning may spend on one problem. The close candidates are built, run once each to warm up, then timed
+ * in interleaved rounds (so a drift of the machine's speed hits them alike) and each keeps its best run. After
+ * the first round, rounds stop once the budget is spent or TUNE_ROUNDS are done; a candidate over 3x the best
+ * is dropped. So a layer whose runs take seconds costs little more than one run of each candidate.
  */
 export const TUNE_BUDGET_MS = 1500;
+
+/** Most timed rounds: the best of a few runs, because one run on a CPU adapter can be off by 30%. */
+export const TUNE_ROUNDS = 3;
 
 /** What tuning needs of a built layer. */
 interface Timed {
@@ -34,27 +38,14 @@ function problemKey(ctx: PlanContext): string {
   return JSON.stringify([ctx.adapter, ctx.activation.code, ctx.dataType ?? 'float32', r.inputShape, r.weightShape, r.strides, r.dilations, r.padsBegin, r.padsEnd, r.outputPadding, r.groups]);
 }
 
-/** Best of `runs` wall times (ms) of a layer after one warm-up run; Infinity once a run exceeds `limitMs`. */
-async function timeLayer(device: GPUDevice, layer: Timed, runs: number, limitMs: number): Promise<number> {
-  const input = device.createBuffer({ label: 'convtranspose/tune input', size: Math.max(16, layer.inputBytes), usage: BufferUsage.STORAGE });
-  const output = device.createBuffer({ label: 'convtranspose/tune output', size: Math.max(16, layer.outputBytes), usage: BufferUsage.STORAGE });
-  try {
-    let best = Infinity;
-    for (let i = 0; i <= runs; i++) {
-      const t0 = performance.now();
-      const encoder = device.createCommandEncoder({ label: 'convtranspose/tune' });
-      layer.encode(encoder, input, output);
-      device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      const ms = performance.now() - t0;
-      if (ms > limitMs) return Infinity; // clearly slower than one already timed: no need to finish
-      if (i > 0) best = Math.min(best, ms);
-    }
-    return best;
-  } finally {
-    input.destroy();
-    output.destroy();
-  }
+/** Wall time (ms) of one run of a layer, encoded, submitted and waited for. */
+async function runOnce(device: GPUDevice, layer: Timed, input: GPUBuffer, output: GPUBuffer): Promise<number> {
+  const t0 = performance.now();
+  const encoder = device.createCommandEncoder({ label: 'convtranspose/tune' });
+  layer.encode(encoder, input, output);
+  device.queue.submit([encoder.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  return performance.now() - t0;
 }
 
 /**
@@ -68,24 +59,40 @@ export async function tunedChoice<L extends Timed>(
   const key = problemKey(ctx);
   const known = choices.get(device)?.get(key);
   if (close.length === 1 || known) return build(known ?? close[0]);
-  let best: { layer: L; ms: number; path: GpuPath } | null = null;
   const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  // Build the candidates (the cost model's order decides among those left once half the budget is spent).
+  const candidates: { layer: L; path: GpuPath; ms: number }[] = [];
   for (const path of close) {
-    if (best && performance.now() - started > TUNE_BUDGET_MS) break;
-    let layer: L;
+    if (candidates.length > 0 && elapsed() > TUNE_BUDGET_MS / 2) break;
     try {
-      layer = await build(path);
+      candidates.push({ layer: await build(path), path, ms: Infinity });
     } catch {
-      continue;
+      // a path that cannot be built here is not a candidate
     }
-    const left = TUNE_BUDGET_MS - (performance.now() - started);
-    const ms = await timeLayer(device, layer, 1, best ? Math.min(3 * best.ms, left) : Infinity);
-    if (!best || ms < best.ms) {
-      best?.layer.destroy();
-      best = { layer, ms, path };
-    } else {
-      layer.destroy();
+  }
+  let best: { layer: L; ms: number; path: GpuPath } | null = null;
+  if (candidates.length > 0) {
+    const bytes = (f: (l: L) => number) => Math.max(16, ...candidates.map((c) => f(c.layer)));
+    const input = device.createBuffer({ label: 'convtranspose/tune input', size: bytes((l) => l.inputBytes), usage: BufferUsage.STORAGE });
+    const output = device.createBuffer({ label: 'convtranspose/tune output', size: bytes((l) => l.outputBytes), usage: BufferUsage.STORAGE });
+    try {
+      for (const c of candidates) await runOnce(device, c.layer, input, output); // warm-up
+      for (let round = 0; round < TUNE_ROUNDS && (round === 0 || elapsed() < TUNE_BUDGET_MS); round++) {
+        const fastest = Math.min(...candidates.map((c) => c.ms));
+        for (const c of candidates) {
+          if (c.ms > 3 * fastest) continue; // clearly slower: not worth more runs
+          c.ms = Math.min(c.ms, await runOnce(device, c.layer, input, output));
+        }
+      }
+    } finally {
+      input.destroy();
+      output.destroy();
     }
+    for (const c of candidates) {
+      if (!best || c.ms < best.ms) best = c;
+    }
+    for (const c of candidates) if (c !== best) c.layer.destroy();
   }
   if (!best) return build(close[0]); // every close path failed: building the first again reports why
   let perDevice = choices.get(device);
