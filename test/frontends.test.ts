@@ -20,6 +20,7 @@ import { compare, describeMismatch } from './support/compare';
 import type { NumericCaseJson } from './support/conformance';
 import { randomWebnnConfigs, webnnReference } from './support/webnn-reference';
 import { rng } from './support/random';
+import { permute } from './support/layout';
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
@@ -163,20 +164,6 @@ function tfjsCpuConv2dBackpropInput(dxShape: number[], dy: Float32Array, dyShape
   return dx;
 }
 
-/** NHWC <-> NCHW of data (test side only). */
-function permute(data: ArrayLike<number>, shape: readonly number[], order: readonly number[]): { data: Float32Array; shape: number[] } {
-  const outShape = order.map((a) => shape[a]);
-  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((p, q) => p * q, 1));
-  const out = new Float32Array(data.length);
-  const idx = new Array(shape.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let a = 0; a < order.length; a++) src += idx[a] * strides[order[a]];
-    out[o] = data[src];
-    for (let a = order.length - 1; a >= 0; a--) { if (++idx[a] < outShape[a]) break; idx[a] = 0; }
-  }
-  return { data: out, shape: outShape };
-}
 
 describe('TF.js mapping against a port of TF.js\'s CPU Conv2DBackpropInput', () => {
   it('the core\'s float64 scatter reference on the mapped problem equals TF.js\'s loops (300 configurations, output padding included)', () => {

@@ -39,16 +39,21 @@ export function trackingDevice(device: GPUDevice) {
   return { device: proxy, live, calls: () => calls };
 }
 
-async function readBack(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<Float32Array> {
+/** The first `bytes` of a GPU buffer, copied out through a mappable buffer. */
+export async function readBytes(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
   const read = device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST });
   const enc = device.createCommandEncoder();
   enc.copyBufferToBuffer(src, 0, read, 0, bytes);
   device.queue.submit([enc.finish()]);
   await read.mapAsync(1);
-  const out = new Float32Array(read.getMappedRange().slice(0));
+  const out = read.getMappedRange().slice(0);
   read.unmap();
   read.destroy();
   return out;
+}
+
+async function readBack(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<Float32Array> {
+  return new Float32Array(await readBytes(device, src, bytes));
 }
 
 async function expectThrow(name: string, f: () => unknown, pattern: RegExp): Promise<CheckResult> {

@@ -9,9 +9,9 @@ import { fromHalfBits, halfArrayFromBits, isFloat16Array, roundToHalf, toHalfBit
 import { compare, compareHalf } from '../support/compare';
 import { randomData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
-import type { CheckResult } from './api-checks';
+import { readBytes, type CheckResult } from './api-checks';
 
-const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
+const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8;
 
 async function expectThrow(name: string, f: () => unknown, pattern: RegExp): Promise<CheckResult> {
   try {
@@ -24,15 +24,7 @@ async function expectThrow(name: string, f: () => unknown, pattern: RegExp): Pro
 }
 
 async function readBits(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<Uint16Array> {
-  const read = device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(src, 0, read, 0, bytes);
-  device.queue.submit([enc.finish()]);
-  await read.mapAsync(1);
-  const out = new Uint16Array(read.getMappedRange().slice(0));
-  read.unmap();
-  read.destroy();
-  return out;
+  return new Uint16Array(await readBytes(device, src, bytes));
 }
 
 /** Float16 bit patterns of `a` (round to nearest even). */

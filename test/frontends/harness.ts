@@ -22,6 +22,7 @@ import { randomWebnnConfigs, webnnReference } from '../support/webnn-reference';
 import tfjsFixtures from '../fixtures/conformance/tfjs.json';
 import webnnFixtures from '../fixtures/conformance/webnn-wpt.json';
 import { rng } from '../support/random';
+import { permute } from '../support/layout';
 
 interface Fixture {
   name: string;
@@ -56,20 +57,6 @@ export interface FrontendCall {
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-/** `data` of `shape` with its axes reordered: output axis i is input axis order[i]. */
-function permute(data: ArrayLike<number>, shape: readonly number[], order: readonly number[]): { data: Float32Array; shape: number[] } {
-  const outShape = order.map((a) => shape[a]);
-  const strides = shape.map((_, a) => size(shape.slice(a + 1)));
-  const out = new Float32Array(data.length);
-  const idx = new Array(shape.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let a = 0; a < order.length; a++) src += idx[a] * strides[order[a]];
-    out[o] = data[src];
-    for (let a = order.length - 1; a >= 0; a--) { if (++idx[a] < outShape[a]) break; idx[a] = 0; }
-  }
-  return { data: out, shape: outShape };
-}
 /** NCHW (NCDHW) -> NHWC (NDHWC), and iohw -> hwoi / ohwi for d spatial axes. */
 const channelsLastOrder = (rank: number) => [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
 const hwoiOrder = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1, 0];

@@ -27,3 +27,18 @@ export function shapeLast(shape: readonly number[], batched: boolean): number[] 
   const at = batched ? 1 : 0;
   return [...shape.slice(0, at), ...shape.slice(at + 1), shape[at]];
 }
+
+/** `data` of `shape` with its axes reordered: output axis i is input axis order[i]. */
+export function permute(data: ArrayLike<number>, shape: readonly number[], order: readonly number[]): { data: Float32Array; shape: number[] } {
+  const outShape = order.map((a) => shape[a]);
+  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((p, q) => p * q, 1));
+  const out = new Float32Array(data.length);
+  const idx = new Array(shape.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let a = 0; a < order.length; a++) src += idx[a] * strides[order[a]];
+    out[o] = data[src];
+    for (let a = order.length - 1; a >= 0; a--) { if (++idx[a] < outShape[a]) break; idx[a] = 0; }
+  }
+  return { data: out, shape: outShape };
+}
