@@ -10,6 +10,11 @@ override WG: u32 = 64u;
 // strides themselves come from the uniform (src/gpu/uniforms.ts: TensorView), so any view works either way;
 // the override only lets the compiler fold the W step to the constant 1 in channels-first hot loops.
 override CHANNELS_LAST: bool = false;
+// Every weight is finite (known when the weights are uploaded: src/gpu/paths/types.ts, finiteWeights). A lane
+// masked off at a row edge, or an inserted zero, may then be multiplied in as 0: 0*w = ±0, and adding ±0 leaves
+// a sum that starts at +0 unchanged (it is never -0). With a NaN or ±Inf weight (0*w = NaN) the kernels skip
+// such lanes with a select per sum instead. Set by the paths whose kernels read it (gather, conv, phase).
+override FINITE_W: bool = false;
 
 @group(0) @binding(0) var<uniform> P: Params;
 

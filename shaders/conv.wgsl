@@ -19,7 +19,7 @@
 // for OCV*16 FMAs.
 //
 // Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS; grid.z = wBlocks), 1 z [N][C_in][zD][zH][zW] f32 (dense scratch),
-// 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 then the non-finite flag vec4, 3 bias [G][ocBlocks] vec4, 4 y f32
+// 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4, 3 bias [G][ocBlocks] vec4, 4 y f32
 // [N][C_out][D][H][W] as a view (common.wgsl: yIndex; channels-first or -last).
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(outW / 4).
 
@@ -70,9 +70,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let zGroup = (n * P.chan.y + g * cinG) * zPlane;           // first input channel of the group
   let wStride = kD * kH * kW * ocBlocks;                      // vec4s between input channels
   let wGroup = g * cinG * wStride + ocb;
-  let nonFinite = wc[P.chan.w * cinG * wStride].x != 0.0; // the flag after the last weight
   // Taps outside, input channels inside: the channel loop is long and its body is 5 loads and 4 vec4 FMAs.
-  if (!nonFinite) {
+  if (FINITE_W) {
     // Finite weights (the common case): inserted zeros times weights are ±0 and add nothing; no masks.
     for (var kd = 0u; kd < kD; kd++) {
       for (var kh = 0u; kh < kH; kh++) {

@@ -11,14 +11,14 @@
 //
 // Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x [N][C_in][D][H][W] as a view, float32 or
 // packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 (4 output channels of
-// the group, zero-padded) then a flag vec4 (x != 0: some weight is NaN or ±Inf), 3 bias [G][ocBlocks] vec4, 4 y f32
+// the group, zero-padded), 3 bias [G][ocBlocks] vec4, 4 y f32
 // [N][C_out][D][H][W] as a view (yIndex).
 // Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * sW * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(ceil(outW/sW)/4);
 // the W block index varies fastest so neighbouring invocations share phase, taps and weight loads.
 //
 // Exactness: sums start at +0 and the bias is added after the last tap (epilogue.wgsl), and a lane whose
 // column falls outside the row adds nothing: its input is zeroed (select) and, with finite weights, 0*w = ±0
-// leaves the sum as it is; when some weight is NaN or ±Inf (the flag), such lanes keep their sums (select).
+// leaves the sum as it is (FINITE_W, common.wgsl); when some weight is NaN or ±Inf, such lanes keep their sums (select).
 
 override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 
@@ -68,7 +68,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let xGroup = xIndex(n, g * cinG, 0u, 0u, 0u);              // first input channel of the group
   let wStride = P.kernel.x * kH * kW * ocBlocks;             // vec4s between input channels
   let wGroup = g * cinG * wStride + ocb;
-  let nonFinite = w[P.chan.w * cinG * wStride].x != 0.0; // the flag after the last weight (weights.ts: withFiniteFlag)
   // Taps outside, input channels inside: the channel loop is long (C_in/groups), its body is 5 loads and
   // 4 vec4 FMAs, and the lanes' bounds are settled once per tap rather than once per load.
   for (var jd = 0; jd < rd.z; jd++) {
@@ -106,7 +105,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
             xo += xC;
             wo += wStride;
           }
-        } else if (!nonFinite) {
+        } else if (FINITE_W) {
           // Row edge, finite weights: lanes whose column falls outside read a clamped, valid cell, zeroed
           // (select, so an Inf or NaN there does not survive as 0*x), and 0*w = ±0 adds nothing.
           let lane = vec4<i32>(iw) + vec4<i32>(0, 1, 2, 3);

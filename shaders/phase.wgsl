@@ -24,8 +24,10 @@
 // on large M and N. Enough parallelism comes from small PX/OCV (chosen by the auto rule, paths/phase.ts)
 // on deep, narrow layers: dcgan-g2 at PX=2, OCV=1 gives 64 × 256 × 4 / 2 / 4 = 8192 invocations.
 //
-// Exactness: a masked lane (its input outside the row) adds nothing (select, not 0*x), and sums start at +0
-// with the bias added after the last tap (epilogue.wgsl).
+// Exactness: a masked lane (its input outside the row) adds nothing, and sums start at +0 with the bias added
+// after the last tap (epilogue.wgsl). With FINITE_W (common.wgsl: every weight finite) a masked lane reads 0
+// instead, which adds ±0 and changes nothing, so the row-edge loop runs the plain FMAs. Otherwise (a weight is ±Inf or NaN, where 0*w would be NaN) the lane's
+// sums are kept by a select after the FMAs, which costs 8*OCV selects and a copy of the block per step.
 //
 // Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] as a
 // view, float32 or packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4,
@@ -90,13 +92,6 @@ fn storePixels(acc: Pixels, b: vec4<f32>, at: u32, step: u32, lanes: u32, plane:
   if (lanes > 5u) { store(at + 5u * step, plane, chans, result(acc[5], b)); }
   if (lanes > 6u) { store(at + 6u * step, plane, chans, result(acc[6], b)); }
   if (lanes > 7u) { store(at + 7u * step, plane, chans, result(acc[7], b)); }
-}
-
-// Loads the inputs of the PX pixels starting at xo (all inside the row), xW elements apart.
-fn loadPixels(xo: u32, xW: u32) -> array<vec4<f32>, 2> {
-  let xa = vec4<f32>(loadX(xo), loadX(xo + xW), loadX(xo + 2u * xW), loadX(xo + 3u * xW));
-  if (PX > 4u) { return array<vec4<f32>, 2>(xa, vec4<f32>(loadX(xo + 4u * xW), loadX(xo + 5u * xW), loadX(xo + 6u * xW), loadX(xo + 7u * xW))); }
-  return array<vec4<f32>, 2>(xa, vec4<f32>(0.0));
 }
 
 @compute @workgroup_size(WG)
@@ -164,16 +159,20 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           // Interior (the common case): every lane inside the row, no masks in the hot loop.
           var xo = xRow + u32(iw) * xW;
           for (var ic = 0u; ic < icN; ic++) {
-            let xs = loadPixels(xo, xW);
-            fmaPixels(&acc0, xs[0], xs[1], w[wo]);
-            if (OCV > 1u) { fmaPixels(&acc1, xs[0], xs[1], w[wo + 1u]); }
-            if (OCV > 2u) { fmaPixels(&acc2, xs[0], xs[1], w[wo + 2u]); }
-            if (OCV > 3u) { fmaPixels(&acc3, xs[0], xs[1], w[wo + 3u]); }
+            // The PX inputs, xW elements apart. Loaded here and not in a helper: on SwiftShader a loadX call
+            // nested in another function cost ~10% of the whole kernel (A/B in one page, dcgan-g4).
+            let xa = vec4<f32>(loadX(xo), loadX(xo + xW), loadX(xo + 2u * xW), loadX(xo + 3u * xW));
+            var xb = vec4<f32>(0.0);
+            if (PX > 4u) { xb = vec4<f32>(loadX(xo + 4u * xW), loadX(xo + 5u * xW), loadX(xo + 6u * xW), loadX(xo + 7u * xW)); }
+            fmaPixels(&acc0, xa, xb, w[wo]);
+            if (OCV > 1u) { fmaPixels(&acc1, xa, xb, w[wo + 1u]); }
+            if (OCV > 2u) { fmaPixels(&acc2, xa, xb, w[wo + 2u]); }
+            if (OCV > 3u) { fmaPixels(&acc3, xa, xb, w[wo + 3u]); }
             xo += xC;
             wo += ocBlocks;
           }
         } else {
-          // Row edge: lanes outside the row read a clamped, valid cell and add nothing.
+          // Row edge: lanes outside the row read a clamped, valid cell and add nothing (Exactness above).
           let la = vec4<i32>(iw) + vec4<i32>(0, 1, 2, 3);
           let lb = la + vec4<i32>(4);
           let ma = (la >= vec4<i32>(0)) & (la < vec4<i32>(inW));
@@ -184,10 +183,19 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           for (var ic = 0u; ic < icN; ic++) {
             let xa = vec4<f32>(loadX(xo + ca.x), loadX(xo + ca.y), loadX(xo + ca.z), loadX(xo + ca.w));
             let xb = vec4<f32>(loadX(xo + cb_.x), loadX(xo + cb_.y), loadX(xo + cb_.z), loadX(xo + cb_.w));
-            fmaPixelsMasked(&acc0, xa, xb, w[wo], ma, mb);
-            if (OCV > 1u) { fmaPixelsMasked(&acc1, xa, xb, w[wo + 1u], ma, mb); }
-            if (OCV > 2u) { fmaPixelsMasked(&acc2, xa, xb, w[wo + 2u], ma, mb); }
-            if (OCV > 3u) { fmaPixelsMasked(&acc3, xa, xb, w[wo + 3u], ma, mb); }
+            if (FINITE_W) {
+              let za = select(vec4<f32>(0.0), xa, ma);
+              let zb = select(vec4<f32>(0.0), xb, mb);
+              fmaPixels(&acc0, za, zb, w[wo]);
+              if (OCV > 1u) { fmaPixels(&acc1, za, zb, w[wo + 1u]); }
+              if (OCV > 2u) { fmaPixels(&acc2, za, zb, w[wo + 2u]); }
+              if (OCV > 3u) { fmaPixels(&acc3, za, zb, w[wo + 3u]); }
+            } else {
+              fmaPixelsMasked(&acc0, xa, xb, w[wo], ma, mb);
+              if (OCV > 1u) { fmaPixelsMasked(&acc1, xa, xb, w[wo + 1u], ma, mb); }
+              if (OCV > 2u) { fmaPixelsMasked(&acc2, xa, xb, w[wo + 2u], ma, mb); }
+              if (OCV > 3u) { fmaPixelsMasked(&acc3, xa, xb, w[wo + 3u], ma, mb); }
+            }
             xo += xC;
             wo += ocBlocks;
           }

@@ -245,6 +245,7 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     channelsLast: inputLayout === 'nhwc',
     views: { x: denseView(p.Cin, p.inS, inputLayout === 'nhwc'), y: denseView(p.Cout, p.outS, inputLayout === 'nhwc') },
     dataType,
+    finiteWeights: allFinite(w),
   };
   if (asked !== 'auto') return buildLayer(device, ctx, asked, w, b?.data, label);
 
@@ -253,6 +254,12 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
   if (fitting.length === 0) return buildLayer(device, ctx, 'phase', w, b?.data, label); // throws the reason
   const build = (path: GpuPath) => buildLayer(device, ctx, path, w, b?.data, label);
   return tune && r.batch > 0 ? tunedChoice(device, ctx, fitting, build) : build(fitting[0].path);
+}
+
+/** Whether every value is finite (no ±Inf, no NaN). */
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 /** Whether a path can run the problem on the device, split into chunks or not. */

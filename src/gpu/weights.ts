@@ -40,20 +40,3 @@ export function packBias(r: ResolvedConvTranspose, bias: NumericArray | null | u
   if (bias) for (let g = 0; g < G; g++) for (let oc = 0; oc < CoutG; oc++) out[g * blocks * 4 + oc] = bias[g * CoutG + oc];
   return out;
 }
-
-/**
- * Appends one vec4 to packed weights: (1, 0, 0, 0) when some weight is NaN or ±Inf, else zeros. With finite
- * weights a masked lane or an inserted zero times a weight is ±0, which leaves a sum unchanged, so a
- * shader may run its plain FMA loop there; with a non-finite weight it must skip such lanes (0·Inf = NaN).
- */
-export function withFiniteFlag(packed: Float32Array): Float32Array {
-  const out = new Float32Array(packed.length + 4);
-  out.set(packed);
-  for (let i = 0; i < packed.length; i++) {
-    if (!Number.isFinite(packed[i])) {
-      out[packed.length] = 1;
-      break;
-    }
-  }
-  return out;
-}

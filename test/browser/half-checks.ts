@@ -73,7 +73,8 @@ export async function halfChecks(): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   device.pushErrorScope('validation');
 
-  // What a float16 layer dispatches: the kernels that read x specialised by X_F16, then the packing stage.
+  // What a float16 layer dispatches: the kernels that read x composed with the packed reader (wgsl.ts: halfInput,
+  // named '<shader>/x-f16'), then the packing stage; the rest as for float32, with the same constants.
   {
     const shape = [1, 4, 5, 6];
     const weight = { data: randomData(3, 4 * 8 * 9), shape: [4, 8, 3, 3] };
@@ -81,11 +82,14 @@ export async function halfChecks(): Promise<CheckResult[]> {
       const f32 = await createConvTranspose(device, { inputShape: shape, weight, stride: 2, path, tune: false });
       const f16 = await createConvTranspose(device, { inputShape: shape, weight, stride: 2, path, tune: false, dataType: 'float16' });
       const last = f16.dispatches.at(-1)!;
-      const readers = f16.dispatches.filter((d) => ['gather', 'phase', 'phase-narrow', 'zero-insert'].includes(d.shader));
+      const readers = ['gather', 'phase', 'phase-narrow', 'zero-insert'];
+      const asF16 = (d: { shader: string }) => (readers.includes(d.shader) ? `${d.shader}/x-f16` : d.shader);
+      const same = f32.dispatches.every((d, i) => f16.dispatches[i].shader === asF16(d) && JSON.stringify(f16.dispatches[i].constants) === JSON.stringify(d.constants));
       results.push({
-        name: `${path}: float16 dispatches the float32 kernels with X_F16, then pack-f16; float32 keeps its dispatches`,
-        ok: last.shader === 'pack-f16' && f16.dispatches.length === f32.dispatches.length + 1 && readers.length > 0 && readers.every((d) => d.constants.X_F16 === 1)
-          && f32.dispatches.every((d) => !('X_F16' in d.constants)) && f16.dataType === 'float16' && f32.dataType === 'float32',
+        name: `${path}: float16 dispatches the float32 kernels with the packed x reader, then pack-f16; float32 reads x as float32`,
+        ok: last.shader === 'pack-f16' && f16.dispatches.length === f32.dispatches.length + 1 && same
+          && f16.dispatches.some((d) => d.shader.endsWith('/x-f16')) && f32.dispatches.every((d) => !d.shader.includes('f16'))
+          && f16.dataType === 'float16' && f32.dataType === 'float32',
         detail: JSON.stringify(f16.dispatches.map((d) => [d.shader, d.constants])),
       });
       f32.destroy();

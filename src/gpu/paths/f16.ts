@@ -9,8 +9,8 @@
  * element i is output element base + i, whatever the layout. base may be odd; the packing stage keeps the
  * other half of a word it shares with a neighbouring range.
  *
- * The float16 input needs no transform: the stages read x through loadX (shaders/input.wgsl), specialised by
- * the X_F16 override (paths/types.ts: makeStage).
+ * The float16 input needs no transform: the stages read x through loadX, composed for packed float16
+ * (shaders/input_f16.wgsl; wgsl.ts: halfInput, applied by paths/types.ts: makeStage).
  */
 import packWgsl from '../../../shaders/pack_f16.wgsl?raw';
 import { COMMON_FIELDS, commonValues } from '../uniforms';

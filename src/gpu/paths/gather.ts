@@ -4,11 +4,11 @@
  */
 import gatherWgsl from '../../../shaders/gather.wgsl?raw';
 import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues } from '../uniforms';
-import { givenWeights, ocBlocksFor, packBias, packChannelBlocks, withFiniteFlag } from '../weights';
+import { givenWeights, ocBlocksFor, packBias, packChannelBlocks } from '../weights';
 import type { ShaderDef } from '../wgsl';
 import { sizeOf, type Problem3d } from '../../shape';
 import { blockedWork } from './cost';
-import { makeStage, type GpuPathModule } from './types';
+import { finiteWeightsOverride, makeStage, type GpuPathModule } from './types';
 
 const GATHER: ShaderDef = { name: 'gather', body: gatherWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS], parts: ['input', 'taps', 'epilogue'] };
 
@@ -29,12 +29,12 @@ export const gatherPath: GpuPathModule = {
     const { ocv, ocBlocks, wBlocks, invocations } = shape(p);
     return {
       stages: [makeStage(ctx, {
-        shader: GATHER, overrides: { OCV: ocv }, invocations, bindings: ['input', 'weight', 'bias', 'output'],
+        shader: GATHER, overrides: { OCV: ocv, ...finiteWeightsOverride(ctx) }, invocations, bindings: ['input', 'weight', 'bias', 'output'],
         values: (groupsX) => ({ ...commonValues(ctx, ocBlocks, { invocations, groupsX, extra: [wBlocks, 0] }), ...tapValues(p) }),
       })],
       scratch: {},
-      weightBytes: (p.G * p.CinG * sizeOf(p.k) * ocBlocks + 1) * 16, // + the non-finite flag (weights.ts: withFiniteFlag)
-      packWeights: (w) => withFiniteFlag(packChannelBlocks(r, ocBlocks, givenWeights(r, w))),
+      weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,
+      packWeights: (w) => packChannelBlocks(r, ocBlocks, givenWeights(r, w)),
       packBias: (b) => packBias(r, b, ocBlocks),
     };
   },

@@ -12,7 +12,7 @@ import { COMMON_FIELDS, TAP_FIELDS, commonValues, denseView, tapValues, type Uni
 import { givenWeights, ocBlocksFor, packBias } from '../weights';
 import type { ShaderDef } from '../wgsl';
 import { TARGET_GPU_INVOCATIONS, blockedWork, passWork, type Work } from './cost';
-import { makeStage, type GpuPathModule, type PlanContext } from './types';
+import { finiteWeightsOverride, makeStage, type GpuPathModule, type PlanContext } from './types';
 
 const PHASE_FIELDS: readonly UniformField[] = [
   { name: 'phaseGrid', type: 'vec4<u32>', doc: 'phase-grid size ceil(out/s) per axis (D, H, W), W blocks of PX per row' },
@@ -161,7 +161,7 @@ export const phasePath: GpuPathModule = {
     const icChunk = Math.ceil(p.CinG / block.ksplit);
     const split = block.ksplit > 1;
     const gemm = makeStage(ctx, {
-      shader: PHASE, overrides: { PX: block.px, OCV: block.ocv, KSPLIT: block.ksplit }, invocations,
+      shader: PHASE, overrides: { PX: block.px, OCV: block.ocv, KSPLIT: block.ksplit, ...finiteWeightsOverride(ctx) }, invocations,
       bindings: ['input', 'weight', 'bias', split ? 'scratch:split-K partial sums' : 'output'],
       values: (groupsX) => values(ocBlocks, invocations, groupsX, [ocBlocks / block.ocv, 0], wBlocks, icChunk, split),
     });

@@ -7,7 +7,7 @@ import type { Problem3d, ResolvedConvTranspose } from '../../shape';
 import type { NumericArray } from '../../reference';
 import { WORKGROUP_SIZE, type Overrides } from '../pipelines';
 import { packUniforms, type TensorView, type UniformValues } from '../uniforms';
-import type { ShaderDef } from '../wgsl';
+import { halfInput, type ShaderDef } from '../wgsl';
 import type { Work } from './cost';
 import type { ResolvedActivation } from '../../activation';
 import type { DataType } from '../../half';
@@ -63,11 +63,17 @@ export interface PlanContext {
   /** x and y are channels-last (N<spatial>C): the CHANNELS_LAST override of every stage. */
   readonly channelsLast: boolean;
   /**
-   * Storage type of x and y (absent: float32). float16: the stages that read x get the X_F16 override
-   * (shaders/input.wgsl), and the plan writes y through a float32 staging buffer and a packing stage
+   * Storage type of x and y (absent: float32). float16: the stages that read x compose the packed reader
+   * (wgsl.ts: halfInput, shaders/input_f16.wgsl), and the plan writes y through a float32 staging buffer and a packing stage
    * (paths/f16.ts: withHalfOutput, applied to every path's plan in paths/index.ts).
    */
   readonly dataType?: DataType;
+  /**
+   * Every weight is finite (absent: not known, treated as false). Kernels may then let a masked lane read 0,
+   * since 0*w = ±0 adds nothing to a sum that starts at +0 (phase.wgsl: FINITE_W), instead of keeping its sums
+   * with a select per accumulator.
+   */
+  readonly finiteWeights?: boolean;
 }
 
 /** A GPU path. */
@@ -78,6 +84,14 @@ export interface GpuPathModule {
   plan(ctx: PlanContext): Plan;
   /** The work the plan's dispatches issue (cost.ts): what `auto` compares. */
   work(ctx: PlanContext): Work[];
+}
+
+/**
+ * The FINITE_W override (common.wgsl) for a stage whose kernel reads it: set only when every weight is finite,
+ * so pipelines of layers with a NaN or ±Inf weight keep the default (false: masked lanes skipped by select).
+ */
+export function finiteWeightsOverride(ctx: PlanContext): Overrides {
+  return ctx.finiteWeights ? { FINITE_W: 1 } : {};
 }
 
 /** Splits `invocations` into a 2-D grid of workgroups that fits maxComputeWorkgroupsPerDimension. */
@@ -98,10 +112,10 @@ export function makeStage(ctx: PlanContext, s: {
   const grid = gridFor(s.invocations, ctx.maxWorkgroupsPerDimension);
   // Shaders with the store epilogue are specialised for the layer's activation, and every stage for the layout
   // (only when channels-last, so channels-first pipelines keep the default and share the cache); shaders that
-  // read x for its storage type likewise (only when float16).
+  // read x are composed for its storage type (a float16 layer's stages are shaders of their own).
+  const shader = ctx.dataType === 'float16' ? halfInput(s.shader) : s.shader;
   const overrides: Record<string, number> = { ...s.overrides };
   if (s.shader.parts.includes('epilogue')) overrides.ACT = ctx.activation.code;
   if (ctx.channelsLast) overrides.CHANNELS_LAST = 1;
-  if (ctx.dataType === 'float16' && s.shader.parts.includes('input')) overrides.X_F16 = 1;
-  return { shader: s.shader, overrides, grid, bindings: s.bindings, uniforms: packUniforms(s.shader.fields, s.values(grid[0])) };
+  return { shader, overrides, grid, bindings: s.bindings, uniforms: packUniforms(shader.fields, s.values(grid[0])) };
 }

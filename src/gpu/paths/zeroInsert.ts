@@ -8,10 +8,10 @@ import convWgsl from '../../../shaders/conv.wgsl?raw';
 import { flipSwapKernel, zeroInsertGeometry } from '../../reference';
 import { sizeOf } from '../../shape';
 import { COMMON_FIELDS, commonValues, type UniformField } from '../uniforms';
-import { ocBlocksFor, packBias, packChannelBlocks, withFiniteFlag } from '../weights';
+import { ocBlocksFor, packBias, packChannelBlocks } from '../weights';
 import type { ShaderDef } from '../wgsl';
 import { passWork } from './cost';
-import { makeStage, type GpuPathModule } from './types';
+import { finiteWeightsOverride, makeStage, type GpuPathModule } from './types';
 
 const Z_FIELDS: readonly UniformField[] = [
   { name: 'zSize', type: 'vec4<u32>', doc: 'allocated size of the zero-inserted input (W rounded for 4-wide blocks)' },
@@ -48,13 +48,13 @@ export const zeroInsertPath: GpuPathModule = {
           values: (groupsX) => ({ ...commonValues(ctx, ocBlocks, { invocations: zCells, groupsX }), ...zValues }),
         }),
         makeStage(ctx, {
-          shader: CONV, overrides: { OCV: ocv }, invocations: convInvocations, bindings: ['scratch:zero-inserted input', 'weight', 'bias', 'output'],
+          shader: CONV, overrides: { OCV: ocv, ...finiteWeightsOverride(ctx) }, invocations: convInvocations, bindings: ['scratch:zero-inserted input', 'weight', 'bias', 'output'],
           values: (groupsX) => ({ ...commonValues(ctx, ocBlocks, { invocations: convInvocations, groupsX, extra: [wBlocks, 0] }), ...zValues }),
         }),
       ],
       scratch: { 'zero-inserted input': zCells * FLOAT },
-      weightBytes: (p.G * p.CinG * sizeOf(p.k) * ocBlocks + 1) * 16, // + the non-finite flag (weights.ts: withFiniteFlag)
-      packWeights: (w) => withFiniteFlag(packChannelBlocks(r, ocBlocks, wc(w))),
+      weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,
+      packWeights: (w) => packChannelBlocks(r, ocBlocks, wc(w)),
       packBias: (b) => packBias(r, b, ocBlocks),
     };
   },
