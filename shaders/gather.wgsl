@@ -113,10 +113,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           let c = vec4<u32>(clamp(lane, vec4<i32>(0), vec4<i32>(inW - 1))) * xW;
           var xo = xRow;
           for (var ic = 0u; ic < cinG; ic++) {
-            let x0 = vec4<f32>(select(0.0, loadX(xo + c.x), m.x));
-            let x1 = vec4<f32>(select(0.0, loadX(xo + c.y), m.y));
-            let x2 = vec4<f32>(select(0.0, loadX(xo + c.z), m.z));
-            let x3 = vec4<f32>(select(0.0, loadX(xo + c.w), m.w));
+            let xm = select(vec4<f32>(0.0), vec4<f32>(loadX(xo + c.x), loadX(xo + c.y), loadX(xo + c.z), loadX(xo + c.w)), m);
+            let x0 = vec4<f32>(xm.x);
+            let x1 = vec4<f32>(xm.y);
+            let x2 = vec4<f32>(xm.z);
+            let x3 = vec4<f32>(xm.w);
             let wv = w[wo];
             acc0 = fma(x0, wv, acc0);
             acc1 = fma(x1, wv, acc1);
