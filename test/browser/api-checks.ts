@@ -122,6 +122,41 @@ export async function apiChecks(): Promise<CheckResult[]> {
 
     results.push(await expectThrow(`${path}: wrong data length`, () => convTranspose({ data: new Float32Array(3), shape }, weight, { ...attrs, path }), /^input: data has 3 elements but shape \[2, 6, 5, 7\] needs 420/));
   }
+  // FINITE_W (common.wgsl): set from the weights at upload on the kernels that read it (gather, conv, phase), only
+  // when every weight is finite; a NaN or ±Inf weight keeps the default, so masked lanes are skipped, not 0*w.
+  // 8 output channels, so phase runs its channel-blocked GEMM (not the narrow kernel, which has no such loop).
+  const fShape = [1, 8, 5, 7], fWeightShape = [8, 8, 3, 3];
+  const fWeight = randomData(13, sizeOf(fWeightShape));
+  for (const path of ['gather', 'zero-insert', 'phase'] as const) {
+    const finite = await createConvTranspose(base, { stride: 2, inputShape: fShape, weight: { data: fWeight, shape: fWeightShape }, path, tune: false });
+    const withInf = Float32Array.from(fWeight);
+    withInf[5] = Infinity;
+    const nonFinite = await createConvTranspose(base, { stride: 2, inputShape: fShape, weight: { data: withInf, shape: fWeightShape }, path, tune: false });
+    const readers = ['gather', 'conv', 'phase'];
+    const set = (l: typeof finite) => l.dispatches.filter((d) => readers.includes(d.shader)).map((d) => d.constants.FINITE_W);
+    const [f, n] = [set(finite), set(nonFinite)];
+    // Both kernels against the float64 reference: the non-finite one's row-edge lanes must add nothing (not 0*Inf).
+    const fr = resolveConvTranspose(fShape, fWeightShape, null, { stride: 2 });
+    const x = randomData(14, sizeOf(fShape));
+    for (const [layer, w] of [[finite, fWeight], [nonFinite, withInf]] as const) {
+      const input = base.createBuffer({ size: layer.inputBytes, usage: STORAGE | COPY_DST });
+      const output = base.createBuffer({ size: layer.outputBytes, usage: STORAGE | COPY_SRC });
+      base.queue.writeBuffer(input, 0, x);
+      await layer.run(input, output);
+      const c = compare(await readBack(base, output, layer.outputBytes), scatterReference(fr, x, w, null));
+      const inf = w === withInf;
+      results.push({ name: `${path}: ${inf ? 'a weight of Infinity' : 'finite weights'} matches the float64 reference`, ok: c.ok, detail: JSON.stringify(c.firstBad) + ` max ${c.maxAbsErr}` });
+      input.destroy();
+      output.destroy();
+    }
+    results.push({
+      name: `${path}: FINITE_W is set for finite weights and not for a weight of Infinity`,
+      ok: f.length === 1 && f[0] === 1 && n.length === 1 && n[0] === undefined,
+      detail: JSON.stringify({ finite: finite.dispatches, nonFinite: nonFinite.dispatches }),
+    });
+    finite.destroy();
+    nonFinite.destroy();
+  }
   results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), /^path: expected one of gather, zero-insert, phase, auto, got "fft"/));
   results.push(...(await epilogueChecks(base)));
   const leaked = await base.popErrorScope();
