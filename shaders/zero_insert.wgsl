@@ -41,7 +41,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let iw = source(zw, 2u);
   var v = 0.0;
   if (id_ >= 0 && ih >= 0 && iw >= 0) {
-    v = loadX(xIndex(nc / P.chan.y, nc % P.chan.y, u32(id_), u32(ih), u32(iw)));
+    let n = nc / P.chan.y; // one division: nc % C is nc - n*C
+    v = loadX(xIndex(n, nc - n * P.chan.y, u32(id_), u32(ih), u32(iw)));
   }
   z[id] = v;
 }

@@ -52,9 +52,14 @@ export function isFloat16Array(data: unknown): data is Float16ArrayLike {
   return ArrayBuffer.isView(data) && Object.prototype.toString.call(data) === '[object Float16Array]';
 }
 
-/** Bytes a tensor of `elements` takes in a buffer: 4 per element, or 2 per element rounded up to 4 for float16. */
+/** Bytes of one element: 4, or 2 for float16. */
+export function elementBytes(dataType: DataType | undefined): number {
+  return dataType === 'float16' ? 2 : 4;
+}
+
+/** Bytes a tensor of `elements` takes in a buffer: its elements' bytes rounded up to whole 4-byte words. */
 export function storageBytes(elements: number, dataType: DataType | undefined): number {
-  return dataType === 'float16' ? Math.ceil(elements / 2) * 4 : elements * 4;
+  return Math.ceil((elements * elementBytes(dataType)) / 4) * 4;
 }
 
 /** x rounded to an integer, ties to even (x >= 0). */

@@ -42,18 +42,24 @@ export type BiasLike = NumericTypedArray | readonly number[] | TensorLike;
  * every other array, values convert as numbers (a Float16Array's exactly).
  */
 export function tensorData(name: string, t: TensorLike | undefined | null, dataType?: DataType): Float32Array {
-  if (!t || typeof t !== 'object' || !('data' in t) || !('shape' in t)) {
-    throw new TypeError(`${name}: expected a tensor { data, shape }, got ${t === null ? 'null' : typeof t}`);
-  }
-  const data = dataType === 'float16' && t.data instanceof Uint16Array ? widenBits(t.data) : toFloat32(name, `${name}.data`, t.data);
+  checkTensor(name, t);
+  const data = floatData(name, `${name}.data`, t.data, dataType);
   checkDataLength(name, data.length, t.shape);
   return data;
 }
 
-/** float16 bit patterns widened to float32 (exact). */
-function widenBits(bits: Uint16Array): Float32Array {
-  const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = fromHalfBits(bits[i]);
+/** Throws unless `t` is an object with `data` and `shape` (their contents are checked by the caller). */
+function checkTensor(name: string, t: TensorLike | undefined | null): asserts t is TensorLike {
+  if (!t || typeof t !== 'object' || !('data' in t) || !('shape' in t)) {
+    throw new TypeError(`${name}: expected a tensor { data, shape }, got ${t === null ? 'null' : typeof t}`);
+  }
+}
+
+/** Data as float32: with `dataType` 'float16' a Uint16Array holds bit patterns (widened exactly), else toFloat32. */
+function floatData(name: string, what: string, data: TensorLike['data'], dataType: DataType | undefined): Float32Array {
+  if (dataType !== 'float16' || !(data instanceof Uint16Array)) return toFloat32(name, what, data);
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = fromHalfBits(data[i]);
   return out;
 }
 
@@ -63,9 +69,7 @@ function widenBits(bits: Uint16Array): Float32Array {
  * other typed array is rejected, naming the argument: its values would need a rounding the caller should see.
  */
 export function halfTensorBits(name: string, t: TensorLike | undefined | null): Uint16Array {
-  if (!t || typeof t !== 'object' || !('data' in t) || !('shape' in t)) {
-    throw new TypeError(`${name}: expected a tensor { data, shape }, got ${t === null ? 'null' : typeof t}`);
-  }
+  checkTensor(name, t);
   const data: unknown = t.data;
   let bits: Uint16Array;
   if (isFloat16Array(data)) bits = new Uint16Array(data.buffer, data.byteOffset, data.length);
@@ -128,7 +132,7 @@ function describeElement(array: readonly unknown[], i: number, v: unknown): stri
 export function biasParts(bias: BiasLike | null | undefined, dataType?: DataType): { data: Float32Array; shape: readonly number[] } | null {
   if (bias === null || bias === undefined) return null;
   if (ArrayBuffer.isView(bias) || Array.isArray(bias)) {
-    const data = dataType === 'float16' && bias instanceof Uint16Array ? widenBits(bias) : toFloat32('bias', 'bias', bias);
+    const data = floatData('bias', 'bias', bias, dataType);
     return { data, shape: [data.length] };
   }
   return { data: tensorData('bias', bias as TensorLike, dataType), shape: (bias as TensorLike).shape };

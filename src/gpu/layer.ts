@@ -7,7 +7,7 @@ import { problem3d, resolveConvTranspose, sizeOf, type ConvTransposeAttributes, 
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { resolveActivation, type Activation } from '../activation';
 import { checkDataLayout, filterToIohw, shapeFromChannelsFirst, shapeToChannelsFirst, type DataLayout, type FilterLayout } from '../layout';
-import { checkDataType, storageBytes, type DataType } from '../half';
+import { checkDataType, elementBytes, storageBytes, type DataType } from '../half';
 import { denseView } from './uniforms';
 import { BufferUsage } from './constants';
 import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
@@ -16,8 +16,6 @@ import { adapterClassOf, checkAdapterClass, checkPathOption, PATHS, rankPaths, t
 import type { AdapterClass, Binding, Plan, PlanContext } from './paths/types';
 import { tunedChoice } from './tune';
 import { ChunkError, planChunks, type Chunk, type WeightSelection } from './chunks';
-
-const FLOAT = 4;
 
 /** Options of {@link createConvTranspose}: the attributes, the weights and the input shape the layer runs on. */
 export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
@@ -167,7 +165,7 @@ function chunkedPlan(device: GPUDevice, ctx: PlanContext, path: GpuPath): Planne
     planned.set(chunk, { chunk, ctx: sub, plan });
     return null;
   };
-  const lim = { maxBinding: ctx.maxBindingBytes, alignment: limits.minStorageBufferOffsetAlignment, elementBytes: ctx.dataType === 'float16' ? 2 : FLOAT };
+  const lim = { maxBinding: ctx.maxBindingBytes, alignment: limits.minStorageBufferOffsetAlignment, elementBytes: elementBytes(ctx.dataType) };
   try {
     return planChunks(r, ctx.channelsLast, lim, fits).map((c) => planned.get(c)!);
   } catch (e) {

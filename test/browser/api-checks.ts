@@ -56,7 +56,8 @@ async function readBack(device: GPUDevice, src: GPUBuffer, bytes: number): Promi
   return new Float32Array(await readBytes(device, src, bytes));
 }
 
-async function expectThrow(name: string, f: () => unknown, pattern: RegExp): Promise<CheckResult> {
+/** A check that `f` throws (or rejects) an Error whose message matches `pattern`. */
+export async function expectThrow(name: string, f: () => unknown, pattern: RegExp): Promise<CheckResult> {
   try {
     await f();
     return { name, ok: false, detail: 'did not throw' };

@@ -9,19 +9,10 @@ import { fromHalfBits, halfArrayFromBits, isFloat16Array, roundToHalf, toHalfBit
 import { compare, compareHalf } from '../support/compare';
 import { randomData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
-import { readBytes, type CheckResult } from './api-checks';
+import { BufferUsage } from '../../src/gpu/constants';
+import { expectThrow, readBytes, type CheckResult } from './api-checks';
 
-const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8;
-
-async function expectThrow(name: string, f: () => unknown, pattern: RegExp): Promise<CheckResult> {
-  try {
-    await f();
-    return { name, ok: false, detail: 'did not throw' };
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    return { name, ok: e instanceof Error && pattern.test(msg), detail: msg };
-  }
-}
+const { STORAGE, COPY_SRC, COPY_DST } = BufferUsage;
 
 async function readBits(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<Uint16Array> {
   return new Uint16Array(await readBytes(device, src, bytes));
