@@ -1,7 +1,7 @@
 /** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
 import type { Ceiling } from './ceiling';
 import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
-import { PATH_OPTIONS } from '../src/gpu/paths';
+import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */

@@ -22,7 +22,7 @@ const session = await startBrowserSession({ log: (m) => console.error(m) });
 let passed = 0, failed = 0, skipped = 0;
 try {
   const { isErrorCase, onnxAttrs, skipReason } = await session.server.ssrLoadModule('/test/support/conformance.ts');
-  const { PATH_OPTIONS } = await session.server.ssrLoadModule('/src/gpu/paths/index.ts');
+  const { PATH_OPTIONS } = await session.server.ssrLoadModule('/src/gpu/kernels/registry.ts');
   const { VARIANTS } = await session.server.ssrLoadModule('/test/support/variants.ts');
   const float32Variants = VARIANTS.filter((v) => !v.dataType).map((v) => v.name);
   const page = await session.open('test/browser/index.html');

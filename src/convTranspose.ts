@@ -4,8 +4,9 @@ import { biasParts, halfTensorBits, tensorData, type BiasLike, type HalfTensor, 
 import { checkDataType, halfArrayFromBits, type DataType } from './half';
 import { BufferUsage, MapMode } from './gpu/constants';
 import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
-import { createConvTranspose, type ConvTransposeLayer } from './gpu/layer';
-import { checkAdapterClass, checkPathOption, type PathOption } from './gpu/paths';
+import { checkAdapterClass, createConvTranspose } from './gpu/create';
+import type { ConvTransposeLayer } from './gpu/layer';
+import { checkPathOption, type PathOption } from './gpu/kernels/registry';
 import { resolveActivation, type Activation } from './activation';
 import { checkDataLayout, checkFilterLayout, filterToIohw, shapeFromChannelsFirst, shapeToChannelsFirst, type DataLayout, type FilterLayout } from './layout';
 

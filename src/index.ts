@@ -3,8 +3,9 @@
  * on WebGPU by two paths, `gather` and `zero-insert`, with float64 CPU references to check them.
  */
 export { convTranspose, type ConvTransposeOptions } from './convTranspose';
-export { createConvTranspose, type ConvTransposeLayer, type ConvTransposeLayerOptions } from './gpu/layer';
-export { GPU_PATHS, PATH_OPTIONS, type GpuPath, type PathOption } from './gpu/paths';
+export { createConvTranspose, type ConvTransposeLayerOptions } from './gpu/create';
+export type { ConvTransposeLayer } from './gpu/layer';
+export { GPU_PATHS, PATH_OPTIONS, type GpuPath, type PathOption } from './gpu/kernels/registry';
 export { getDevice } from './gpu/device';
 export {
   resolveConvTranspose, flopsOf, sizeOf, problem3d, MAX_DIM,

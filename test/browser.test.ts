@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectChecksPass } from './support/checks';
-import { PATH_OPTIONS } from '../src/gpu/paths';
+import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { CaseSpec, PathResult } from './browser/harness';
 import { describeMismatch } from './support/compare';
 import { isErrorCase, onnxAttrs, skipReason, type CaseJson } from './support/conformance';

@@ -9,7 +9,7 @@ import { expectChecksPass } from './support/checks';
 import type { CheckResult } from './browser/api-checks';
 import type { Harness } from './browser/harness';
 import { openHarness, type HarnessPage } from './support/session';
-import { planChunks } from '../src/gpu/chunks';
+import { planChunks } from '../src/gpu/plan/chunks';
 import { resolveConvTranspose } from '../src/shape';
 
 let h: HarnessPage;

@@ -5,7 +5,7 @@
  * whose errors name the argument. Pure: no WebGPU.
  */
 import type { Activation } from '../activation';
-import type { PathOption } from '../gpu/paths';
+import type { PathOption } from '../gpu/kernels/registry';
 import type { ConvTransposeAttributes } from '../shape';
 import type { FilterLayout } from '../layout';
 

@@ -33,7 +33,8 @@
  * that layout, read and written directly by the kernels, with no transpose pass.
  */
 import { convTranspose } from '../convTranspose';
-import { createConvTranspose, type ConvTransposeLayer } from '../gpu/layer';
+import { createConvTranspose } from '../gpu/create';
+import type { ConvTransposeLayer } from '../gpu/layer';
 import { tensorData, type BiasLike, type Tensor, type TensorLike } from '../tensor';
 import {
   checkKeys, intAtLeast, LAYER_KEYS, optionsObject, RUN_KEYS, sameShape, shapeOf, show, tensorShape,

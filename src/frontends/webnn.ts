@@ -24,7 +24,8 @@
  * input and output stay in it, read and written directly by the kernels, with no transpose pass.
  */
 import { convTranspose } from '../convTranspose';
-import { createConvTranspose, type ConvTransposeLayer } from '../gpu/layer';
+import { createConvTranspose } from '../gpu/create';
+import type { ConvTransposeLayer } from '../gpu/layer';
 import { tensorData, type BiasLike, type Tensor, type TensorLike } from '../tensor';
 import {
   checkKeys, intAtLeast, intSequence, LAYER_KEYS, optionsObject, RUN_KEYS, sameShape, shapeOf, show, tensorShape,

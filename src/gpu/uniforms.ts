@@ -1,6 +1,6 @@
 /**
- * Uniform blocks: the one source of their layout. A shader's `struct Params` is generated from a field list
- * here (see wgsl.ts), and the host packs values by field name with the same list, so the two sides cannot
+ * Uniform blocks: the one source of their layout. A kernel's `struct Params` is generated from a field list
+ * here (see wgsl/compose.ts), and the host packs values by field name with the same list, so the two sides cannot
  * drift apart. Every field is a vec4 of 4-byte scalars, so offsets are simply 16 bytes per field.
  */
 import type { ResolvedActivation } from '../activation';
@@ -29,7 +29,7 @@ export const COMMON_FIELDS: readonly UniformField[] = [
   u('padBegin', 'cells removed at the start of each output axis'),
   u('chan', 'N, C_in, C_out, groups'),
   u('chanG', 'C_in/groups, C_out/groups, vec4 blocks of output channels per group (packed), path-specific'),
-  u('grid', 'invocations that do work, workgroups along x, path-specific, path-specific'),
+  u('grid', 'invocations (or work items) that do work, unused, kernel-specific, kernel-specific'),
   u('xStride', 'input element strides along D, H, W and channels (common.wgsl: xIndex)'),
   u('yStride', 'output element strides along D, H, W and channels (common.wgsl: yIndex)'),
   u('io', 'input batch stride, output batch stride, input base, output base (elements, in the bound windows)'),
@@ -108,7 +108,7 @@ export function denseView(channels: number, spatial: readonly [number, number, n
 /** Values of COMMON_FIELDS for a problem, its tensor views and its fused activation; `y` overrides the output view (scratch). */
 export function commonValues(
   { p, activation, views }: { p: Problem3d; activation: ResolvedActivation; views: { x: TensorView; y: TensorView } }, ocBlocks: number,
-  grid: { invocations: number; groupsX: number; extra?: [number, number] }, chanGw = 0, y: TensorView = views.y,
+  grid: { invocations: number; extra?: readonly [number, number] }, chanGw = 0, y: TensorView = views.y,
 ): UniformValues {
   const { x } = views;
   return {
@@ -119,7 +119,7 @@ export function commonValues(
     inSize: p.inS, outSize: p.outS, kernel: p.k, stride: p.s, dilation: p.d, padBegin: p.pb,
     chan: [p.N, p.Cin, p.Cout, p.G],
     chanG: [p.CinG, p.CoutG, ocBlocks, chanGw],
-    grid: [grid.invocations, grid.groupsX, ...(grid.extra ?? [0, 0])],
+    grid: [grid.invocations, 0, ...(grid.extra ?? [0, 0])],
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * In-page checks of work past the binding limit (issue 9, item 5): layers whose tensors are 4x the device's
- * maxStorageBufferBindingSize run as chunks (src/gpu/chunks.ts) on every path and match the float64 reference.
+ * maxStorageBufferBindingSize run as chunks (src/gpu/plan/chunks.ts) on every path and match the float64 reference.
  *
  * The limit is lowered to 4 MiB in the device the library sees (a proxy over the real device), so the
  * tensors stay small enough for SwiftShader: WebGPU raises a requested limit below the default (128 MiB) to

@@ -1,25 +1,26 @@
-// Shared head of every convolution shader (composed in by src/gpu/wgsl.ts after the generated `struct Params`,
-// whose fields come from src/gpu/uniforms.ts).
+// Shared head of every kernel (composed in by compose.ts after the generated `struct Params` and bindings).
 //
 // Spatial vectors hold the axes as (D, H, W, unused): 1-D and 2-D problems run with leading axes of size 1.
-// Dispatch: 1-D workgroups of WG invocations on a 2-D grid; the grid spills into y when a problem needs more
-// than 65535 workgroups, and invocationIndex() folds (x, y, local) back into one linear index.
+// Dispatch: 1-D workgroups of WG invocations on a grid that spills from x into y and z past the per-dimension
+// limit (kernels/kernel.ts: gridFor); workgroupIndex() and invocationIndex() fold it back into linear indices.
 
 override WG: u32 = 64u;
 // Tensor layout of x and y: channels-first (NC<spatial>, false) or channels-last (N<spatial>C, true). The
 // strides themselves come from the uniform (src/gpu/uniforms.ts: TensorView), so any view works either way;
 // the override only lets the compiler fold the W step to the constant 1 in channels-first hot loops.
 override CHANNELS_LAST: bool = false;
-// Every weight is finite (known when the weights are uploaded: src/gpu/paths/types.ts, finiteWeights). A lane
+// Every weight is finite (known when the weights are uploaded: plan/context.ts, finiteWeights). A lane
 // masked off at a row edge, or an inserted zero, may then be multiplied in as 0: 0*w = ±0, and adding ±0 leaves
 // a sum that starts at +0 unchanged (it is never -0). With a NaN or ±Inf weight (0*w = NaN) the kernels skip
-// such lanes with a select per sum instead. Set by the paths whose kernels read it (gather, conv, phase).
+// such lanes with a select per sum instead. Set for the kernels whose descriptor says they read it.
 override FINITE_W: bool = false;
 
-@group(0) @binding(0) var<uniform> P: Params;
+fn workgroupIndex(wg: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return (wg.z * nwg.y + wg.y) * nwg.x + wg.x;
+}
 
 fn invocationIndex(wg: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-  return (wg.y * nwg.x + wg.x) * WG + lid;
+  return workgroupIndex(wg, nwg) * WG + lid;
 }
 
 // Element steps between neighbouring W cells of x and y.

@@ -14,10 +14,7 @@
 // - the D and H taps are fixed for the whole row and settled once, before the pixel loop.
 // These are compile-time facts of the kernel geometry (k, s, d), never of the input's shape.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] as a
-// view, float32 or packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][1] vec4, 4 y f32
-// [N][C_out][D][H][W] as a view (yIndex).
-// Dispatch: grid.x = N * G * outD * outH * sW invocations; the W phase varies fastest, so neighbours read the
+// Invocations: N * G * outD * outH * sW; the W phase varies fastest, so neighbours read the
 // same input row and write interleaved cells of the same output row.
 // On a discrete GPU this gives one invocation per (row, phase): 16384 for depthwise-up, each streaming its
 // row once; loads are gathers of 4 neighbouring cells, which coalesce across the neighbouring phases.
@@ -25,10 +22,6 @@
 override TD: u32 = 1u; // tap slots per phase along D
 override TH: u32 = 1u; // ... along H
 override TW: u32 = 1u; // ... along W
-
-@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 // A tap slot along one axis: whether it is real (inside the kernel and, for D/H, on an input cell), and its
 // input coordinate (of the first pixel along W).

@@ -18,34 +18,23 @@
 // Neighbouring invocations differ in channel block first: they read the same inputs (one broadcast load on
 // a GPU, one cache line on a CPU) and adjacent weight vec4s (coalesced).
 //
-// No workgroup-memory tiles: on SwiftShader they were slower on every dense shape and took close to a minute
-// to compile. On a discrete GPU the register block already gives PX*OCV*4 / (PX + 4*OCV) FMAs per loaded
-// float (2.67 at 8×4), and neighbours' loads of the same x/w hit L1; a shared-memory tile would help most
-// on large M and N. Enough parallelism comes from small PX/OCV (chosen by the auto rule, paths/phase.ts)
-// on deep, narrow layers: dcgan-g2 at PX=2, OCV=1 gives 64 × 256 × 4 / 2 / 4 = 8192 invocations.
+// No workgroup-memory tiles: on SwiftShader they were slower on every dense shape. This is the kernel for CPU
+// adapters and small problems; the tiled family (kernels/tiled/) stages tiles in workgroup memory for GPUs.
 //
 // Exactness: a masked lane (its input outside the row) adds nothing, and sums start at +0 with the bias added
 // after the last tap (epilogue.wgsl). With FINITE_W (common.wgsl: every weight finite) a masked lane reads 0
 // instead, which adds ±0 and changes nothing, so the row-edge loop runs the plain FMAs. Otherwise (a weight is ±Inf or NaN, where 0*w would be NaN) the lane's
 // sums are kept by a select after the FMAs, which costs 8*OCV selects and a copy of the block per step.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS + PHASE_FIELDS), 1 x [N][C_in][D][H][W] as a
-// view, float32 or packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed as above (vec4), 3 bias [G][ocBlocks] vec4,
-// 4 y f32 [N][C_out][D][H][W] as a view (yIndex).
-// Split-K (KSPLIT > 1, chosen for GPUs when the dispatch is too small to fill them): chunk ks of the input
-// channels is summed by its own invocations into partial ks of a scratch tensor bound as y, KSPLIT dense
-// [N][C_out][D][H][W] tensors in the layer's layout; reduce.wgsl then adds the partials, the bias and the activation.
+// Split-K (KSPLIT > 1): chunk ks of the input channels is summed by its own invocations into partial ks of a
+// scratch tensor bound as y (stages/reduce.ts); the reduce stage adds the partials, the bias and the activation.
 //
-// Dispatch: grid.x = KSPLIT * N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks invocations, Q = ceil(out / s) per axis,
+// Invocations: KSPLIT * N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks, Q = ceil(out / s) per axis,
 // wBlocks = ceil(Qw / PX), chBlocks = ocBlocks / OCV; the channel block varies fastest.
 
 override PX: u32 = 8u;  // phase-grid pixels per invocation along W: 4 or 8
 override OCV: u32 = 4u; // vec4s of output channels per invocation: 1 to 4
 override KSPLIT: u32 = 1u; // split-K: input-channel chunks, each summed by its own invocations into a partial
-
-@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 // The accumulators of one vec4 block of output channels: one vec4 per pixel. Only ever indexed with
 // constants (every loop over pixels below is written out), so the compiler keeps them in registers; a loop

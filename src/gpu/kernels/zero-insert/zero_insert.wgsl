@@ -9,11 +9,7 @@
 // One invocation per z cell, so every cell (zero or not) is written and z needs no clearing. Integer math:
 // u = z - zPad is an input landing iff u >= 0, u % s == 0 and u / s < in.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS), 1 x [N][C_in][D][H][W] as a view, float32 or packed float16,
-// read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 z [N][C_in][zD][zH][zW] f32 (dense scratch).
-// Dispatch: grid.x = N * C_in * zD * zH * zW invocations.
-
-@group(0) @binding(2) var<storage, read_write> z: array<f32>;
+// Data: x as a view (common.wgsl: xIndex), read by loadX; z dense [N][C_in][zD][zH][zW], one invocation per cell.
 
 // Input index along axis a for z coordinate zc, or -1 when zc holds an inserted zero or padding.
 fn source(zc: u32, a: u32) -> i32 {

@@ -2,7 +2,7 @@
  * Work past the binding limit. WebGPU binds at most `maxStorageBufferBindingSize` bytes of a buffer at once,
  * while a tensor may be larger (up to `maxBufferSize`). A layer whose input or output (or whose plan's scratch
  * or weights) does not fit in one binding runs as chunks. Each chunk is an ordinary, smaller transposed
- * convolution over a contiguous window of the caller's buffers, so every path runs it unchanged: the window
+ * convolution over a contiguous window of the caller's buffers, so every family runs it unchanged: the window
  * is bound with an aligned byte offset, and the chunk's views (uniforms.ts: TensorView) carry the rest of the
  * offset and the full tensor's strides. Splits are tried in this order, each only when the previous one
  * cannot fit:
@@ -17,8 +17,8 @@
  * so the chunk has pad_begin p' = p + o0 - i0*s (>= 0 because i0*s <= o0 + p).
  * Chunks are pure data; the layer packs each chunk's weight selection once and runs the chunks in order.
  */
-import { problem3d, type Problem3d, type ResolvedConvTranspose } from '../shape';
-import { denseView, type TensorView } from './uniforms';
+import { problem3d, type Problem3d, type ResolvedConvTranspose } from '../../shape';
+import { denseView, type TensorView } from '../uniforms';
 
 /** A byte range of a buffer to bind. */
 export interface BufferWindow {
@@ -143,7 +143,7 @@ export class ChunkError extends RangeError {}
 
 /**
  * The chunks a problem runs as: one when everything fits, else the coarsest split whose every chunk passes
- * `fits` (which checks the windows against the limit and, through the path's plan of the chunk, its scratch
+ * `fits` (which checks the windows against the limit and, through the family's plan of the chunk, its scratch
  * and weights). Throws a ChunkError with the reason when no split can work.
  */
 export function planChunks(r: ResolvedConvTranspose, channelsLast: boolean, lim: ChunkLimits, fits: (chunk: Chunk) => string | null): Chunk[] {

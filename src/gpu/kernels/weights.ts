@@ -1,10 +1,10 @@
 /**
- * Weight and bias packing helpers shared by the paths. Paths read weights as vec4s of 4 output channels of one
- * group, so one load feeds 4 output channels; channels past C_out/G are zeros. Each path module decides the
+ * Weight and bias packing helpers shared by the families. Kernels read weights as vec4s of 4 output channels of one
+ * group, so one load feeds 4 output channels; channels past C_out/G are zeros. Each family decides the
  * order of the other axes.
  */
-import type { NumericArray } from '../reference';
-import { problem3d, sizeOf, type ResolvedConvTranspose } from '../shape';
+import type { NumericArray } from '../../reference';
+import { problem3d, sizeOf, type ResolvedConvTranspose } from '../../shape';
 
 /** vec4 blocks of output channels per group when an invocation handles `perInvocation` of them. */
 export function ocBlocksFor(coutG: number, perInvocation: number): number {

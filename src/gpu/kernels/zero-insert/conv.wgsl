@@ -6,29 +6,20 @@
 // of this method (about stride^dims times the gather path's multiply-adds).
 //
 // Exactness: an inserted zero or padding cell must add nothing, not 0*w (an Inf or NaN weight would turn
-// it into NaN). With finite weights 0*w is ±0 and adding it leaves a sum unchanged (sums start at +0, so
-// they are never -0), so the plain FMA loop is exact; the packed weights end with a flag vec4 saying
-// whether any weight is NaN or ±Inf (paths/zeroInsert.ts). Only then, per tap, integer math on the uniform
-// (zPad, stride, inSize: the test zero_insert.wgsl writes z by) tells which lanes read an input cell, and
-// the loop keeps each lane's sum (select) where its cell is an inserted zero. The choice is made once per
-// invocation, so the finite-weight loop is the plain one. Every tap is still visited and every z cell still
-// read: the method and its cost stay the textbook's.
+// it into NaN). With finite weights (FINITE_W, common.wgsl) 0*w is ±0 and adding it leaves a sum unchanged
+// (sums start at +0, so they are never -0), so the plain FMA loop is exact. Otherwise, per tap, integer math
+// on the uniform (zPad, stride, inSize: the test zero_insert.wgsl writes z by) tells which lanes read an input
+// cell, and the loop keeps each lane's sum (select) where its cell is an inserted zero. Every tap is still
+// visited and every z cell still read: the method and its cost stay the textbook's.
 //
 // Work per invocation: 4 consecutive output cells of a row times OCV*4 output channels (OCV vec4s of packed
 // weights, OCV = 1 or 2, an override), so each tap and input channel costs 4 z loads + OCV vec4 weight loads
 // for OCV*16 FMAs.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + Z_FIELDS; grid.z = wBlocks), 1 z [N][C_in][zD][zH][zW] f32 (dense scratch),
-// 2 wc packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4, 3 bias [G][ocBlocks] vec4, 4 y f32
-// [N][C_out][D][H][W] as a view (common.wgsl: yIndex; channels-first or -last).
-// Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(outW / 4).
+// Data: z dense [N][C_in][zD][zH][zW]; wc packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4; y as a view
+// (common.wgsl: yIndex); P.grid.z = wBlocks = ceil(outW / 4).
 
 override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
-
-@group(0) @binding(1) var<storage, read> z: array<f32>;
-@group(0) @binding(2) var<storage, read> wc: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 // Whether z coordinate zc along axis a holds an input cell rather than an inserted zero or padding (the
 // landing test of zero_insert.wgsl: u = zc - zPad with u >= 0, u % s == 0 and u / s < in).

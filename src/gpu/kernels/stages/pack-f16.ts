@@ -1,23 +1,26 @@
 /**
- * float16 output for any path, as a transform of its plan (applied to every path in paths/index.ts, so no
- * path knows about it). The path plans as usual, but with its output view moved to a float32 staging buffer
+ * float16 output for any family, as a transform of its plan (applied to every family in registry.ts, so no
+ * family knows about it). The family plans as usual, but with its output view moved to a float32 staging buffer
  * (same strides, base 0); every stage that bound `output` binds the staging buffer instead, and one stage
- * (shaders/pack_f16.wgsl) narrows the staged values to float16 and packs them into the output, two to a u32.
+ * (pack_f16.wgsl) narrows the staged values to float16 and packs them into the output, two to a u32.
  *
  * The output window must be one contiguous range of elements, [base, base + count) of the output buffer, as
- * it is for the whole tensor and for every chunk a layer splits its work into (chunks.ts): then staged
+ * it is for the whole tensor and for every chunk a layer splits its work into (plan/chunks.ts): then staged
  * element i is output element base + i, whatever the layout. base may be odd; the packing stage keeps the
  * other half of a word it shares with a neighbouring range.
  *
- * The float16 input needs no transform: the stages read x through loadX, composed for packed float16
- * (shaders/input_f16.wgsl; wgsl.ts: halfInput, applied by paths/types.ts: makeStage).
+ * The float16 input needs no transform: kernels read x through loadX, composed for packed float16
+ * (wgsl/input_f16.wgsl, chosen by makeStage from the context's dataType).
  */
-import packWgsl from '../../../shaders/pack_f16.wgsl?raw';
-import { COMMON_FIELDS, commonValues } from '../uniforms';
-import type { ShaderDef } from '../wgsl';
-import { makeStage, type Binding, type Plan, type PlanContext } from './types';
+import packWgsl from './pack_f16.wgsl?raw';
+import { COMMON_FIELDS, commonValues } from '../../uniforms';
+import type { PlanContext } from '../../plan/context';
+import { makeStage, type KernelDef, type Plan, type Resource } from '../kernel';
 
-const PACK_F16: ShaderDef = { name: 'pack-f16', body: packWgsl, fields: COMMON_FIELDS, parts: [] };
+export const PACK_F16: KernelDef = {
+  name: 'pack-f16', body: packWgsl, fields: COMMON_FIELDS, parts: [],
+  bindings: [{ name: 'staged', type: 'array<f32>', access: 'read' }, { name: 'y', type: 'array<u32>', access: 'read_write' }],
+};
 
 /** The scratch buffer the kernels of a float16 layer write (float32, the output window's elements in order). */
 export const HALF_STAGING = 'float32 staging of the float16 output';
@@ -36,15 +39,16 @@ export function withHalfOutput(ctx: PlanContext, plan: (ctx: PlanContext) => Pla
     throw new RangeError(`dataType: a float16 output window must be one contiguous range of elements; this one spans ${last + 1} elements for ${count} cells`);
   }
   const inner = plan({ ...ctx, views: { x: ctx.views.x, y: { ...y, base: 0 } } });
-  const staging: Binding = `scratch:${HALF_STAGING}`;
+  const staging: Resource = `scratch:${HALF_STAGING}`;
   const words = count === 0 ? 0 : Math.floor((y.base + count - 1) / 2) - Math.floor(y.base / 2) + 1;
   const pack = makeStage(ctx, {
-    shader: PACK_F16, invocations: words, bindings: [staging, 'output'],
-    values: (groupsX) => commonValues(ctx, 0, { invocations: words, groupsX, extra: [count, 0] }),
+    kernel: PACK_F16, invocations: words, bind: { staged: staging, y: 'output' },
+    values: commonValues(ctx, 0, { invocations: words, extra: [count, 0] }),
   });
+  const restage = (bind: Readonly<Record<string, Resource>>) => Object.fromEntries(Object.entries(bind).map(([k, v]) => [k, v === 'output' ? staging : v]));
   return {
     ...inner,
-    stages: [...inner.stages.map((s) => ({ ...s, bindings: s.bindings.map((b) => (b === 'output' ? staging : b)) })), pack],
+    stages: [...inner.stages.map((s) => ({ ...s, bind: restage(s.bind) })), pack],
     scratch: { ...inner.scratch, [HALF_STAGING]: count * 4 },
   };
 }

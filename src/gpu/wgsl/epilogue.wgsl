@@ -1,9 +1,9 @@
-// The store epilogue, shared by every shader that writes the output `y` (which the body binds).
+// The store epilogue, shared by every kernel that writes the output `y` (a binding of its descriptor).
 // finish() turns an accumulated sum into the stored value: sum first, then bias (so a cell that no input
 // reaches holds exactly 0 + bias, as in PyTorch), then the fused activation (src/activation.ts has the same
 // definitions in float64 for the CPU references). store() writes up to 4 output channels of one cell,
 // `plane` elements apart (the output view's channel stride, common.wgsl: yIndex). y is float32 whatever the
-// layer's dataType: a float16 layer's kernels write a float32 staging buffer that pack_f16.wgsl narrows.
+// layer's dataType: a float16 layer's kernels write a float32 staging buffer that kernels/stages/pack_f16.wgsl narrows.
 //
 // ACT selects the activation at pipeline creation, so there is no branch per element; its parameters come
 // from the uniform (P.act: alpha or min, beta or max). NaN stays NaN through every one of them.

@@ -1,4 +1,4 @@
-// float16 output (src/gpu/paths/f16.ts: withHalfOutput): the last dispatch of a plan whose kernels wrote
+// float16 output (pack-f16.ts: withHalfOutput): the last dispatch of a plan whose kernels wrote
 // float32 into a staging buffer. Narrows the staged values to float16 and packs them two to a u32 word into
 // the output, little-endian (element 2k in the low half).
 //
@@ -14,12 +14,7 @@
 // (SwiftShader gives NaN for +Infinity and 1e6). halfBits rounds to nearest, ties to even, like Float16Array
 // and PyTorch's .half(): ±Infinity beyond 65520, NaN stays NaN, -0 stays -0, subnormals are exact.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS; grid.x = words, grid.z = count, io.w = base), 1 staged f32
-// [count], 2 y packed float16 as u32 words (the output window).
-// Dispatch: grid.x = floor((base + count - 1) / 2) - floor(base / 2) + 1 invocations.
-
-@group(0) @binding(1) var<storage, read> staged: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<u32>;
+// Data: P.grid.x = words, P.grid.z = count, P.io.w = base; y is the output window as u32 words.
 
 // The float16 bit pattern nearest to v (round to nearest, ties to even).
 fn halfBits(v: f32) -> u32 {

@@ -12,7 +12,7 @@
  * its occupancy.
  */
 import type { Problem3d } from '../../shape';
-import type { AdapterClass } from './types';
+import type { AdapterClass } from './context';
 
 /** Work one dispatch issues. Loads count scalars (a vec4 load is 4). */
 export interface Work {

@@ -1,15 +1,5 @@
-// Split-K reduction: y = finish(sum of the KSPLIT partial sums, bias), one output cell per invocation.
-// The partials come from phase.wgsl run with KSPLIT > 1, each over its own chunk of input channels: KSPLIT
-// dense [N][C_out][D][H][W] tensors in the layer's layout (channels-first or -last); adding them here in chunk
-// order keeps the result deterministic.
-//
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS; grid.z = KSPLIT), 1 partials f32, 2 bias [G][ocBlocks] vec4,
-// 3 y f32 [N][C_out][D][H][W] as a view (common.wgsl: yIndex).
-// Dispatch: grid.x = N * C_out * outD * outH * outW invocations, one per partial cell in its dense order.
-
-@group(0) @binding(1) var<storage, read> part: array<f32>;
-@group(0) @binding(2) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// Split-K reduction: y = finish(sum of the P.grid.z partial sums, bias), one output cell per invocation, in
+// the partials' dense order (the layer's layout). Adding them in chunk order keeps the result deterministic.
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

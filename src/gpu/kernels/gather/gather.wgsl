@@ -9,22 +9,15 @@
 // or 2, an override), so each tap and input channel costs 4 input loads + OCV vec4 weight loads for
 // OCV*16 FMAs.
 //
-// Bindings: 0 params (uniforms.ts: COMMON_FIELDS + TAP_FIELDS; grid.z = wBlocks), 1 x [N][C_in][D][H][W] as a view, float32 or
-// packed float16, read by loadX (input.wgsl; common.wgsl: xIndex; channels-first or -last), 2 w packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 (4 output channels of
-// the group, zero-padded), 3 bias [G][ocBlocks] vec4, 4 y f32
-// [N][C_out][D][H][W] as a view (yIndex).
-// Dispatch: grid.x = N * G * (ocBlocks/OCV) * outD * outH * sW * wBlocks invocations (ocBlocks a multiple of OCV), wBlocks = ceil(ceil(outW/sW)/4);
-// the W block index varies fastest so neighbouring invocations share phase, taps and weight loads.
+// Data: x and y as views (common.wgsl: xIndex, yIndex); w packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 (4
+// output channels of the group, zero-padded); P.grid.z = wBlocks = ceil(ceil(outW/sW)/4).
+// Invocation order: the W block varies fastest, so neighbouring invocations share phase, taps and weight loads.
 //
 // Exactness: sums start at +0 and the bias is added after the last tap (epilogue.wgsl), and a lane whose
 // column falls outside the row adds nothing: its input is zeroed (select) and, with finite weights, 0*w = ±0
 // leaves the sum as it is (FINITE_W, common.wgsl); when some weight is NaN or ±Inf, such lanes keep their sums (select).
 
 override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
-
-@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

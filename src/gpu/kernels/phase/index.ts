@@ -1,0 +1,186 @@
+/**
+ * `phase`: the stride-phase implicit GEMM (phase.wgsl). The output splits into its stride phases; each phase is
+ * a dense stride-1 convolution over only the taps that reach it, run as a register-blocked GEMM, all phases in
+ * one dispatch, with the weights re-packed once per phase at upload (pack.ts). Depthwise-like problems run the
+ * pixel-blocked kernel (phase_narrow.wgsl) on the same packed weights.
+ */
+import phaseWgsl from './phase.wgsl?raw';
+import phaseNarrowWgsl from './phase_narrow.wgsl?raw';
+import type { Problem3d } from '../../../shape';
+import { COMMON_FIELDS, TAP_FIELDS } from '../../uniforms';
+import { ocBlocksFor, packBias } from '../weights';
+import { TARGET_GPU_INVOCATIONS, blockedWork } from '../../plan/cost';
+import type { PlanContext } from '../../plan/context';
+import { PARTIALS, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
+import { BINDINGS, checkConfigFields, defineFamily, intIn, makeStage, oneOf, type KernelDef } from '../kernel';
+import { PHASE_FIELDS, packPhaseWeights, phaseGrid, phaseSlots, phaseValues, phaseWeightFloats } from './pack';
+
+/**
+ * `gemm`: the channel-blocked GEMM, each invocation a register block of `px` phase-grid pixels × `ocv` vec4s of
+ * output channels, the input channels split into `ksplit` chunks (1: no split; more: partial sums and a
+ * reduction stage). `narrow`: the pixel-blocked kernel for few channels per group.
+ */
+export type PhaseConfig =
+  | { readonly kernel: 'gemm'; readonly px: number; readonly ocv: number; readonly ksplit: number }
+  | { readonly kernel: 'narrow' };
+
+type GemmConfig = Extract<PhaseConfig, { kernel: 'gemm' }>;
+
+const FIELDS = [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS];
+const PHASE: KernelDef = {
+  name: 'phase', body: phaseWgsl, fields: FIELDS, parts: ['taps', 'epilogue'], finiteWeights: true,
+  bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
+};
+const PHASE_NARROW: KernelDef = { ...PHASE, name: 'phase-narrow', body: phaseNarrowWgsl, finiteWeights: false };
+
+/** Most tap slots per phase the narrow kernel unrolls; beyond it the channel-blocked kernel runs. */
+export const MAX_UNROLLED_TAPS = 16;
+
+/** Fewest input channels in a split-K chunk: below it the extra pass costs more than the parallelism gains. */
+export const MIN_SPLIT_CHANNELS = 32;
+
+/**
+ * Whether the narrow kernel runs this problem: few channels on both sides of each group (depthwise and its
+ * kin), where the channel-blocked GEMM would do one input channel per tap with 3 of 4 lanes idle. With many
+ * input channels the GEMM wins even at C_out/groups = 1 (fsrcnn-x3, dcgan-out measured on SwiftShader: 3-4x
+ * faster than this kernel), so it keeps those.
+ */
+export function usesNarrowKernel(p: Problem3d): boolean {
+  const { slots } = phaseSlots(p);
+  return p.CoutG <= 4 && p.CinG <= 4 && slots[0] * slots[1] * slots[2] <= MAX_UNROLLED_TAPS;
+}
+
+/** Invocations of a GEMM configuration. */
+export function phaseInvocations(p: Problem3d, b: GemmConfig): number {
+  const q = phaseGrid(p);
+  const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);
+  return b.ksplit * p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * Math.ceil(q[2] / b.px) * (ocBlocks / b.ocv);
+}
+
+/** vec4s of output channels per invocation: the largest (up to 4) that pads C_out/groups the least. */
+export function channelBlock(coutG: number): number {
+  const blocks = Math.ceil(coutG / 4);
+  let best = 1;
+  for (let v = 2; v <= Math.min(4, blocks); v++) if (Math.ceil(blocks / v) * v <= Math.ceil(blocks / best) * best) best = v;
+  return best;
+}
+
+/** The most split-K chunks whose partials fit one binding. */
+function maxSplit(ctx: PlanContext): number {
+  return Math.max(1, Math.floor(ctx.limits.maxBindingBytes / Math.max(1, partialsBytes(ctx, 1))));
+}
+
+/**
+ * The GEMM's register block and split-K for a problem. A CPU adapter (2 to 64 cores) wants the fattest block
+ * that does not waste lanes: 8 pixels × up to 4 vec4s, no split. A GPU wants tens of thousands of invocations:
+ * the channel block shrinks first, then the pixel block (to 4), and a deep layer that is still short of
+ * TARGET_GPU_INVOCATIONS splits its input channels (chunks of at least MIN_SPLIT_CHANNELS) rather than
+ * shrinking the block further, which would cut each load's reuse.
+ */
+export function phaseBlock(ctx: PlanContext): GemmConfig {
+  const { p } = ctx;
+  const qw = phaseGrid(p)[2];
+  let b: GemmConfig = { kernel: 'gemm', px: qw > 4 ? 8 : 4, ocv: channelBlock(p.CoutG), ksplit: 1 };
+  if (ctx.adapter === 'cpu') return b;
+  while (phaseInvocations(p, b) < TARGET_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
+    b = b.ocv > 1 ? { ...b, ocv: Math.ceil(b.ocv / 2) } : { ...b, px: 4 };
+  }
+  const short = Math.ceil(TARGET_GPU_INVOCATIONS / phaseInvocations(p, b));
+  const ksplit = Math.min(short, Math.floor(p.CinG / MIN_SPLIT_CHANNELS), maxSplit(ctx));
+  return ksplit > 1 ? { ...b, ksplit } : b;
+}
+
+/** Input channels per split-K chunk, and the chunks that have any (a split above C_in/G leaves none empty). */
+function splitOf(p: Problem3d, ksplit: number): { icChunk: number; ksplit: number } {
+  const icChunk = Math.ceil(p.CinG / Math.max(1, ksplit));
+  return { icChunk, ksplit: Math.ceil(p.CinG / icChunk) };
+}
+
+/** The family's rule: the narrow kernel where it applies, else the GEMM with phaseBlock's block. */
+function phaseConfig(ctx: PlanContext): PhaseConfig {
+  return usesNarrowKernel(ctx.p) ? { kernel: 'narrow' } : phaseBlock(ctx);
+}
+
+function narrowWork(p: Problem3d) {
+  // Every tap slot is visited (unrolled, masked), 4 pixels per step: 4 input + 4 weight loads, all masked.
+  const { slots } = phaseSlots(p);
+  const rows = p.N * p.G * p.outS[0] * p.outS[1];
+  let chunks = 0;
+  for (let rw = 0; rw < Math.min(p.s[2], p.outS[2]); rw++) chunks += Math.ceil(Math.ceil((p.outS[2] - rw) / p.s[2]) / 4);
+  const steps = rows * chunks * p.CinG * slots[0] * slots[1] * slots[2];
+  return { invocations: rows * p.s[2], taps: 0, edgeTaps: steps, loads: 0, edgeLoads: steps * 8, fmas: steps * p.CoutG, cells: 0 };
+}
+
+export const phase = defineFamily({
+  name: 'phase',
+  summary: 'stride-phase implicit GEMM: each phase a dense, register-blocked convolution over its own taps',
+  kernels: [PHASE, PHASE_NARROW],
+  configFor: phaseConfig,
+  candidates(ctx): PhaseConfig[] {
+    const rule = phaseConfig(ctx);
+    if (ctx.adapter === 'cpu' || rule.kernel === 'narrow') return [rule];
+    // On a GPU: the rule's block, and its neighbours in split and block size, which the rule cannot rank.
+    const { p } = ctx;
+    const out: PhaseConfig[] = [rule];
+    const add = (c: GemmConfig) => { if (!out.some((o) => JSON.stringify(o) === JSON.stringify(c))) out.push(c); };
+    const most = Math.min(Math.floor(p.CinG / 8), maxSplit(ctx));
+    if (rule.ksplit > 1) add({ ...rule, ksplit: Math.max(1, Math.floor(rule.ksplit / 2)) });
+    if (rule.ksplit * 2 <= most) add({ ...rule, ksplit: rule.ksplit * 2 });
+    add({ ...rule, px: rule.px === 8 ? 4 : 8 });
+    return out;
+  },
+  checkConfig(ctx, c) {
+    const kernel = (c as { kernel?: unknown } | null)?.kernel;
+    if (kernel === 'narrow') {
+      const narrow = checkConfigFields<PhaseConfig>('phase', c, { kernel: oneOf('narrow') });
+      if (ctx.p.CoutG > 4) throw new TypeError(`config.kernel: 'narrow' needs at most 4 output channels per group, this layer has ${ctx.p.CoutG}`);
+      return narrow;
+    }
+    return checkConfigFields<PhaseConfig>('phase', c, { kernel: oneOf('gemm', 'narrow'), px: oneOf(4, 8), ocv: intIn(1, 4), ksplit: intIn(1, 65535) });
+  },
+  plan(ctx, config) {
+    const { r, p } = ctx;
+    if (config.kernel === 'narrow') {
+      const { slots } = phaseSlots(p);
+      const invocations = p.N * p.G * p.outS[0] * p.outS[1] * p.s[2];
+      return {
+        stages: [makeStage(ctx, {
+          kernel: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations,
+          bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
+          values: phaseValues(ctx, { ocBlocks: 1, invocations, gridW: 0, icChunk: p.CinG }),
+        })],
+        scratch: {},
+        weightBytes: phaseWeightFloats(p, 1) * 4,
+        packWeights: (w) => packPhaseWeights(ctx, w, 1),
+        packBias: (b) => packBias(r, b, 1),
+      };
+    }
+    const { icChunk, ksplit } = splitOf(p, config.ksplit);
+    const block = { ...config, ksplit };
+    const ocBlocks = ocBlocksFor(p.CoutG, block.ocv);
+    const invocations = phaseInvocations(p, block);
+    const split = ksplit > 1;
+    // Under split-K the GEMM writes dense partials (in the layer's layout) to scratch, not the output's view.
+    const gemm = makeStage(ctx, {
+      kernel: PHASE, overrides: { PX: block.px, OCV: block.ocv, KSPLIT: ksplit }, invocations,
+      bind: { x: 'input', w: 'weight', bias: 'bias', y: split ? `scratch:${PARTIALS}` : 'output' },
+      values: phaseValues(ctx, { ocBlocks, invocations, extra: [ocBlocks / block.ocv, 0], gridW: Math.ceil(phaseGrid(p)[2] / block.px), icChunk, y: split ? partialsView(ctx) : undefined }),
+    });
+    return {
+      stages: split ? [gemm, reduceStage(ctx, ocBlocks, ksplit)] : [gemm],
+      scratch: split ? { [PARTIALS]: partialsBytes(ctx, ksplit) } : ({} as Record<string, number>),
+      weightBytes: phaseWeightFloats(p, ocBlocks) * 4,
+      packWeights: (w) => packPhaseWeights(ctx, w, ocBlocks),
+      packBias: (b) => packBias(r, b, ocBlocks),
+    };
+  },
+  work(ctx, config) {
+    const { p } = ctx;
+    if (config.kernel === 'narrow') return [narrowWork(p)];
+    const { icChunk, ksplit } = splitOf(p, config.ksplit);
+    const b = { ...config, ksplit };
+    const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);
+    const gemm = blockedWork(p, { block: b.px, cb: ocBlocks / b.ocv, ocv: b.ocv, invocations: phaseInvocations(p, b), icPerTap: icChunk, splits: ksplit });
+    return ksplit > 1 ? [gemm, reduceWork(ctx, ksplit)] : [gemm];
+  },
+});
