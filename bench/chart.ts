@@ -7,6 +7,8 @@ export const IMPL_COLORS: Record<ImplName, string> = {
   gather: '#1f5fbf',
   'zero-insert': '#6fa8ff',
   phase: '#3f3fd8',
+  tiled: '#c97bd6',
+  'k-parallel': '#8a5a2b',
   auto: '#0b2f6b',
   'auto/nhwc': '#4a6b9b',
   'auto+relu': '#2a4f8b',

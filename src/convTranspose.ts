@@ -16,6 +16,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   bias?: BiasLike | null;
   /** A path by name, or `auto` (default): the path the cost model expects to be fastest here. */
   path?: PathOption;
+  /** With a path by name: its family's configuration (see ConvTransposeLayerOptions.config). */
+  config?: object;
   /** Default: the package's shared device ({@link getDevice}). */
   device?: GPUDevice;
   /** Plan as for this kind of adapter (see ConvTransposeLayerOptions.adapterClass). */
@@ -55,7 +57,7 @@ export function convTranspose<D extends DataType = 'float32'>(
 
 async function run(input: TensorLike, givenWeight: TensorLike, options: ConvTransposeOptions = {}): Promise<Tensor | HalfTensor> {
   if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { bias, path = 'auto', device: given, adapterClass, tune, activation, filterLayout, inputLayout, dataType = 'float32', ...attrs } = options;
+  const { bias, path = 'auto', config, device: given, adapterClass, tune, activation, filterLayout, inputLayout, dataType = 'float32', ...attrs } = options;
   checkFilterLayout(filterLayout);
   checkDataLayout(inputLayout);
   checkDataType(dataType);
@@ -80,7 +82,7 @@ async function run(input: TensorLike, givenWeight: TensorLike, options: ConvTran
   if (lostBefore) throw deviceLostError('convTranspose', lostBefore);
   let layer: ConvTransposeLayer;
   try {
-    layer = await createConvTranspose(device, { ...attrs, inputShape: input.shape, weight: { data: w, shape: weight.shape }, bias: b, path, adapterClass, tune, activation, inputLayout, dataType, label: 'convTranspose' });
+    layer = await createConvTranspose(device, { ...attrs, inputShape: input.shape, weight: { data: w, shape: weight.shape }, bias: b, path, config, adapterClass, tune, activation, inputLayout, dataType, label: 'convTranspose' });
   } catch (e) {
     // Lost while the layer was being made: report the loss as this call's, like a loss during the run.
     const lost = await deviceLostInfo(device, 0);

@@ -100,7 +100,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const asHalf = (a: Float32Array, bits: boolean) => (bits ? Uint16Array.from(a, toHalfBits) : halfArrayFromBits(Uint16Array.from(a, toHalfBits)));
   const numbers = (a: ArrayLike<number>): Float32Array =>
     a instanceof Float32Array ? a : isFloat16Array(a) ? Float32Array.from(a) : Float32Array.from(a as Uint16Array, fromHalfBits);
-  for (const { name, path, adapterClass, channelsLast, dataType, halfBits } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
+  for (const { name, path, adapterClass, config, channelsLast, dataType, halfBits } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
     try {
       const half = dataType === 'float16' ? halfCase() : null;
       const [xv, wv, bv] = half ? [half.x, half.w, half.bias] : [x, w, bias];
@@ -110,7 +110,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
       const input = { data: half ? asHalf(xl, !!halfBits) : xl, shape: channelsLast ? shapeLast(spec.inputShape, batched) : spec.inputShape };
       const weight = { data: half ? asHalf(wv, !!halfBits) : wv, shape: spec.weightShape };
       const b = bv && half ? asHalf(bv, !!halfBits) : bv;
-      const got = await convTranspose(input, weight, { ...spec.attrs, bias: b, path, adapterClass, device, ...(channelsLast ? { inputLayout: 'nhwc' as const } : {}), ...(dataType ? { dataType } : {}) });
+      const got = await convTranspose(input, weight, { ...spec.attrs, bias: b, path, adapterClass, config, device, ...(channelsLast ? { inputLayout: 'nhwc' as const } : {}), ...(dataType ? { dataType } : {}) });
       const data = numbers(got.data);
       const y = channelsLast ? { data: toChannelsFirst(data, got.shape, batched), shape: [...got.shape.slice(0, batched ? 1 : 0), got.shape[got.shape.length - 1], ...got.shape.slice(batched ? 1 : 0, -1)] } : { data, shape: got.shape };
       const expShape = spec.expected?.shape ?? r.outputShape;

@@ -103,6 +103,11 @@ export interface Family<Name extends string = string, Config extends object = ob
    * builds and times each on the device.
    */
   candidates(ctx: PlanContext): Config[];
+  /**
+   * Configurations valid on every problem that take the kernels through their edges (small tiles, ragged
+   * splits, the other kernel of the family): tests run cases through them beside the rule.
+   */
+  readonly examples?: readonly Config[];
   /** The configuration a caller forces (the `config` option), checked; throws a TypeError naming `config`. */
   checkConfig(ctx: PlanContext, config: unknown): Config;
   plan(ctx: PlanContext, config: Config): Plan;

@@ -116,6 +116,8 @@ export const phase = defineFamily({
   summary: 'stride-phase implicit GEMM: each phase a dense, register-blocked convolution over its own taps',
   kernels: [PHASE, PHASE_NARROW],
   configFor: phaseConfig,
+  // The GPU rule's kind of plan on any problem: a small register block and split-K with a short last chunk.
+  examples: [{ kernel: 'gemm', px: 4, ocv: 1, ksplit: 3 }],
   candidates(ctx): PhaseConfig[] {
     const rule = phaseConfig(ctx);
     if (ctx.adapter === 'cpu' || rule.kernel === 'narrow') return [rule];
