@@ -5,9 +5,9 @@
  * the README shows after it. Plus the README's links and install line, and the checker itself: a changed
  * number in an example, or in the README's output, fails.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../scripts/browser.mjs';
 import { compareOutput, nodeApp, openExamplePage, readme, readmeExamples, runNodeExample, type ExamplePage } from './support/readme';
@@ -31,13 +31,29 @@ describe('the README', () => {
     expect(text).toMatch(/not on the npm registry/i);
   });
 
-  it('links only to files inside the package that exist', () => {
+  it('points nowhere outside the project, and its links and those of docs/ reach existing files and headings', () => {
     expect(text).not.toMatch(/\.\.\/shared/);
-    const links = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
-    expect(links.length).toBeGreaterThan(0);
-    for (const link of links) expect(existsSync(join(projectRoot, link)), `README links to ${link}`).toBe(true);
+    const pages = ['README.md', ...readdirSync(join(projectRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    let count = 0;
+    for (const page of pages) {
+      const md = readFileSync(join(projectRoot, page), 'utf8');
+      for (const [, target, anchor] of md.matchAll(/\]\(([^)#\s]*)(?:#([^)\s]+))?\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const file = target ? join(dirname(join(projectRoot, page)), target) : join(projectRoot, page);
+        expect(existsSync(file), `${page} links to ${target}, which does not exist`).toBe(true);
+        if (anchor && file.endsWith('.md')) expect(headingSlugs(readFileSync(file, 'utf8')), `${page} links to ${target}#${anchor}`).toContain(anchor);
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThan(10);
   });
 });
+
+/** GitHub's anchors for a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+function headingSlugs(md: string): string[] {
+  return [...md.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6}\s+(.+)$/gm)]
+    .map((m) => m[1].trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+}
 
 describe('the example checker', () => {
   it('finds marked examples and their output, and refuses unmarked scripts and missing outputs', () => {
