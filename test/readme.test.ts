@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../scripts/browser.mjs';
+import * as mainEntry from '../src/index';
+import * as nodeEntry from '../src/node';
+import * as tfjsEntry from '../src/tfjs';
 import { compareOutput, nodeApp, openExamplePage, readme, readmeExamples, runNodeExample, type ExamplePage } from './support/readme';
 
 const text = readme();
@@ -46,6 +49,23 @@ describe('the README', () => {
       }
     }
     expect(count).toBeGreaterThan(10);
+  });
+
+  it('docs/api.md gives the signature of every function and constant the three entries export', () => {
+    const api = readFileSync(join(projectRoot, 'docs/api.md'), 'utf8');
+    const names = [...Object.keys(mainEntry), ...Object.keys(nodeEntry), ...Object.keys(tfjsEntry)];
+    expect(names.length).toBeGreaterThan(30);
+    // Each with its signature: `function name(...)` or `const NAME: ...` in a code block.
+    expect(names.filter((n) => !new RegExp(`(function|const) ${n}\\b`).test(api))).toEqual([]);
+  });
+
+  it('names only project files that exist (in `code` spans of README and docs/)', () => {
+    for (const page of ['README.md', ...readdirSync(join(projectRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+      const md = readFileSync(join(projectRoot, page), 'utf8');
+      for (const [, path] of md.matchAll(/`((?:src|shaders|test|bench|scripts|demo|docs)\/[\w./-]*[\w/])`/g)) {
+        expect(existsSync(join(projectRoot, path)), `${page} names ${path}, which does not exist`).toBe(true);
+      }
+    }
   });
 });
 

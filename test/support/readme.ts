@@ -148,6 +148,9 @@ export async function openExamplePage(): Promise<ExamplePage> {
     configFile: join(projectRoot, 'vite.config.ts'),
     logLevel: 'error',
     plugins: [plugin],
+    // Its own dependency cache: the plugin changes Vite's config hash, and a shared cache would be re-optimized
+    // under the other browser tests' servers running at the same time.
+    cacheDir: join(projectRoot, 'node_modules/.vite-readme'),
     // Found up front, so no dependency is discovered (and re-optimized) while an example runs.
     optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] },
     server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
