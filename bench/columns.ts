@@ -10,15 +10,15 @@ export const resultColumns = (tolerance: number, halfTolerance: number): Readonl
   impl: 'the implementation (rows: see below).',
   'ms (median)': 'median wall-clock time of one call: submit until the device\'s queue has drained, input already on the GPU.',
   'ms (min)': 'the fastest of the timed calls.',
-  'GPU ms': 'median GPU time of our compute passes from timestamp queries (our rows, where the adapter has timestamp-query).',
+  'GPU ms': 'median GPU time from timestamp queries around our compute passes (our rows, where the adapter has timestamp-query).',
   'GFLOP/s': 'useful work, 2·N·Cin·(Cout/groups)·H·W·kH·kW flops, divided by the median ms.',
   '% FMA': 'GFLOP/s as a percentage of this adapter\'s FMA ceiling (measured above with bench/ceiling_fma.wgsl).',
-  'GB/s': 'the least traffic a layer needs (input and weights read once, output written once) divided by the median ms.',
+  'GB/s': 'the least traffic a layer needs (input and weights read once, output written once; float16 rows: 2-byte input and output) divided by the median ms.',
   '% copy': 'GB/s as a percentage of this adapter\'s copy ceiling (measured above with bench/ceiling_copy.wgsl).',
   'max abs err': 'largest |output − float64 CPU reference|.',
   'rel err': `max abs err / max |reference|; must stay within ${tolerance} (float16 rows: ${halfTolerance.toExponential(2)}, against the reference of the float16-rounded input).`,
   runs: 'timed calls behind the median (after untimed warm-up calls).',
-  'setup ms': 'first-call latency: creating the layer (pipeline compiles not cached yet, weight packing and upload) until the queue drains.',
+  'setup ms': 'first-call latency: creating the layer (pipeline compiles not cached yet, weight packing and upload; for auto, timing its close candidates) until the queue drains.',
   note: 'the path auto chose, why a cell is n/a, or what failed.',
 });
 
@@ -31,7 +31,7 @@ export const SUMMARY_COLUMNS: Readonly<Record<string, string>> = {
   'best of ours': 'our fastest single path (the auto variants do other work and are left out).',
   'best peer': 'the fastest of TF.js WebGPU and ONNX Runtime Web.',
   'speed-up (peer ms / auto ms)': 'above 1: auto is faster than the best peer.',
-  'float16 speed-up (auto ms / auto/f16 ms)': 'above 1: float16 storage makes auto faster on this adapter.',
+  'float16 speed-up (auto ms / auto/f16 ms)': 'above 1: float16 storage makes auto faster on this adapter (see the auto/f16 row for why it is usually below 1 on SwiftShader).',
   'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)': 'what registering our kernel gives an unchanged TF.js model.',
 };
 
@@ -48,7 +48,7 @@ const IMPL_ROWS: Readonly<Record<string, string>> = {
   'auto/f16': 'auto with float16 storage (dataType: \'float16\'): input and output take half the bytes, arithmetic stays float32. ' +
     'No shader-f16 feature is needed: every input load widens a packed pair with unpack2x16float, and an extra pass rounds ' +
     'and packs the float32 result. That pays off where memory bandwidth limits a GPU; on a CPU emulator such as SwiftShader the ' +
-    'unpacking on every load and the extra pass cost more than the bytes they save, so this row is slower there.',
+    'unpacking on every load and the extra pass cost more than the bytes they save, so this row is usually slower there (float16 speed-up below 1).',
   'tfjs-webgpu': 'TF.js WebGPU backend: tf.conv2dTranspose on NHWC tensors, on the same GPUDevice.',
   'ort-webgpu': 'ONNX Runtime Web, WebGPU execution provider: a one-node ConvTranspose model, input and output bound as GPU buffers.',
   'tfjs-webgpu+ours': 'the tfjs-webgpu row with our kernel registered (registerWithTfjs): the same TF.js calls, our layer inside.',
