@@ -2,15 +2,14 @@
  * createConvTranspose: checks the options, builds the planning context, picks what runs (the path asked for,
  * or `auto`: ranked by the cost model, the close ones timed) and builds the layer (layer.ts).
  */
-import { problem3d, resolveConvTranspose, type ConvTransposeAttributes } from '../shape';
+import { resolveConvTranspose, type ConvTransposeAttributes } from '../shape';
 import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
 import { resolveActivation, type Activation } from '../activation';
 import { checkDataLayout, filterToIohw, shapeToChannelsFirst, type DataLayout, type FilterLayout } from '../layout';
 import { checkDataType, type DataType } from '../half';
-import { denseView } from './uniforms';
 import { deviceLostInfo } from './device';
 import { GPU_PATHS, checkPathOption, familyOf, type PathOption } from './kernels/registry';
-import { adapterClassOf, deviceLimits, type AdapterClass, type PlanContext } from './plan/context';
+import { adapterClassOf, deviceLimits, makeContext, type AdapterClass, type PlanContext } from './plan/context';
 import { chunkedPlan, fitsDevice, type Candidate } from './plan/chunked';
 import { rankCandidates } from './plan/rank';
 import { tunedChoice } from './plan/tune';
@@ -114,13 +113,10 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
   const b = biasParts(bias, dataType);
   const r = resolveConvTranspose(shapeToChannelsFirst(inputShape, inputLayout, weight.shape?.length), weight.shape, b?.shape, attrs);
   const w = tensorData('weight', weight, dataType);
-  const p = problem3d(r);
-  const channelsLast = inputLayout === 'nhwc';
-  const ctx: PlanContext = {
-    r, p, limits: deviceLimits(device), adapter: adapterClass ?? adapterClassOf(device), activation: act, channelsLast,
-    views: { x: denseView(p.Cin, p.inS, channelsLast), y: denseView(p.Cout, p.outS, channelsLast) },
-    dataType, finiteWeights: allFinite(w),
-  };
+  const ctx = makeContext(r, {
+    limits: deviceLimits(device), adapter: adapterClass ?? adapterClassOf(device), activation: act,
+    channelsLast: inputLayout === 'nhwc', dataType, finiteWeights: allFinite(w),
+  });
   const forced: Candidate | null = asked === 'auto' ? null : { path: asked, ...(config !== undefined ? { config: familyOf(asked).checkConfig(ctx, config) } : {}) };
   if (forced) checkForced(ctx, forced);
   // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).

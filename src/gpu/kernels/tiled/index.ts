@@ -150,9 +150,10 @@ export const tiled = defineFamily({
     const main: Work = {
       invocations: g.workgroups * wg,
       taps: steps, edgeTaps: 0,
-      // Global loads (A cells and B vec4s staged once per tile) and workgroup-memory reads of the register tiles.
-      loads: steps * (config.bm * config.bk + config.bk * config.bn) + steps * config.bk * wg * (config.tm + config.tn),
+      // Global loads: A cells and B vec4s, staged once per tile; the register tiles read workgroup memory.
+      loads: steps * (config.bm * config.bk + config.bk * config.bn),
       edgeLoads: 0,
+      sharedLoads: steps * config.bk * wg * (config.tm + config.tn),
       fmas: steps * config.bk * wg * config.tm * (config.tn / 4),
       cells: 0,
     };
