@@ -8,9 +8,11 @@
  */
 import type { NumericArray } from '../../reference';
 import { packUniforms, type UniformField, type UniformValues } from '../uniforms';
-import type { WgslPart } from '../wgsl/compose';
 import type { PlanContext } from '../plan/context';
 import type { Work } from '../plan/cost';
+
+/** Shared WGSL a body may ask for (wgsl/compose.ts): `taps` needs TAP_FIELDS in the uniform, `epilogue` a binding `y`. */
+export type WgslPart = 'taps' | 'epilogue';
 
 /** Override constants a kernel is specialised with (WG, the workgroup size, among them). */
 export type Overrides = Readonly<Record<string, number>>;

@@ -103,13 +103,13 @@ export const tiled = defineFamily({
   // Tiles larger than most test problems (ragged in M, N and K) with a split, and a wide register tile.
   examples: [{ bm: 16, bn: 16, bk: 4, tm: 1, tn: 4, ksplit: 3 }, { bm: 64, bn: 32, bk: 16, tm: 4, tn: 8, ksplit: 2 }],
   candidates(ctx) {
+    // The rule, the rule's tile without a split (one dispatch fewer), then the other tile shapes that pad little.
     const rule = tiledConfig(ctx);
     const out = [rule];
-    for (const s of SHAPES) {
-      const c = splitFor(ctx, s);
-      if (waste(ctx.p, s) <= 2 && !out.some((o) => JSON.stringify(o) === JSON.stringify(c))) out.push(c);
-    }
-    return out.slice(0, 4);
+    const add = (c: TiledConfig) => { if (!out.some((o) => JSON.stringify(o) === JSON.stringify(c))) out.push(c); };
+    if (rule.ksplit > 1) add({ ...rule, ksplit: 1 });
+    for (const s of SHAPES) if (waste(ctx.p, s) <= 2) add(splitFor(ctx, s));
+    return out.slice(0, 5);
   },
   checkConfig(_ctx, c) {
     const config = checkConfigFields<TiledConfig>('tiled', c, {
