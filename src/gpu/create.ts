@@ -117,6 +117,10 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
     limits: deviceLimits(device), adapter: adapterClass ?? adapterClassOf(device), activation: act,
     channelsLast: inputLayout === 'nhwc', dataType, finiteWeights: allFinite(w),
   });
+  if (asked !== 'auto') {
+    const why = familyOf(asked).unsupported?.(ctx);
+    if (why) throw new RangeError(`path: '${asked}' cannot run this layer: it takes ${why}; use path 'auto' or another path`);
+  }
   const forced: Candidate | null = asked === 'auto' ? null : { path: asked, ...(config !== undefined ? { config: familyOf(asked).checkConfig(ctx, config) } : {}) };
   if (forced) checkForced(ctx, forced);
   // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).

@@ -1,7 +1,7 @@
 /**
- * `k-parallel`: the stride-phase GEMM for few output channels per group (C_out/G <= 4) and a long K, with the
- * threads of a workgroup splitting K and adding their partial sums in workgroup memory (k_parallel.wgsl).
- * Same packed weights as `phase` (phase/pack.ts, one vec4 of channels).
+ * `k-parallel`: the stride-phase GEMM for few output channels per group (C_out/G <= 4 is what it is for; more
+ * run one workgroup per vec4 of channels) and a long K, with the threads of a workgroup splitting K and adding
+ * their partial sums in workgroup memory (k_parallel.wgsl). Same packed weights as `phase` (phase/pack.ts).
  */
 import kParallelWgsl from './k_parallel.wgsl?raw';
 import type { Problem3d } from '../../../shape';
@@ -33,8 +33,9 @@ function geometry(p: Problem3d, c: KParallelConfig) {
   const q = phaseGrid(p);
   const { slots } = phaseSlots(p);
   const wBlocks = Math.ceil(q[2] / (4 * c.pt));
-  const workgroups = p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * wBlocks;
-  return { wBlocks, workgroups, K: slots[0] * slots[1] * slots[2] * p.CinG };
+  const ocBlocks = Math.ceil(p.CoutG / 4);
+  const workgroups = p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * wBlocks * ocBlocks;
+  return { wBlocks, ocBlocks, workgroups, K: slots[0] * slots[1] * slots[2] * p.CinG };
 }
 
 /** The rule: a workgroup as wide as a phase row (up to 64 pixels), K split so each thread keeps MIN_STEPS steps. */
@@ -47,9 +48,8 @@ function kParallelConfig({ p }: PlanContext): KParallelConfig {
 
 export const kParallel = defineFamily({
   name: 'k-parallel',
-  summary: 'stride-phase kernel for at most 4 output channels per group: the threads of a workgroup split K',
+  summary: 'stride-phase kernel for few output channels per group and a long K: the threads of a workgroup split K',
   kernels: [K_PARALLEL],
-  unsupported: ({ p }) => (p.CoutG > 4 ? `at most 4 output channels per group (this layer has ${p.CoutG})` : null),
   configFor: kParallelConfig,
   candidates(ctx) {
     const rule = kParallelConfig(ctx);
@@ -58,11 +58,9 @@ export const kParallel = defineFamily({
     return out;
   },
   examples: [{ kt: 4, pt: 2 }],
-  checkConfig(ctx, c) {
+  checkConfig(_ctx, c) {
     const config = checkConfigFields<KParallelConfig>('k-parallel', c, { kt: oneOf(1, 2, 4, 8, 16, 32, 64, 128, 256), pt: oneOf(1, 2, 4, 8, 16, 32, 64) });
     if (config.kt * config.pt > 256) throw new TypeError(`config: path 'k-parallel' runs kt·pt threads per workgroup, at most 256; got ${JSON.stringify(c)}`);
-    const why = kParallel.unsupported!(ctx);
-    if (why) throw new TypeError(`config: path 'k-parallel' takes ${why}`);
     return config;
   },
   plan(ctx, config) {
@@ -72,18 +70,18 @@ export const kParallel = defineFamily({
       stages: [makeStage(ctx, {
         kernel: K_PARALLEL, overrides: { KT: config.kt, PT: config.pt }, workgroups: g.workgroups,
         bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
-        values: phaseValues(ctx, { ocBlocks: 1, invocations: g.workgroups * config.kt * config.pt, extra: [g.workgroups, 0], gridW: g.wBlocks, icChunk: p.CinG }),
+        values: phaseValues(ctx, { ocBlocks: g.ocBlocks, invocations: g.workgroups * config.kt * config.pt, extra: [g.workgroups, 0], gridW: g.wBlocks, icChunk: p.CinG }),
       })],
       scratch: {},
-      weightBytes: phaseWeightFloats(p, 1) * 4,
-      packWeights: (w) => packPhaseWeights(ctx, w, 1),
-      packBias: (b) => packBias(r, b, 1),
+      weightBytes: phaseWeightFloats(p, g.ocBlocks) * 4,
+      packWeights: (w) => packPhaseWeights(ctx, w, g.ocBlocks),
+      packBias: (b) => packBias(r, b, g.ocBlocks),
     };
   },
   work({ p }, config) {
     const g = geometry(p, config);
     const threads = g.workgroups * config.kt * config.pt;
-    const steps = g.workgroups * config.pt * g.K; // (thread, K step) pairs: every pixel block walks all of K
+    const steps = g.workgroups * config.pt * g.K; // (thread, K step) pairs: every pixel block and channel vec4 walks all of K
     return [{
       invocations: threads, taps: 0, edgeTaps: steps / 4,
       loads: 0, edgeLoads: steps * 8,

@@ -1,9 +1,11 @@
-// Reduction-parallel stride-phase kernel for few output channels per group (C_out/G <= 4: one vec4 of channels)
-// and a long K = tap slots × C_in/G, such as super-resolution heads (C_out 1, k9) and 1-D vocoder layers. The
-// phase GEMM of phase.wgsl has N = 1 vec4 here, so one invocation per pixel block would walk all of K alone;
-// instead the KT threads of a column of the workgroup split K and add their partial sums in workgroup memory.
+// Reduction-parallel stride-phase kernel for few output channels per group and a long K = tap slots × C_in/G,
+// such as super-resolution heads (C_out 1, k9) and 1-D vocoder layers. The phase GEMM of phase.wgsl has N = 1
+// vec4 there, so one invocation per pixel block would walk all of K alone; instead the KT threads of a column of
+// the workgroup split K and add their partial sums in workgroup memory. More channels run as one workgroup per
+// vec4 of them (correct for any C_out/G; fast where it is small).
 //
-// A workgroup owns PT·4 consecutive phase-grid pixels of one phase row (n, g, phase, qd, qh); thread
+// A workgroup owns PT·4 consecutive phase-grid pixels of one phase row (n, g, phase, qd, qh) and one vec4 cb of
+// output channels; thread
 // (kt, pt) sums K steps kt, kt + KT, ... for its 4 pixels (a vec4 of channels each), K ordered (tap slot, input
 // channel) as the packed weights (phase/pack.ts), so a step reads 4 neighbouring input cells and one weight vec4.
 // Neighbouring threads differ in pt first: they read neighbouring input cells and the same weight (broadcast).
@@ -26,7 +28,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let s = P.stride.xyz;
   let Q = P.phaseGrid.xyz;
   let wBlocks = P.phaseGrid.w;
+  let ocBlocks = P.chanG.z;
   var r = wid;
+  let cb = r % ocBlocks; r = r / ocBlocks;
   let wb = r % wBlocks; r = r / wBlocks;
   let qh = r % Q.y; r = r / Q.y;
   let qd = r % Q.x; r = r / Q.x;
@@ -51,7 +55,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let fw = firstTap(rw, 2u);
   let taps = rowOut && fd.z * fh.z * fw.z == 1;
   let phase = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x);
-  let wPhase = phase * T.x * T.y * T.z * cinG;
+  let wPhase = phase * T.x * T.y * T.z * cinG * ocBlocks + cb;
   let inS = vec3<i32>(P.inSize.xyz);
   let kS = vec3<i32>(P.kernel.xyz);
   let i0 = vec3<i32>(fd.y + i32(qd), fh.y + i32(qh), fw.y + i32(qw0));
@@ -86,7 +90,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     }
     let xo = xRow + ic * xC;
     let xv = vec4<f32>(loadX(xo + cw.x), loadX(xo + cw.y), loadX(xo + cw.z), loadX(xo + cw.w));
-    let wv = w[wPhase + slot * cinG + ic];
+    let wv = w[wPhase + (slot * cinG + ic) * ocBlocks];
     if (FINITE_W) {
       let z = select(vec4<f32>(0.0), xv, m);
       acc0 = fma(vec4<f32>(z.x), wv, acc0);
@@ -127,11 +131,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (kt != 0u || !rowOut) { return; }
   let qn = (P.outSize.z - rw + s.z - 1u) / s.z; // phase-grid pixels of this phase row
   if (qw0 >= qn) { return; }
-  let b = bias[g];
+  let b = bias[g * ocBlocks + cb];
   let plane = P.yStride.w;
   let step = s.z * yStepW();
-  let y0 = yIndex(n, g * coutG, od, oh, rw + s.z * qw0);
-  let chans = min(4u, coutG);
+  let ch0 = cb * 4u;
+  let y0 = yIndex(n, g * coutG + ch0, od, oh, rw + s.z * qw0);
+  let chans = min(4u, coutG - ch0);
   for (var c = 0u; c < min(4u, qn - qw0); c++) {
     store(y0 + c * step, plane, chans, finish(red[at + c], b));
   }
