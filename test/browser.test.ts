@@ -56,6 +56,10 @@ describe('public API', () => {
     expectChecksPass(results, 21);
   });
 
+  it('every family: its rules, its GPU candidates and its examples at the kernels\' edges, and each example channels-last, in float16, with an activation and with an infinite weight', async () => {
+    expectChecksPass(await h.familyChecks(), 100);
+  }, 600_000);
+
   it('splits many output channels across invocations (13 per group: 8 + a partial block of 5)', async () => {
     const spec: CaseSpec = { name: 'wide', inputShape: [2, 6, 3, 5], weightShape: [6, 13, 3, 3], attrs: { stride: [2, 1], padding: 1, groups: 2 }, seed: 3, withBias: true };
     check(spec.name, await h.runCase(spec));

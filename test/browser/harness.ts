@@ -12,6 +12,7 @@ import { apiChecks, trackingDevice } from './api-checks';
 import { reliabilityChecks } from './reliability-checks';
 import { chunkChecks } from './chunk-checks';
 import { halfChecks } from './half-checks';
+import { familyChecks } from './family-checks';
 
 /**
  * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
@@ -162,7 +163,7 @@ async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'g
   return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
 }
 
-const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, halfChecks };
+const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, halfChecks, familyChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';
