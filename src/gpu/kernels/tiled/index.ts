@@ -72,8 +72,13 @@ function splitFor(ctx: PlanContext, tile: Omit<TiledConfig, 'ksplit'>): TiledCon
   return { ...tile, ksplit };
 }
 
-/** Tile shapes worth trying, largest first: 64 or 128 wide where the GEMM is, smaller where it is not. */
+/**
+ * Tile shapes worth trying, largest first (more FMAs per workgroup-memory read: 8×8 register tiles read 16
+ * values for 64 FMAs), smaller where the GEMM is small.
+ */
 const SHAPES: readonly Omit<TiledConfig, 'ksplit'>[] = [
+  { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8 },
+  { bm: 64, bn: 128, bk: 8, tm: 4, tn: 8 },
   { bm: 128, bn: 64, bk: 8, tm: 8, tn: 4 },
   { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 },
   { bm: 64, bn: 32, bk: 16, tm: 4, tn: 4 },
