@@ -15,7 +15,8 @@
  * per dispatch (about 20 µs there, the floor every small kernel showed). 54 of the 62 records are within 2x,
  * 18 within 25%; the worst, 0.34x, is gather on depthwise-up-x64. The families fitted then (gather,
  * zero-insert, phase) have measured prices; sharedLoads (workgroup-memory reads of tiled) has none yet: it is
- * priced at a quarter of a global load, reasoned, to be fitted on the next GPU run.
+ * priced at a quarter of a global load, reasoned, and a workgroup barrier (a few cycles on a GPU) at nothing; both
+ * to be fitted on the next GPU run.
  */
 import type { Problem3d } from '../../shape';
 import type { AdapterClass } from './context';
@@ -31,6 +32,8 @@ export interface Work {
   edgeLoads: number;
   /** Reads of workgroup memory (kernels that stage tiles there). */
   sharedLoads?: number;
+  /** Workgroup barriers passed, summed over invocations. */
+  barriers?: number;
   /** vec4 FMAs issued, idle lanes included. */
   fmas: number;
   /** Cells a pass-through dispatch reads and writes (zero-insert, split-K reduction). */
@@ -40,13 +43,15 @@ export interface Work {
 /** The work counts that have a price, in the order the price fit (scripts/fit-gpu-prices.mjs) uses. */
 export const PRICE_NAMES = ['invocations', 'taps', 'edgeTaps', 'loads', 'edgeLoads', 'fmas', 'cells'] as const;
 
-type Prices = Record<(typeof PRICE_NAMES)[number] | 'sharedLoads' | 'dispatch', number>;
+type Prices = Record<(typeof PRICE_NAMES)[number] | 'sharedLoads' | 'barriers' | 'dispatch', number>;
 
 const PRICES: Record<AdapterClass, Prices> = {
   // Non-negative least squares on relative error over the 27 (layer, path) medians of one `npm run bench`
   // on SwiftShader, then rounded: 22 of them within 25%, the worst 2.3x (gather on depthwise-up).
-  cpu: { invocations: 27, taps: 30, edgeTaps: 48, loads: 1, edgeLoads: 2, sharedLoads: 1, fmas: 0.6, cells: 1, dispatch: 0 },
-  gpu: { invocations: 3.2e-9, taps: 5.7e-10, edgeTaps: 2.3e-10, loads: 2.9e-10, edgeLoads: 7.7e-10, sharedLoads: 7e-11, fmas: 2.0e-10, cells: 0, dispatch: 2.0e-2 },
+  // A barrier passed costs SwiftShader about 300 (tiled) to 700 (k-parallel) of these units per invocation (their
+  // SwiftShader times on dcgan-g4, dcgan-out, fsrcnn-x3 and stride1-3x3 against phase's, 4 layers each): 400.
+  cpu: { invocations: 27, taps: 30, edgeTaps: 48, loads: 1, edgeLoads: 2, sharedLoads: 1, barriers: 400, fmas: 0.6, cells: 1, dispatch: 0 },
+  gpu: { invocations: 3.2e-9, taps: 5.7e-10, edgeTaps: 2.3e-10, loads: 2.9e-10, edgeLoads: 7.7e-10, sharedLoads: 7e-11, barriers: 0, fmas: 2.0e-10, cells: 0, dispatch: 2.0e-2 },
 };
 
 /**
@@ -60,7 +65,7 @@ export function estimate(adapter: AdapterClass, stages: readonly Work[]): number
   const c = PRICES[adapter];
   let total = 0;
   for (const w of stages) {
-    let cost = c.sharedLoads * (w.sharedLoads ?? 0);
+    let cost = c.sharedLoads * (w.sharedLoads ?? 0) + c.barriers * (w.barriers ?? 0);
     for (const name of PRICE_NAMES) cost += c[name] * w[name];
     total += c.dispatch + (adapter === 'gpu' ? cost / Math.min(1, w.invocations / TARGET_GPU_INVOCATIONS) : cost);
   }

@@ -28,6 +28,7 @@ const K_PARALLEL: KernelDef = {
 const MIN_STEPS = 8;
 
 const pow2Floor = (v: number) => 2 ** Math.floor(Math.log2(Math.max(1, v)));
+const pow2Ceil = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
 function geometry(p: Problem3d, c: KParallelConfig) {
   const q = phaseGrid(p);
@@ -40,9 +41,9 @@ function geometry(p: Problem3d, c: KParallelConfig) {
 
 /** The rule: a workgroup as wide as a phase row (up to 64 pixels), K split so each thread keeps MIN_STEPS steps. */
 function kParallelConfig({ p }: PlanContext): KParallelConfig {
-  const pt = Math.min(16, pow2Floor(Math.ceil(phaseGrid(p)[2] / 4)) * (phaseGrid(p)[2] > 4 * pow2Floor(Math.ceil(phaseGrid(p)[2] / 4)) ? 2 : 1));
+  const pt = Math.min(16, pow2Ceil(Math.ceil(phaseGrid(p)[2] / 4)));
   const { K } = geometry(p, { kt: 1, pt });
-  const kt = Math.min(256 / pt, Math.max(4, pow2Floor(K / MIN_STEPS)));
+  const kt = Math.min(256 / pt, pow2Floor(K / MIN_STEPS));
   return { kt, pt };
 }
 
@@ -54,7 +55,7 @@ export const kParallel = defineFamily({
   candidates(ctx) {
     const rule = kParallelConfig(ctx);
     const out = [rule];
-    for (const kt of [rule.kt / 2, rule.kt * 2]) if (kt >= 4 && kt * rule.pt <= 256) out.push({ ...rule, kt });
+    for (const kt of [rule.kt / 2, rule.kt * 2]) if (kt >= 1 && kt * rule.pt <= 256) out.push({ ...rule, kt });
     return out;
   },
   examples: [{ kt: 4, pt: 2 }],
@@ -86,7 +87,10 @@ export const kParallel = defineFamily({
       invocations: threads, taps: 0, edgeTaps: steps / 4,
       loads: 0, edgeLoads: steps * 8,
       fmas: steps * 4,
-      cells: threads * 4 * Math.log2(config.kt) + g.workgroups * config.pt * 4,
+      cells: 0,
+      // The tree: log2(kt) steps of 4 workgroup-memory reads per thread (half of them idle), each after a barrier.
+      sharedLoads: threads * 4 * Math.log2(config.kt),
+      barriers: threads * (1 + Math.log2(config.kt)),
     }];
   },
 });

@@ -64,8 +64,12 @@ function maxSplit(ctx: PlanContext): number {
   return Math.max(1, Math.floor(ctx.limits.maxBindingBytes / Math.max(1, partialsBytes(ctx, 1))));
 }
 
-/** The split that brings a tile shape's workgroups to TARGET_WORKGROUPS, keeping MIN_SPLIT_TILES per chunk. */
-function splitFor(ctx: PlanContext, tile: Omit<TiledConfig, 'ksplit'>): TiledConfig {
+/**
+ * A tile shape fitted to the problem: its K step no longer than C_in/G needs (a K tile holds channels of one tap
+ * slot), and the split that brings its workgroups to TARGET_WORKGROUPS, keeping MIN_SPLIT_TILES per chunk.
+ */
+function splitFor(ctx: PlanContext, shape: Omit<TiledConfig, 'ksplit'>): TiledConfig {
+  const tile = { ...shape, bk: Math.min(shape.bk, Math.max(4, 2 ** Math.ceil(Math.log2(ctx.p.CinG)))) };
   const g = geometry(ctx.p, { ...tile, ksplit: 1 });
   const want = Math.ceil(TARGET_WORKGROUPS / g.tiles);
   const ksplit = Math.max(1, Math.min(want, Math.floor(g.kTiles / MIN_SPLIT_TILES), maxSplit(ctx)));
@@ -85,12 +89,14 @@ const SHAPES: readonly Omit<TiledConfig, 'ksplit'>[] = [
   { bm: 32, bn: 64, bk: 16, tm: 2, tn: 4 },
   { bm: 32, bn: 32, bk: 16, tm: 4, tn: 4 },
   { bm: 32, bn: 16, bk: 16, tm: 2, tn: 4 },
+  { bm: 64, bn: 8, bk: 16, tm: 2, tn: 4 },
+  { bm: 64, bn: 4, bk: 16, tm: 1, tn: 4 },
 ];
 
-/** How much of a tile shape's work is padding (rows past M, columns past C_out/G). */
+/** How much of a tile shape's work is padding (rows past M, columns past the vec4s of C_out/G). */
 function waste(p: Problem3d, t: Omit<TiledConfig, 'ksplit'>): number {
   const g = geometry(p, { ...t, ksplit: 1 });
-  return (g.mTiles * t.bm * g.nTiles * t.bn) / (g.M * p.CoutG);
+  return (g.mTiles * t.bm * g.nTiles * t.bn) / (g.M * g.ocBlocks * 4);
 }
 
 /** The rule: the largest tile shape that pads M and N by at most a quarter (else the least padded), then split-K. */
@@ -118,7 +124,7 @@ export const tiled = defineFamily({
   },
   checkConfig(_ctx, c) {
     const config = checkConfigFields<TiledConfig>('tiled', c, {
-      bm: oneOf(16, 32, 64, 128), bn: oneOf(16, 32, 64, 128), bk: oneOf(4, 8, 16, 32), tm: intIn(1, 8), tn: oneOf(4, 8), ksplit: intIn(1, 65535),
+      bm: oneOf(16, 32, 64, 128), bn: oneOf(4, 8, 16, 32, 64, 128), bk: oneOf(4, 8, 16, 32), tm: intIn(1, 8), tn: oneOf(4, 8), ksplit: intIn(1, 65535),
     });
     const wg = threads({ BM: config.bm, BN: config.bn, TM: config.tm, TN: config.tn });
     if (config.bm % config.tm !== 0 || config.bn % config.tn !== 0 || !Number.isInteger(wg) || wg % config.bm !== 0 || wg > 256) {
@@ -159,6 +165,7 @@ export const tiled = defineFamily({
       loads: steps * (config.bm * config.bk + config.bk * config.bn),
       edgeLoads: 0,
       sharedLoads: steps * config.bk * wg * (config.tm + config.tn),
+      barriers: 2 * steps * wg,
       fmas: steps * config.bk * wg * config.tm * (config.tn / 4),
       cells: 0,
     };
