@@ -11,8 +11,7 @@ import { deviceLostInfo } from './device';
 import { GPU_PATHS, checkPathOption, familyOf, type PathOption } from './kernels/registry';
 import { adapterClassOf, deviceLimits, makeContext, type AdapterClass, type PlanContext } from './plan/context';
 import { chunkedPlan, fitsDevice, type Candidate } from './plan/chunked';
-import { rankCandidates } from './plan/rank';
-import { tunedChoice } from './plan/tune';
+import { autoChoice } from './plan/auto';
 import { buildLayer, lostLayerError, type ConvTransposeLayer } from './layer';
 
 /** Options of {@link createConvTranspose}: the attributes, the weights and the input shape the layer runs on. */
@@ -127,11 +126,5 @@ export async function createConvTranspose(device: GPUDevice, options: ConvTransp
   const lostAlready = await deviceLostInfo(device, 0);
   if (lostAlready) throw lostLayerError('createConvTranspose', lostAlready);
   const build = (c: Candidate) => buildLayer(device, ctx, c, w, b?.data, label);
-  if (forced) return build(forced);
-
-  // auto: the candidates that fit this device, cheapest first by the cost model; close ones are timed (plan/tune.ts).
-  const timed = tune && r.batch > 0;
-  const fitting = rankCandidates(ctx, timed && ctx.adapter === 'gpu').filter((c) => fitsDevice(ctx, c));
-  if (fitting.length === 0) return build(rankCandidates(ctx)[0]); // none fits: building the model's first throws why
-  return timed ? tunedChoice(device, ctx, fitting, build) : build(fitting[0]);
+  return forced ? build(forced) : autoChoice(device, ctx, tune, build);
 }

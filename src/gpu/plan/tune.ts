@@ -23,7 +23,7 @@ export const TUNE = {
 } as const;
 
 /** What tuning needs of a built layer. */
-interface Timed {
+export interface Timed {
   readonly inputBytes: number;
   readonly outputBytes: number;
   encode(encoder: GPUCommandEncoder, input: GPUBuffer, output: GPUBuffer): void;
