@@ -116,7 +116,7 @@ function webnnCase(f: Fixture): SourceCase {
   return {
     call: { entry: 'webnnConvTranspose2d', xShape: x.shape, filterShape: filter.shape, args: o.options },
     x, filter, expected,
-    run: (path, adapterClass) => webnnConvTranspose2d(x, filter, { ...options, path: path as never, adapterClass }),
+    run: (path, adapterClass) => webnnConvTranspose2d(x, filter, { ...options, path: path as never, adapterClass }) as Promise<{ data: Float32Array; shape: readonly number[] }>, // float32 fixtures
     layer: (device, path) => createWebnnConvTranspose2d(device, x.shape, filter, { ...options, path: path as never, label: f.name }),
   };
 }
