@@ -156,7 +156,7 @@ describe('a bare array where a tensor is expected is named on every entry point'
     ['webnnConvTranspose2d input', () => webnnConvTranspose2d(bare as never, t([2, 3, 2, 2])), msg('input')],
     ['webnnConvTranspose2d filter', () => webnnConvTranspose2d(t([1, 2, 3, 3]), bare as never), msg('filter')],
     ['createWebnnConvTranspose2d filter', () => createWebnnConvTranspose2d(stopDevice(), [1, 2, 3, 3], bare as never), msg('filter')],
-  ])('%s', async (_, call, message) => {
+  ] as [string, () => Promise<unknown>, RegExp][])('%s', async (_, call, message) => {
     await expect(Promise.resolve().then(call)).rejects.toThrow(message);
   });
   it('a bare array stays a valid bias', async () => {
