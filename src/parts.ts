@@ -74,7 +74,9 @@ export function planParts(r: ResolvedConvTranspose, dataType: DataType, maxBytes
       chunks = planChunks(r, false, lim, fits);
     } catch (e2) {
       if (!(e2 instanceof ChunkError)) throw e2;
-      throw new RangeError(`output: no split of the work fits this device's maxBufferSize (${maxBytes} bytes): one output row of one output channel of one batch item, with the input it reads, still needs more (${e2.message.replace(/^.*still needs /, '')})`);
+      // planChunks ends its message with what the smallest chunk still needs: `input: ...` or `output: ...`.
+      const need = /still needs ((\w+): .*)$/.exec(e2.message);
+      throw new RangeError(`${need?.[2] ?? 'output'}: no split of the work fits this device's maxBufferSize (${maxBytes} bytes): the smallest part (one batch item, one output channel, one output row, with the input rows it reads) still needs ${need?.[1] ?? e2.message}`);
     }
   }
   const whole = { x: denseView(p.Cin, p.inS, channelsLast), y: denseView(p.Cout, p.outS, channelsLast) };
