@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
+import { stripWgslComments } from './scripts/wgsl-strip.mjs';
 
 export default defineConfig({
+  // `vite build` only: the shipped WGSL without comments and indentation (the sources and the dev server keep them).
+  plugins: [stripWgslComments()],
   build: {
     // Library build: the main entry (the WGSL files are inlined through `?raw` imports) and the Node helper
     // entry `webgpu-convtranspose/node` (dist/node.js), which loads the optional peer `webgpu` at run time.

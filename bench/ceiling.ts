@@ -3,8 +3,8 @@
  * copy (GB/s). Every layer's result is shown as a percentage of these, so numbers from different machines
  * (or from SwiftShader on 2 cores) can be read against what that adapter can do at all.
  */
-import fmaSource from '../shaders/ceiling_fma.wgsl?raw';
-import copySource from '../shaders/ceiling_copy.wgsl?raw';
+import fmaSource from './ceiling_fma.wgsl?raw';
+import copySource from './ceiling_copy.wgsl?raw';
 import { createBuffer, PassTimer, Usage } from './buffers';
 import { timeRuns, median, type TimingOptions } from './timing';
 
@@ -132,7 +132,7 @@ async function measureCopy(device: GPUDevice, bytes: number, entryPoint: 'stride
 export async function measureCeiling(device: GPUDevice, options: CeilingOptions = {}): Promise<Ceiling> {
   const fma = await measureFma(device, options.targetMs ?? 50, options.timing);
   const copyBytes = Math.min(options.copyBytes ?? 32 * 2 ** 20, device.limits.maxStorageBufferBindingSize);
-  // The faster of the two access patterns is the ceiling (see shaders/ceiling_copy.wgsl for why there are two).
+  // The faster of the two access patterns is the ceiling (see bench/ceiling_copy.wgsl for why there are two).
   const strided = await measureCopy(device, copyBytes, 'strided', options.timing);
   const blocked = await measureCopy(device, copyBytes, 'blocked', options.timing);
   const copy = strided.ms <= blocked.ms ? strided : blocked;

@@ -6,7 +6,9 @@
 import { BenchSession, LAYERS, type ProgressFn } from './suite';
 import { barChartSvg } from './chart';
 import { IMPLEMENTATIONS, type ImplName } from './implementation';
-import { adapterLine, ceilingLine, reportMarkdown, reportText, resultRows, summaryRows, type BenchReport, type MarkdownMeta } from './report';
+import { adapterLine, ceilingLine, HALF_TOLERANCE, reportMarkdown, reportText, RESULT_HEADERS, resultRows, SUMMARY_HEADERS, summaryRows, TOLERANCE, type BenchReport, type MarkdownMeta } from './report';
+import { columnKey, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { PATH_OPTIONS } from '../src/index';
 
 /** What the headless driver calls; every call is short enough for one CDP round trip. */
 export interface BenchApi {
@@ -17,6 +19,8 @@ export interface BenchApi {
   /** One layer through `impls` (default: every implementation). */
   runLayer(name: string, impls?: string[]): Promise<void>;
   report(): BenchReport;
+  /** Shows a saved report (the JSON of Download JSON or `npm run bench -- --json`) in the page's chart and tables. */
+  show(report: BenchReport): void;
   text(): string;
   markdown(meta: MarkdownMeta): string;
 }
@@ -30,12 +34,14 @@ declare global {
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
-function htmlTable(rows: string[][]): string {
-  const esc = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+/** A table; `meanings` gives the headers their tooltips. */
+function htmlTable(rows: string[][], meanings: Readonly<Record<string, string>>): string {
   const [head, ...body] = rows;
   const cls = (cell: string) => (/^(ERROR|failed)/.test(cell) || cell.includes('ERROR') ? ' class="fail"' : '');
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${
+  const th = (h: string) => `<th${meanings[h] ? ` title="${esc(meanings[h])}"` : ''}>${esc(h)}</th>`;
+  return `<table><thead><tr>${head.map(th).join('')}</tr></thead><tbody>${
     body.map((r) => `<tr>${r.map((c) => `<td${cls(c)}>${esc(c)}</td>`).join('')}</tr>`).join('')
   }</tbody></table>`;
 }
@@ -60,13 +66,16 @@ const progress: ProgressFn = (message, fraction) => {
   window.__benchProgress?.(message);
 };
 
-function render(): void {
-  if (!session) return;
-  const report = session.report();
+const RESULT_COLUMNS = resultColumns(TOLERANCE, HALF_TOLERANCE);
+const keyHtml = (pairs: readonly [string, string][]) => pairs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
+
+function render(report: BenchReport | undefined = session?.report()): void {
+  if (!report) return;
   $('ceiling').textContent = ceilingLine(report.ceiling);
   $('chart').innerHTML = barChartSvg(report.results);
-  $('summary').innerHTML = htmlTable(summaryRows(report));
-  $('results').innerHTML = htmlTable(resultRows(report));
+  $('summary').innerHTML = htmlTable(summaryRows(report), SUMMARY_COLUMNS);
+  $('results').innerHTML = htmlTable(resultRows(report), RESULT_COLUMNS);
+  $('rows-key').innerHTML = keyHtml(rowKey([...IMPLEMENTATIONS, ...report.results.map((r) => r.impl)]));
   $<HTMLButtonElement>('download').disabled = report.results.length === 0;
 }
 
@@ -108,10 +117,17 @@ const api: BenchApi = {
     render();
   },
   report: () => session!.report(),
+  show: (report) => render(report),
   text: () => reportText(session!.report()),
   markdown: (meta) => reportMarkdown(session!.report(), meta),
 };
 window.benchApi = api;
+
+// What the columns and rows mean, and the paths the intro names.
+$('paths').textContent = PATH_OPTIONS.filter((p) => p !== 'auto').join(', ');
+$('summary-key').innerHTML = keyHtml(columnKey(SUMMARY_HEADERS, SUMMARY_COLUMNS));
+$('results-key').innerHTML = keyHtml(columnKey(RESULT_HEADERS, RESULT_COLUMNS));
+$('rows-key').innerHTML = keyHtml(rowKey(IMPLEMENTATIONS));
 
 // Layer picker and buttons.
 $('layers').innerHTML = LAYERS.map((l) => `<label><input type="checkbox" value="${l.name}" checked> ${l.name}</label>`).join('');

@@ -3,6 +3,7 @@ import type { Ceiling } from './ceiling';
 import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
 import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
+import { columnKey, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
 export const TOLERANCE = 1e-4;
@@ -140,9 +141,14 @@ const sci = (v: number | null) => (v === null ? 'n/a' : v === 0 ? '0' : v.toExpo
 /** ms with 3 significant digits, at least 2 decimals below 10. */
 const ms = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
+/** The results table's header. */
+export const RESULT_HEADERS: readonly string[] = ['layer', 'impl', 'ms (median)', 'ms (min)', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'runs', 'setup ms', 'note'];
+/** The per-layer table's header. */
+export const SUMMARY_HEADERS: readonly string[] = ['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)', 'float16 speed-up (auto ms / auto/f16 ms)', 'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)'];
+
 /** The results table as rows of cells (header first). */
 export function resultRows(report: BenchReport): string[][] {
-  const rows = [['layer', 'impl', 'ms (median)', 'ms (min)', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'runs', 'setup ms', 'note']];
+  const rows = [[...RESULT_HEADERS]];
   for (const r of report.results) {
     rows.push([
       r.layer, r.impl, ms(r.ms), ms(r.msMin), ms(r.gpuMs), sig(r.gflops), sig(r.pctFma),
@@ -154,7 +160,7 @@ export function resultRows(report: BenchReport): string[][] {
 
 /** The per-layer comparison as rows of cells (header first). */
 export function summaryRows(report: BenchReport): string[][] {
-  const rows = [['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)', 'float16 speed-up (auto ms / auto/f16 ms)', 'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)']];
+  const rows = [[...SUMMARY_HEADERS]];
   for (const l of report.layers) {
     rows.push([
       l.layer, l.outputShape.join('×'), (l.flops / 1e6).toFixed(1),
@@ -226,6 +232,9 @@ export interface MarkdownMeta {
   wallSeconds: number;
 }
 
+/** A Markdown list of [name, meaning] pairs. */
+const keyList = (pairs: readonly [string, string][]) => pairs.map(([k, v]) => `- **${k}**: ${v}`).join('\n');
+
 /** bench/RESULTS.md. */
 export function reportMarkdown(report: BenchReport, meta: MarkdownMeta): string {
   const { worst, half } = worstErrors(report);
@@ -250,16 +259,26 @@ Numbers below come from one run on this machine; nothing here is hand-edited.
 
 ${c ? `| kernel | result | detail |
 |---|---|---|
-| FMA (\`shaders/ceiling_fma.wgsl\`) | ${c.gflops.toFixed(2)} GFLOP/s${c.gpuGflops !== null ? ` (GPU time: ${c.gpuGflops.toFixed(2)})` : ''} | ${c.fma.invocations} invocations × ${c.fma.iterations} iterations × 8 vec4 chains, ${c.fma.ms.toFixed(1)} ms |
-| copy (\`shaders/ceiling_copy.wgsl\`) | ${c.gbps.toFixed(2)} GB/s${c.gpuGbps !== null ? ` (GPU time: ${c.gpuGbps.toFixed(2)})` : ''} | ${(c.copy.bytes / 2 / 2 ** 20).toFixed(0)} MiB read + written, ${c.copy.kernel} kernel ${c.copy.ms.toFixed(1)} ms (strided ${c.copy.stridedMs.toFixed(1)} ms, blocked ${c.copy.blockedMs.toFixed(1)} ms) |` : 'not measured'}
+| FMA (\`bench/ceiling_fma.wgsl\`) | ${c.gflops.toFixed(2)} GFLOP/s${c.gpuGflops !== null ? ` (GPU time: ${c.gpuGflops.toFixed(2)})` : ''} | ${c.fma.invocations} invocations × ${c.fma.iterations} iterations × 8 vec4 chains, ${c.fma.ms.toFixed(1)} ms |
+| copy (\`bench/ceiling_copy.wgsl\`) | ${c.gbps.toFixed(2)} GB/s${c.gpuGbps !== null ? ` (GPU time: ${c.gpuGbps.toFixed(2)})` : ''} | ${(c.copy.bytes / 2 / 2 ** 20).toFixed(0)} MiB read + written, ${c.copy.kernel} kernel ${c.copy.ms.toFixed(1)} ms (strided ${c.copy.stridedMs.toFixed(1)} ms, blocked ${c.copy.blockedMs.toFixed(1)} ms) |` : 'not measured'}
 
 ## Per layer
 
 ${markdownTable(summaryRows(report))}
 
+${keyList(columnKey(SUMMARY_HEADERS, SUMMARY_COLUMNS))}
+
 ## All results
 
 ${markdownTable(resultRows(report))}
+
+Columns:
+
+${keyList(columnKey(RESULT_HEADERS, resultColumns(report.tolerance, HALF_TOLERANCE)))}
+
+Rows:
+
+${keyList(rowKey(report.results.map((r) => r.impl)))}
 `;
 }
 

@@ -16,7 +16,7 @@ import { problemOf, referenceOf, halfReferenceOf, compareToReference, type Layer
 import { summarize, toleranceOf, TOLERANCE, type AdapterSummary, type BenchReport, type BenchResult, type LayerSummary } from './report';
 import { DEFAULT_TIMING, median, timeRuns, type TimingOptions } from './timing';
 
-/** The standard suite (a copy of shared/layers.json). */
+/** The standard suite (bench/layers.json). */
 export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
 
 const PREPARERS: Record<ImplName, Preparer> = {

@@ -31,15 +31,21 @@ export interface LegendEntry {
   pixels: number;
 }
 
-/** The counts present in a map, each with its colour (viridis of value / max), smallest first. */
+/**
+ * The counts present in a map, each with its colour, smallest first. The colours span the map's own range (the
+ * smallest count viridis' darkest, the largest its brightest), so a map of 1s, 2s and 4s shows its pattern at
+ * full size; a flat map takes the middle colour.
+ */
 export function legendOf(counts: Float32Array): LegendEntry[] {
   const tally = new Map<number, number>();
   for (const v of counts) {
     const k = Math.round(v);
     tally.set(k, (tally.get(k) ?? 0) + 1);
   }
-  const max = Math.max(1, ...tally.keys());
-  return [...tally.entries()].sort((a, b) => a[0] - b[0]).map(([value, pixels]) => ({ value, pixels, rgb: viridis(value / max) }));
+  const values = [...tally.keys()];
+  const min = Math.min(...values), max = Math.max(...values);
+  const t = (v: number) => (max > min ? (v - min) / (max - min) : 0.5);
+  return [...tally.entries()].sort((a, b) => a[0] - b[0]).map(([value, pixels]) => ({ value, pixels, rgb: viridis(t(value)) }));
 }
 
 /** Draws a count map ([h, w]) in its legend's colours into a canvas of the same pixel size. */

@@ -71,16 +71,22 @@ let timingCells: TimingCell[] = [];
 
 // ---- Up-sampling section -------------------------------------------------------------------------------
 
-function kernelColumn(k: Kernel): string {
-  return `<div class="kernel" id="col-${k.id}">
-    <h3>${escapeHtml(k.title)}</h3>
-    <figure><canvas id="out-${k.id}" class="big"></canvas><figcaption>output <span id="ran-${k.id}"></span></figcaption></figure>
-    <figure><canvas id="zoom-${k.id}" class="zoom"></canvas><figcaption>top-left 12×12 pixels</figcaption></figure>
-    <figure><canvas id="overlap-${k.id}" class="big"></canvas><figcaption>overlap count: taps per output pixel</figcaption></figure>
-    <figure><canvas id="overlap-zoom-${k.id}" class="zoom"></canvas><figcaption>top-left 12×12 counts</figcaption></figure>
-    <div class="legend" id="legend-${k.id}"></div>
-    <p class="note">${k.note}</p>
-  </div>`;
+/**
+ * The comparison grid after its first cell (the input, in index.html): the three outputs beside the input, then
+ * one row per closer look, each opened by a label cell. Row-major, four cells per row.
+ */
+function kernelGrid(): string {
+  const row = (label: string, cell: (k: Kernel) => string) =>
+    `<div class="rowlabel">${label}</div>${KERNELS.map((k) => `<div class="kcell">${cell(k)}</div>`).join('')}`;
+  return KERNELS.map((k) => `<div class="kcell" id="col-${k.id}"><h3>${escapeHtml(k.title)}</h3>
+      <figure><canvas id="out-${k.id}" class="big"></canvas><figcaption>output <span id="ran-${k.id}"></span></figcaption></figure></div>`).join('') +
+    row('<b>Up close:</b> the top-left 12×12 output pixels, enlarged.',
+      (k) => `<figure><canvas id="zoom-${k.id}" class="zoom"></canvas></figure>`) +
+    row('<b>Overlap count</b> of the top-left 12×12 output pixels: how many kernel taps reach each one.',
+      (k) => `<figure><canvas id="overlap-zoom-${k.id}" class="zoom"></canvas></figure>`) +
+    row('<b>Overlap count of the whole output</b>, colours spanning each map\'s smallest to largest count.',
+      (k) => `<figure><canvas id="overlap-${k.id}" class="big"></canvas></figure><div class="legend" id="legend-${k.id}"></div>`) +
+    row('', (k) => `<p class="note">${k.note}</p>`);
 }
 
 async function render(next: Partial<RenderOptions> = {}): Promise<void> {
@@ -263,7 +269,7 @@ async function worked(stride: number): Promise<WorkedSummary> {
   const row = (what: string, g: Grid | null, error: string | null = null) =>
     `<tr><th>${what}</th><td class="mono">${g ? flat(g) : escapeHtml(error ?? '')}</td><td>${sameGrid(g, target) ? '✓' : '<span class="fail">✗</span>'}</td></tr>`;
   $('worked-results').innerHTML = `<table class="results">
-    ${summary.expected ? row('the notes\' answer', summary.expected) : ''}
+    ${summary.expected ? row('expected (worked by hand)', summary.expected) : ''}
     ${row('CPU reference (float64 scatter)', summary.reference)}
     ${row('scatter view, step 4', summary.scatter)}
     ${row('zero-insert view, last step', summary.zeroInsert)}
@@ -287,7 +293,7 @@ const demo: DemoApi = {
 window.demo = demo;
 
 async function main(): Promise<void> {
-  $('kernels').innerHTML = KERNELS.map(kernelColumn).join('');
+  $('kernels').insertAdjacentHTML('beforeend', kernelGrid());
   $<HTMLSelectElement>('path').innerHTML = PATH_OPTIONS.map((p) => `<option value="${p}">${p}</option>`).join('');
   $('path-list').textContent = PATH_OPTIONS.join(', ');
   try {

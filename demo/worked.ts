@@ -1,5 +1,5 @@
 /**
- * The worked example of the notes, step by step: input [[2,3],[1,3]], kernel [[0,1,1],[0,1,0],[1,0,1]],
+ * The worked example, step by step: input [[2,3],[1,3]], kernel [[0,1,1],[0,1,0],[1,0,1]],
  * stride 1, no padding → [[0,2,5,3],[0,3,7,3],[2,4,5,3],[1,3,1,3]]. Two views of the same sum:
  * - scatter: each input cell adds its value times the kernel at (i·s, j·s) of the output;
  * - zero-insert: put s−1 zeros between input cells, pad by k−1 zeros, and slide the kernel flipped 180° over it
@@ -14,7 +14,7 @@ import {
 
 export const WORKED_INPUT = [[2, 3], [1, 3]];
 export const WORKED_KERNEL = [[0, 1, 1], [0, 1, 0], [1, 0, 1]];
-/** The notes' answer for stride 1. */
+/** The answer for stride 1, worked by hand. */
 export const WORKED_EXPECTED = [[0, 2, 5, 3], [0, 3, 7, 3], [2, 4, 5, 3], [1, 3, 1, 3]];
 
 export type Grid = number[][];
@@ -42,7 +42,7 @@ export interface WorkedExample {
   reference: Grid;
 }
 
-/** Builds both views for `stride` (1 is the notes' example; 2 shows the inserted zeros). */
+/** Builds both views for `stride` (1 is the example worked by hand; 2 shows the inserted zeros). */
 export function workedExample(stride: number): WorkedExample {
   const x = WORKED_INPUT.flat(), w = WORKED_KERNEL.flat();
   const r = resolveConvTranspose([1, 1, 2, 2], [1, 1, 3, 3], null, { stride });

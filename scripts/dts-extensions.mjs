@@ -8,7 +8,9 @@
 // them into one) keeps tsc's output otherwise untouched, and needs no .d.ts bundler, which would have to run
 // on TypeScript's JS API (TypeScript 7 here is the native compiler). The sources stay as they are.
 // Fails, naming the file, on a relative specifier that resolves to nothing, a Vite-only one (`?raw`), or a
-// reference to vite/client types: anything a consumer's type check could not follow.
+// `/// <reference types>` directive (vite/client, or @webgpu/types, which a TypeScript 7 user does not install
+// and whose declarations collide with TypeScript 7's lib.dom): anything a consumer's type check could not follow.
+// WebGPU's types are the consumer's globals (README, "TypeScript").
 // Usage: node scripts/dts-extensions.mjs [dir]   (default dist/types)
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -33,7 +35,7 @@ let rewritten = 0;
 for (const file of declarations(root)) {
   const text = readFileSync(file, 'utf8');
   const where = relative(process.cwd(), file);
-  if (/\/\/\/\s*<reference\s+types=["']vite\/client["']/.test(text)) problems.push(`${where}: references vite/client types`);
+  for (const [, types] of text.matchAll(/\/\/\/\s*<reference\s+types=["']([^"']+)["']/g)) problems.push(`${where}: references ${types} types`);
   const out = text.replace(SPECIFIER, (whole, lead, quote, spec) => {
     if (!spec.startsWith('./') && !spec.startsWith('../')) return whole;
     if (spec.includes('?')) {

@@ -24,6 +24,8 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
   bias?: BiasLike | null;
   /** A path by name, or `auto` (default): the path the cost model expects to be fastest here. */
   path?: PathOption;
+  /** With a path by name: its family's configuration (see ConvTransposeLayerOptions.config). */
+  config?: object;
   /** Default: the package's shared device ({@link getDevice}). */
   device?: GPUDevice;
   /** Plan as for this kind of adapter (see ConvTransposeLayerOptions.adapterClass). */
@@ -72,7 +74,7 @@ async function run(input: TensorLike, weight: TensorLike, options: ConvTranspose
 export type RunChoice = Pick<CheckedOptions, 'path' | 'config' | 'device' | 'adapterClass' | 'tune'>;
 
 /** The result's typed array, or a RangeError before any GPU work when the engine cannot hold it. */
-function allocateOutput(count: number, half: boolean): PartData {
+function allocateOutput(count: number, half: boolean): Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> {
   try {
     return half ? new Uint16Array(count) : new Float32Array(count);
   } catch (e) {
@@ -162,7 +164,7 @@ export async function runProblem(who: string, problem: Problem, x: PartData, o: 
       }
     }
     if (result) return result;
-    return half ? { data: halfArrayFromBits(out as Uint16Array), shape } : { data: out as Float32Array, shape };
+    return half ? { data: halfArrayFromBits(out as Uint16Array<ArrayBuffer>), shape } : { data: out as Float32Array<ArrayBuffer>, shape };
   } catch (e) {
     // A lost device makes mapAsync reject with a bare AbortError, and `device.lost` may resolve just after it:
     // wait a little for it then; any other failure only checks whether the loss is already known.

@@ -24,8 +24,11 @@ export function checkDataType(value: unknown): asserts value is DataType | undef
   }
 }
 
-/** A Float16Array, described structurally (see the top of this file). */
-export interface Float16ArrayLike extends ArrayBufferView, Iterable<number> {
+/**
+ * A Float16Array, described structurally (see the top of this file). Like the built-in typed arrays it is
+ * generic in its buffer: `Float16ArrayLike<ArrayBuffer>` is one a WebGPU upload takes as it is.
+ */
+export interface Float16ArrayLike<TArrayBuffer extends ArrayBufferLike = ArrayBufferLike> extends ArrayBufferView<TArrayBuffer>, Iterable<number> {
   readonly [Symbol.toStringTag]: 'Float16Array';
   readonly length: number;
   readonly BYTES_PER_ELEMENT: number;
@@ -35,11 +38,11 @@ export interface Float16ArrayLike extends ArrayBufferView, Iterable<number> {
   forEach(callback: (value: number, index: number, array: this) => void): void;
   indexOf(value: number, fromIndex?: number): number;
   includes(value: number, fromIndex?: number): boolean;
-  slice(start?: number, end?: number): Float16ArrayLike;
-  subarray(begin?: number, end?: number): Float16ArrayLike;
+  slice(start?: number, end?: number): Float16ArrayLike<ArrayBuffer>;
+  subarray(begin?: number, end?: number): Float16ArrayLike<TArrayBuffer>;
 }
 
-type Float16ArrayConstructorLike = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => Float16ArrayLike;
+type Float16ArrayConstructorLike = new <TArrayBuffer extends ArrayBufferLike>(buffer: TArrayBuffer, byteOffset?: number, length?: number) => Float16ArrayLike<TArrayBuffer>;
 
 /** The global Float16Array constructor, or null where the runtime has none. */
 export function float16ArrayConstructor(): Float16ArrayConstructorLike | null {
@@ -103,7 +106,7 @@ export function roundToHalf(v: number): number {
 }
 
 /** Bit patterns as float16 data: a Float16Array over the same memory where the runtime has one, else the bits. */
-export function halfArrayFromBits(bits: Uint16Array): Float16ArrayLike | Uint16Array {
+export function halfArrayFromBits<TArrayBuffer extends ArrayBufferLike>(bits: Uint16Array<TArrayBuffer>): Float16ArrayLike<TArrayBuffer> | Uint16Array<TArrayBuffer> {
   const F16 = float16ArrayConstructor();
   return F16 ? new F16(bits.buffer, bits.byteOffset, bits.length) : bits;
 }

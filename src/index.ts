@@ -1,6 +1,7 @@
 /**
  * webgpu-convtranspose: exact transposed convolution (PyTorch ConvTranspose1d/2d/3d, ONNX ConvTranspose)
- * on WebGPU by two paths, `gather` and `zero-insert`, with float64 CPU references to check them.
+ * on WebGPU by several WGSL paths (`GPU_PATHS`) and `auto`, which picks among them, with float64 CPU references
+ * to check them.
  */
 export { convTranspose, type ConvTransposeOptions } from './convTranspose';
 export { createConvTranspose, type ConvTransposeLayerOptions } from './gpu/create';

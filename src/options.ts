@@ -87,7 +87,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     check: (v) => { checkDataLayout(v); return v; },
   },
   { name: 'path', kind: 'run', entries: ALL, default: 'auto', check: (v) => { checkPathOption(v); return v; } },
-  { name: 'config', kind: 'run', entries: PREPARED, check: checkConfig },
+  { name: 'config', kind: 'run', entries: ALL, check: checkConfig },
   { name: 'device', kind: 'run', entries: ONE_SHOT, check: checkDevice },
   { name: 'adapterClass', kind: 'run', entries: ALL, check: checkAdapterClass },
   {
@@ -184,7 +184,7 @@ function formHints(entry: EntryPoint): Record<string, string> {
     : entry.includes('Webnn') || entry.startsWith('webnn') ? 'the prepared form (createWebnnConvTranspose2d) takes' : 'the prepared form (createConvTranspose) takes';
   return prepared
     ? { device: `the prepared form takes the device as its first argument (${entry}(device, ...))` }
-    : { label: `only ${preparedForms} a label`, config: `only ${preparedForms} a config (with a path by name)` };
+    : { label: `only ${preparedForms} a label` };
 }
 
 /** Where keys of the other spellings belong, for the core's entry points. */

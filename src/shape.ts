@@ -1,7 +1,7 @@
 /**
  * Shapes and attributes of a transposed convolution: the one place that turns what a caller wrote
  * (PyTorch or ONNX spelling) into a single resolved form, and rejects what is wrong before any GPU work.
- * Pure: no WebGPU, no allocation beyond small arrays. Used by the CPU references, both GPU paths and the tests.
+ * Pure: no WebGPU, no allocation beyond small arrays. Used by the CPU references, every GPU path and the tests.
  *
  * Conventions (ONNX ConvTranspose, which PyTorch ConvTranspose1d/2d/3d matches):
  *   input  [N, C_in, ...spatial]            weight [C_in, C_out/groups, ...kernel]

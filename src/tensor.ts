@@ -2,9 +2,12 @@
 import { checkDataLength } from './shape';
 import { fromHalfBits, isFloat16Array, toHalfBits, type DataType, type Float16ArrayLike } from './half';
 
-/** A dense row-major float32 tensor. */
+/**
+ * A dense row-major float32 tensor, as results come back: the data always owns a fresh ArrayBuffer (never a
+ * SharedArrayBuffer), so it goes into `device.queue.writeBuffer` as it is.
+ */
 export interface Tensor {
-  readonly data: Float32Array;
+  readonly data: Float32Array<ArrayBuffer>;
   readonly shape: readonly number[];
 }
 
@@ -20,7 +23,7 @@ export type NumericTypedArray =
  * runtime has one, else a Uint16Array of the raw float16 bit patterns (`fromHalfBits` reads them).
  */
 export interface HalfTensor {
-  readonly data: Float16ArrayLike | Uint16Array;
+  readonly data: Float16ArrayLike<ArrayBuffer> | Uint16Array<ArrayBuffer>;
   readonly shape: readonly number[];
 }
 

@@ -56,6 +56,10 @@ describe('public API', () => {
     expectChecksPass(results, 21);
   });
 
+  it('every family: its rules, its GPU candidates and its examples at the kernels\' edges, and each example channels-last, in float16, with an activation and with an infinite weight', async () => {
+    expectChecksPass(await h.familyChecks(), 100);
+  }, 600_000);
+
   it('splits many output channels across invocations (13 per group: 8 + a partial block of 5)', async () => {
     const spec: CaseSpec = { name: 'wide', inputShape: [2, 6, 3, 5], weightShape: [6, 13, 3, 3], attrs: { stride: [2, 1], padding: 1, groups: 2 }, seed: 3, withBias: true };
     check(spec.name, await h.runCase(spec));
@@ -85,12 +89,13 @@ describe('public API', () => {
 
   it('runs outputs that need more than 65535 workgroups along x', async () => {
     // 600000 x 8 outputs: the gather path dispatches one invocation per output here (stride 8 = kernel 8 along W).
-    // One float16 variant only: the float16 kernels are the float32 ones (test/float16.test.ts has large float16 outputs).
-    const variants = VARIANT_NAMES.filter((v) => !isHalfVariant(v) || v === 'gather/f16');
+    // Every path's rule (its grid is what spills) and one float16 variant: the float16 kernels are the float32 ones
+    // (test/float16.test.ts has large float16 outputs); the example configurations add nothing here but minutes.
+    const variants = VARIANT_NAMES.filter((v) => (PATH_OPTIONS as readonly string[]).includes(v) || v === VARIANT_NAMES.find(isHalfVariant));
     const spec: CaseSpec = { name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true, variants };
     expect(600000 * 8).toBeGreaterThan(65535 * 64);
     check(spec.name, await h.runCase(spec), false, variants);
-  }, 400_000); // 6 variants of a 4.8M-cell output on a CPU rasteriser, auto's timing included
+  }, 600_000); // every path and one float16 variant of a 4.8M-cell output on a CPU rasteriser, auto's timing included
 });
 
 const dir = join(import.meta.dirname, 'fixtures/conformance');

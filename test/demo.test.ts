@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserSession, type BrowserSession } from '../scripts/browser.mjs';
 import { PATH_OPTIONS, type PathOption } from '../src/index';
 import type { DemoApi, RenderOptions } from '../demo/main';
+import { viridis } from '../demo/draw';
 
 let session: BrowserSession;
 let page: Page;
@@ -18,7 +19,7 @@ type Win = Window & { demo: DemoApi };
 beforeAll(async () => {
   session = await startBrowserSession({ log: (m) => { errors.push(m); process.stderr.write(`${m}\n`); } });
   page = await session.open('index.html');
-  await page.setViewport({ width: 1100, height: 900 });
+  await page.setViewport({ width: 1280, height: 900 });
   await page.waitForFunction(() => (window as unknown as Win).demo?.state !== undefined && (window as unknown as Win).demo.state !== 'loading', { timeout: 150_000 });
   const state = await page.evaluate(() => (window as unknown as Win).demo.state);
   if (state !== 'ready') throw new Error(`demo page: ${state}`);
@@ -115,6 +116,39 @@ describe('demo page: overlap-count maps', () => {
   });
 });
 
+describe('demo page: layout at 1280×900', () => {
+  it('the up-sampling comparison (input and the three outputs) is on the first screen, and nothing is wider than the window', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    for (const id of ['picture', 'out-k3s2', 'out-k4s2', 'out-resize-conv']) {
+      const box = await page.$eval(`#${id}`, (el) => { const r = el.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom }; });
+      expect(box.left, id).toBeGreaterThanOrEqual(0);
+      expect(box.top, id).toBeGreaterThanOrEqual(0);
+      expect(box.right, id).toBeLessThanOrEqual(1280);
+      expect(box.bottom, id).toBeLessThanOrEqual(900);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  });
+
+  it('each overlap map\'s colours span its own smallest to largest count, so the k=3 map shows its pattern at full size', async () => {
+    const up = await page.evaluate(() => (window as unknown as Win).demo.upsampled());
+    const k3 = up.find((r) => r.kernel === 'k3s2')!;
+    expect(k3.legend.map((e) => e.value)).toEqual([1, 2, 4]);
+    expect(k3.legend[0].rgb).toEqual(viridis(0));
+    expect(k3.legend[2].rgb).toEqual(viridis(1));
+    // The overlap zoom comes before the full-size map.
+    const order = await page.evaluate(() => {
+      const all = [...document.querySelectorAll('canvas')].map((c) => c.id);
+      return [all.indexOf('overlap-zoom-k3s2'), all.indexOf('overlap-k3s2')];
+    });
+    expect(order[0]).toBeLessThan(order[1]);
+  });
+
+  it('says nothing about a history the visitor never saw', async () => {
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(text).not.toMatch(/\bthe notes\b|old version|this page used to|previous version/i);
+  });
+});
+
 describe('demo page: path switch', () => {
   it.each([...PATH_OPTIONS])('renders with path %s and gives the same overlap maps', async (path: PathOption) => {
     await render({ path });
@@ -144,7 +178,7 @@ describe('demo page: path switch', () => {
 
 describe('demo page: worked example', () => {
   const expected = [[0, 2, 5, 3], [0, 3, 7, 3], [2, 4, 5, 3], [1, 3, 1, 3]];
-  it('stride 1: scatter view, zero-insert view, CPU reference and every GPU path give the notes\' answer', async () => {
+  it('stride 1: scatter view, zero-insert view, CPU reference and every GPU path give the answer worked by hand', async () => {
     const w = await page.evaluate(() => (window as unknown as Win).demo.worked(1));
     expect(w.expected).toEqual(expected);
     expect(w.reference).toEqual(expected);

@@ -1,32 +1,52 @@
 /**
  * The package as a user gets it: `npm pack` (its prepack builds), the tarball installed into a throw-away app
  * in a temp dir (offline: the package has no dependencies), then in that app
- * - what the tarball ships (dist, README, LICENSE; no src/, no shaders/);
- * - type checks under moduleResolution bundler, node16 and nodenext with skipLibCheck off, and a file with
- *   misspelt options that must fail under each (were the types `any`, it would pass);
+ * - what the tarball ships (dist, README, LICENSE; no src/, no shaders/), its WGSL stripped of comments;
+ * - type checks under TypeScript 5.9 with @webgpu/types and TypeScript 7 without it, each under
+ *   moduleResolution bundler, node16 and nodenext, strict, skipLibCheck off: the app's sources
+ *   (test/package-app/src: every entry's types, results uploaded with writeBuffer without a cast) check clean,
+ *   and typo.ts gets exactly its five errors (were the package's types `any`, it would pass);
  * - `require()` of both entries where Node has require(esm);
  * - Node on Dawn (the `webgpu` package, SwiftShader): test/node/smoke.mjs, the README's Node example, in both
  *   the one-shot and the prepared form on every path, against the CPU reference; and the errors a user gets
  *   without the `webgpu` package or without an adapter;
  * - a Vite build of test/package-app, opened in headless Chromium: every path, both forms, against the
  *   package's CPU reference.
- * TypeScript and Vite are the project's own, run on the app's directory, so nothing is downloaded.
+ * TypeScript (7, and 5.9 as the devDependency `typescript-5`), @webgpu/types and Vite are the project's own, run
+ * on the app's directory, so nothing is downloaded.
  * KEEP_PACKAGE_APP=1 keeps the temp dir and prints where it is.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium, projectRoot } from '../scripts/browser.mjs';
+import { stripWgsl } from '../scripts/wgsl-strip.mjs';
+import { wgslFiles } from './support/wgsl-files';
 
 const SWIFTSHADER_ENV = { LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
 const RESOLVERS = [
-  { name: 'bundler', module: 'esnext', moduleResolution: 'bundler' },
-  { name: 'node16', module: 'node16', moduleResolution: 'node16' },
-  { name: 'nodenext', module: 'nodenext', moduleResolution: 'nodenext' },
+  { resolver: 'bundler', module: 'esnext', moduleResolution: 'bundler' },
+  { resolver: 'node16', module: 'node16', moduleResolution: 'node16' },
+  { resolver: 'nodenext', module: 'nodenext', moduleResolution: 'nodenext' },
 ] as const;
+/**
+ * The set-ups the README's TypeScript section names: TypeScript 5.x needs @webgpu/types for WebGPU's types;
+ * TypeScript 7's lib.dom has them, and @webgpu/types there would collide with it, so it is left out.
+ */
+const COMPILERS = [
+  { compiler: 'TypeScript 5.9 + @webgpu/types', tsc: 'node_modules/typescript-5/bin/tsc', version: /^Version 5\.9\./, types: ['@webgpu/types'] },
+  { compiler: 'TypeScript 7', tsc: 'node_modules/typescript/bin/tsc', version: /^Version 7\./, types: [] },
+] as const;
+const SETUPS = COMPILERS.flatMap((c) => RESOLVERS.map((r) => ({ ...c, ...r })));
+/** What typo.ts must get wrong under every set-up: one pattern per error it holds. */
+const TYPOS = [
+  /typo\.ts.*'strid'/, /typo\.ts.*'dawnOption'/, /typo\.ts.*'maxLayer'/,
+  /typo\.ts.*'Float32Array<ArrayBuffer>' is not assignable to type 'string'/,
+  /typo\.ts.*'readonly number\[\]' is not assignable to parameter of type '(GPU)?AllowSharedBufferSource'/,
+];
 
 let work: string;
 let app: string;
@@ -56,6 +76,9 @@ beforeAll(() => {
   cpSync(join(projectRoot, 'test/package-app'), app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2));
   ok('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  // @webgpu/types as a TypeScript 5.x user installs it (the project's copy); the TypeScript 7 checks leave it out.
+  mkdirSync(join(app, 'node_modules/@webgpu'), { recursive: true });
+  symlinkSync(join(projectRoot, 'node_modules/@webgpu/types'), join(app, 'node_modules/@webgpu/types'), 'dir');
 }, 240_000);
 
 afterAll(() => {
@@ -77,20 +100,43 @@ describe('packed package', () => {
     expect(map.sourcesContent?.length).toBe(map.sources.length);
   });
 
-  it.each(RESOLVERS)('type-checks under moduleResolution $name, skipLibCheck off; misspelt options fail', ({ name, module, moduleResolution }) => {
+  /** Writes tsconfig.<name>.json for one set-up (`sources`: its `include`), strict, skipLibCheck off. */
+  const tsconfig = (name: string, setup: { module: string; moduleResolution: string; types: readonly string[] }, sources: object): string => {
     const compilerOptions = {
-      target: 'ES2022', module, moduleResolution, lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: [],
-      strict: true, noEmit: true, skipLibCheck: false,
+      target: 'ES2022', module: setup.module, moduleResolution: setup.moduleResolution, lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      types: setup.types, strict: true, noEmit: true, skipLibCheck: false,
     };
-    writeFileSync(join(app, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
-    writeFileSync(join(app, `tsconfig.typo-${name}.json`), JSON.stringify({ compilerOptions, files: ['typo.ts'] }, null, 2));
-    const tsc = join(projectRoot, 'node_modules/typescript/bin/tsc');
-    ok(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], app);
-    const typo = run(process.execPath, [tsc, '-p', `tsconfig.typo-${name}.json`], app);
-    expect(typo.status, `typo.ts type-checked under ${name}: the package's types resolve to any`).not.toBe(0);
-    expect(typo.output).toMatch(/typo\.ts.*'strid'/);
-    expect(typo.output).toMatch(/typo\.ts.*'dawnOption'/);
-    expect(typo.output.match(/error TS\d+/g)).toHaveLength(2);
+    writeFileSync(join(app, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, ...sources }, null, 2));
+    return `tsconfig.${name}.json`;
+  };
+
+  it('ships its WGSL without comments or indentation (scripts/wgsl-strip.mjs)', () => {
+    const bundle = readFileSync(join(app, 'node_modules/webgpu-convtranspose/dist/webgpu-convtranspose.js'), 'utf8');
+    const sources = wgslFiles().map((file) => readFileSync(file, 'utf8'));
+    // Each shader the library imports is in the bundle as the string literal of its stripped text (bench-only ones are absent).
+    expect(sources.filter((s) => bundle.includes(JSON.stringify(stripWgsl(s)))).length).toBeGreaterThanOrEqual(10);
+    expect(sources.filter((s) => stripWgsl(s) !== s && bundle.includes(JSON.stringify(s))).length).toBe(0);
+  });
+
+  it.each(SETUPS)('type-checks under $compiler, moduleResolution $resolver, skipLibCheck off: typo.ts\'s errors only', (setup) => {
+    const tsc = join(projectRoot, setup.tsc);
+    expect(ok(process.execPath, [tsc, '-v'], app)).toMatch(setup.version);
+    // One program: the app's sources, which must check clean, and typo.ts, which must fail exactly as written.
+    const config = tsconfig(`${setup.types.length ? 'ts5' : 'ts7'}-${setup.resolver}`, setup, { include: ['src', 'typo.ts'] });
+    const r = run(process.execPath, [tsc, '-p', config, '--listFiles'], app);
+    const errors = r.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
+    expect(errors.filter((line) => !line.startsWith('typo.ts(')), `errors outside typo.ts under ${setup.compiler}, ${setup.resolver}`).toEqual([]);
+    expect(r.status, `typo.ts type-checked under ${setup.compiler}, ${setup.resolver}: the package's types resolve to any`).not.toBe(0);
+    for (const error of TYPOS) expect(r.output).toMatch(error);
+    expect(errors, r.output).toHaveLength(TYPOS.length);
+    // TypeScript 7 runs on its own lib.dom: nothing (no `/// <reference types>` in the package) pulls @webgpu/types in.
+    expect(r.stdout.includes('@webgpu/types'), `@webgpu/types in the program under ${setup.compiler}`).toBe(setup.types.length > 0);
+  });
+
+  it('under TypeScript 5.9 without @webgpu/types, the check fails on the WebGPU types (the README\'s set-up is needed)', () => {
+    const r = run(process.execPath, [join(projectRoot, COMPILERS[0].tsc), '-p', tsconfig('ts5-no-webgpu-types', { ...RESOLVERS[0], types: [] }, { include: ['src'] })], app);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/Cannot find name 'GPUDevice'/);
   });
 
   it('can be require()d where Node supports require(esm)', () => {

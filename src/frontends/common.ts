@@ -14,6 +14,8 @@ import { checkTensor } from '../tensor';
 export interface FrontendRunOptions {
   /** A path by name, or `auto` (default); see ConvTransposeOptions.path. */
   path?: PathOption;
+  /** With a path by name: the configuration of its family to run (see ConvTransposeLayerOptions.config). */
+  config?: object;
   /** Default: the package's shared device (getDevice()). */
   device?: GPUDevice;
   /** Plan as for this kind of adapter (see ConvTransposeLayerOptions.adapterClass). */
@@ -32,8 +34,6 @@ export interface FrontendRunOptions {
 export interface FrontendLayerOptions extends Omit<FrontendRunOptions, 'device'> {
   /** Label prefix of the layer's GPU objects (see ConvTransposeLayerOptions.label). */
   label?: string;
-  /** With a path by name: the configuration of its family to run (see ConvTransposeLayerOptions.config). */
-  config?: object;
 }
 
 /** The run options' keys, one-shot and prepared: from the table (options.ts), as are each entry point's keys. */

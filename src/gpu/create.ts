@@ -4,17 +4,16 @@
  * cost model, the close ones timed) and builds the layer (layer.ts).
  */
 import { storageBytes } from '../half';
-import { sizeOf, problem3d, type ConvTransposeAttributes } from '../shape';
+import { sizeOf, type ConvTransposeAttributes } from '../shape';
 import type { BiasLike, TensorLike } from '../tensor';
 import type { Activation } from '../activation';
 import type { DataLayout, FilterLayout } from '../layout';
 import type { DataType } from '../half';
 import { checkOptions, type CheckedOptions } from '../options';
 import { CORE_NAMES, resolveProblem, type Problem } from '../problem';
-import { denseView } from './uniforms';
 import { deviceLostInfo } from './device';
 import { GPU_PATHS, familyOf, type PathOption } from './kernels/registry';
-import { adapterClassOf, deviceLimits, type AdapterClass, type PlanContext } from './plan/context';
+import { adapterClassOf, deviceLimits, makeContext, type AdapterClass, type PlanContext } from './plan/context';
 import { chunkedPlan, fitsDevice, type Candidate } from './plan/chunked';
 import { rankCandidates } from './plan/rank';
 import { tunedChoice } from './plan/tune';
@@ -129,8 +128,6 @@ export type LayerChoice = Pick<CheckedOptions, 'path' | 'config' | 'label' | 'ad
  */
 export async function createLayer(device: GPUDevice, problem: Problem, o: LayerChoice): Promise<ConvTransposeLayer> {
   const { r, weights: w, dataType } = problem;
-  const p = problem3d(r);
-  const channelsLast = problem.inputLayout === 'nhwc';
   const limits = deviceLimits(device);
   for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
     const bytes = storageBytes(sizeOf(shape), dataType);
@@ -138,12 +135,15 @@ export async function createLayer(device: GPUDevice, problem: Problem, o: LayerC
       throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxBufferSize (${limits.maxBufferBytes}): no buffer can hold it; the one-shot form (convTranspose) runs such a problem in parts, or split the batch into layers that fit`);
     }
   }
-  const ctx: PlanContext = {
-    r, p, limits, adapter: o.adapterClass ?? adapterClassOf(device), activation: problem.activation, channelsLast,
-    views: { x: denseView(p.Cin, p.inS, channelsLast), y: denseView(p.Cout, p.outS, channelsLast) },
-    dataType, finiteWeights: allFinite(w),
-  };
+  const ctx: PlanContext = makeContext(r, {
+    limits, adapter: o.adapterClass ?? adapterClassOf(device), activation: problem.activation,
+    channelsLast: problem.inputLayout === 'nhwc', dataType, finiteWeights: allFinite(w),
+  });
   const asked = o.path;
+  if (asked !== 'auto') {
+    const why = familyOf(asked).unsupported?.(ctx);
+    if (why) throw new RangeError(`path: '${asked}' cannot run this layer: it takes ${why}; use path 'auto' or another path`);
+  }
   const forced: Candidate | null = asked === 'auto' ? null : { path: asked, ...(o.config !== undefined ? { config: familyOf(asked).checkConfig(ctx, o.config) } : {}) };
   if (forced) checkForced(ctx, forced);
   // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).

@@ -7,6 +7,7 @@ import { sizeOf, type ResolvedConvTranspose } from '../shape';
 import { shapeFromChannelsFirst, type DataLayout } from '../layout';
 import { storageBytes, type DataType } from '../half';
 import { BufferUsage } from './constants';
+import { checkBuffer } from './buffer-checks';
 import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
 import { getPipeline } from './pipelines';
 import { stageName, type Resource } from './kernels/kernel';
@@ -56,31 +57,11 @@ export interface ConvTransposeLayer {
    * promise that resolves once the GPU has accepted the work and rejects, with the layer's label, when WebGPU
    * raised a validation error for it (captured in an error scope, so it is not also reported as uncaptured)
    * or the device was lost. It does not wait for the work to finish (map the output, or
-   * `device.queue.onSubmittedWorkDone()`). Callers that ignore the promise get the old fire-and-forget
-   * behaviour, except that a failure is now an unhandled rejection instead of silence.
+   * `device.queue.onSubmittedWorkDone()`); a failure nobody awaits is an unhandled rejection, never silence.
    */
   run(input: GPUBuffer, output: GPUBuffer): Promise<void>;
   /** Frees the layer's GPU buffers; idempotent. */
   destroy(): void;
-}
-
-function checkBuffer(name: string, buffer: GPUBuffer, bytes: number, shape: readonly number[]): void {
-  if (!buffer || typeof buffer !== 'object' || typeof buffer.size !== 'number') {
-    throw new TypeError(`${name}: expected a GPUBuffer, got ${buffer === null ? 'null' : typeof buffer}`);
-  }
-  const mapState = (buffer as { mapState?: GPUBufferMapState }).mapState;
-  if (mapState === 'mapped') {
-    throw new Error(`${name}: the buffer is mapped (mapState 'mapped'); call unmap() before the GPU uses it (a buffer made with mappedAtCreation stays mapped until then)`);
-  }
-  if (mapState === 'pending') {
-    throw new Error(`${name}: the buffer has a mapAsync() pending (mapState 'pending'); wait for it and unmap() before the GPU uses it`);
-  }
-  if ((buffer.usage & BufferUsage.STORAGE) === 0) {
-    throw new TypeError(`${name}: the buffer needs GPUBufferUsage.STORAGE (usage is 0x${buffer.usage.toString(16)})`);
-  }
-  if (buffer.size < bytes) {
-    throw new RangeError(`${name}: buffer has ${buffer.size} bytes, shape [${shape.join(', ')}] needs ${bytes}`);
-  }
 }
 
 /** The error a layer (or its creation) gives once its device is lost: the loss, and what to do about it. */

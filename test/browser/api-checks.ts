@@ -2,7 +2,8 @@
  * In-page checks of the public API beyond numbers: the prepared form in a caller's encoder, buffer checks,
  * destroy(), leaks, and limits. Each check returns ok + detail; test/browser.test.ts asserts them.
  */
-import { convTranspose, createConvTranspose, getDevice, PATH_OPTIONS, resolveConvTranspose, scatterReference, sizeOf } from '../../src/index';
+import { convTranspose, createConvTranspose, getDevice, GPU_PATHS, PATH_OPTIONS, resolveConvTranspose, scatterReference, sizeOf } from '../../src/index';
+import { familyOf } from '../../src/gpu/kernels/registry';
 import { compare } from '../support/compare';
 import { randomData } from '../support/random';
 import { epilogueChecks } from './epilogue-checks';
@@ -128,17 +129,17 @@ export async function apiChecks(): Promise<CheckResult[]> {
 
     results.push(await expectThrow(`${path}: wrong data length`, () => convTranspose({ data: new Float32Array(3), shape }, weight, { ...attrs, path }), /^input: data has 3 elements but shape \[2, 6, 5, 7\] needs 420/));
   }
-  // FINITE_W (common.wgsl): set from the weights at upload on the kernels that read it (gather, conv, phase), only
-  // when every weight is finite; a NaN or ±Inf weight keeps the default, so masked lanes are skipped, not 0*w.
+  // FINITE_W (common.wgsl): set from the weights at upload on the kernels whose descriptor reads it, only when
+  // every weight is finite; a NaN or ±Inf weight keeps the default, so masked lanes are skipped, not 0*w.
   // 8 output channels, so phase runs its channel-blocked GEMM (not the narrow kernel, which has no such loop).
   const fShape = [1, 8, 5, 7], fWeightShape = [8, 8, 3, 3];
   const fWeight = randomData(13, sizeOf(fWeightShape));
-  for (const path of ['gather', 'zero-insert', 'phase'] as const) {
+  for (const path of GPU_PATHS) {
     const finite = await createConvTranspose(base, { stride: 2, inputShape: fShape, weight: { data: fWeight, shape: fWeightShape }, path, tune: false });
     const withInf = Float32Array.from(fWeight);
     withInf[5] = Infinity;
     const nonFinite = await createConvTranspose(base, { stride: 2, inputShape: fShape, weight: { data: withInf, shape: fWeightShape }, path, tune: false });
-    const readers = ['gather', 'conv', 'phase'];
+    const readers = familyOf(path).kernels.filter((k) => k.finiteWeights).map((k) => k.name);
     const set = (l: typeof finite) => l.dispatches.filter((d) => readers.includes(d.shader)).map((d) => d.constants.FINITE_W);
     const [f, n] = [set(finite), set(nonFinite)];
     // Both kernels against the float64 reference: the non-finite one's row-edge lanes must add nothing (not 0*Inf).
@@ -163,7 +164,7 @@ export async function apiChecks(): Promise<CheckResult[]> {
     finite.destroy();
     nonFinite.destroy();
   }
-  results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), /^path: expected one of gather, zero-insert, phase, auto, got "fft"/));
+  results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), new RegExp(`^path: expected one of ${PATH_OPTIONS.join(', ')}, got "fft"`)));
   results.push(...(await epilogueChecks(base)));
   const leaked = await base.popErrorScope();
   results.push({ name: 'no WebGPU validation error was raised by any check', ok: leaked === null, detail: leaked?.message ?? 'none' });

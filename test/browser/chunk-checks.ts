@@ -7,7 +7,7 @@
  * the default, so requestDevice cannot lower it. The real device still validates every binding against its
  * own limit; the proxy only makes the library split as a small-limit device would need.
  */
-import { createConvTranspose, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
+import { createConvTranspose, getDevice, resolveConvTranspose, scatterReference, sizeOf, PATH_OPTIONS, type ConvTransposeAttributes, type PathOption } from '../../src/index';
 import { compare } from '../support/compare';
 import { randomData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
@@ -47,7 +47,7 @@ const CASES: ChunkCase[] = [
   { name: 'channels-last by output rows (one 16 MiB batch item)', inputShape: [1, 2, 512, 512], weightShape: [2, 4, 3, 3], attrs: { stride: 2, padding: 1, outputPadding: 1 }, nhwc: true },
 ];
 
-const PATHS: PathOption[] = ['gather', 'zero-insert', 'phase', 'auto'];
+const PATHS: readonly PathOption[] = PATH_OPTIONS;
 
 async function run(device: GPUDevice, c: ChunkCase, path: PathOption, x: Float32Array, w: Float32Array, bias: Float32Array, ref: Float64Array): Promise<CheckResult> {
   const name = `${c.name}: ${path}${c.nhwc ? '/nhwc' : ''}`;

@@ -4,7 +4,8 @@
  * float16 against the host's, output windows with an odd first element (work split into chunks), and the
  * rejections. Each check returns ok + detail; test/float16.test.ts asserts them.
  */
-import { convTranspose, createConvTranspose, getDevice, PATH_OPTIONS, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
+import { familyOf } from '../../src/gpu/kernels/registry';
+import { convTranspose, createConvTranspose, getDevice, GPU_PATHS, PATH_OPTIONS, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeAttributes, type PathOption } from '../../src/index';
 import { fromHalfBits, halfArrayFromBits, isFloat16Array, roundToHalf, toHalfBits } from '../../src/half';
 import { compare, compareHalf } from '../support/compare';
 import { randomData } from '../support/random';
@@ -64,8 +65,8 @@ export async function halfChecks(): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   device.pushErrorScope('validation');
 
-  // What a float16 layer dispatches: the kernels that read x composed with the packed reader (wgsl.ts: halfInput,
-  // named '<shader>/x-f16'), then the packing stage; the rest as for float32, with the same constants.
+  // What a float16 layer dispatches: the kernels that read x composed with the packed reader (wgsl/compose.ts,
+  // named '<kernel>/x-f16'), then the packing stage; the rest as for float32, with the same constants.
   {
     const shape = [1, 4, 5, 6];
     const weight = { data: randomData(3, 4 * 8 * 9), shape: [4, 8, 3, 3] };
@@ -73,7 +74,7 @@ export async function halfChecks(): Promise<CheckResult[]> {
       const f32 = await createConvTranspose(device, { inputShape: shape, weight, stride: 2, path, tune: false });
       const f16 = await createConvTranspose(device, { inputShape: shape, weight, stride: 2, path, tune: false, dataType: 'float16' });
       const last = f16.dispatches.at(-1)!;
-      const readers = ['gather', 'phase', 'phase-narrow', 'zero-insert'];
+      const readers = GPU_PATHS.flatMap((p) => familyOf(p).kernels).filter((k) => k.bindings.some((b) => b.type === 'input')).map((k) => k.name);
       const asF16 = (d: { shader: string }) => (readers.includes(d.shader) ? `${d.shader}/x-f16` : d.shader);
       const same = f32.dispatches.every((d, i) => f16.dispatches[i].shader === asF16(d) && JSON.stringify(f16.dispatches[i].constants) === JSON.stringify(d.constants));
       results.push({
@@ -170,7 +171,7 @@ export async function halfChecks(): Promise<CheckResult[]> {
     const r = resolveConvTranspose(c.inputShape, c.weightShape, null, c.attrs);
     const ref = scatterReference(r, x, w, null);
     const count = sizeOf(r.outputShape);
-    for (const path of ['gather', 'zero-insert', 'phase', 'auto'] as PathOption[]) {
+    for (const path of PATH_OPTIONS) {
       const name = `float16 chunks ${c.name}: ${path}`;
       try {
         const layer = await createConvTranspose(limitedDevice(device, c.limit), {

@@ -13,6 +13,7 @@ import { reliabilityChecks } from './reliability-checks';
 import { chunkChecks } from './chunk-checks';
 import { limitChecks } from './limit-checks';
 import { halfChecks } from './half-checks';
+import { familyChecks } from './family-checks';
 
 /**
  * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
@@ -101,7 +102,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const asHalf = (a: Float32Array, bits: boolean) => (bits ? Uint16Array.from(a, toHalfBits) : halfArrayFromBits(Uint16Array.from(a, toHalfBits)));
   const numbers = (a: ArrayLike<number>): Float32Array =>
     a instanceof Float32Array ? a : isFloat16Array(a) ? Float32Array.from(a) : Float32Array.from(a as Uint16Array, fromHalfBits);
-  for (const { name, path, adapterClass, channelsLast, dataType, halfBits } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
+  for (const { name, path, adapterClass, config, channelsLast, dataType, halfBits } of VARIANTS.filter((v) => !spec.variants || spec.variants.includes(v.name))) {
     try {
       const half = dataType === 'float16' ? halfCase() : null;
       const [xv, wv, bv] = half ? [half.x, half.w, half.bias] : [x, w, bias];
@@ -111,7 +112,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
       const input = { data: half ? asHalf(xl, !!halfBits) : xl, shape: channelsLast ? shapeLast(spec.inputShape, batched) : spec.inputShape };
       const weight = { data: half ? asHalf(wv, !!halfBits) : wv, shape: spec.weightShape };
       const b = bv && half ? asHalf(bv, !!halfBits) : bv;
-      const got = await convTranspose(input, weight, { ...spec.attrs, bias: b, path, adapterClass, device, ...(channelsLast ? { inputLayout: 'nhwc' as const } : {}), ...(dataType ? { dataType } : {}) });
+      const got = await convTranspose(input, weight, { ...spec.attrs, bias: b, path, adapterClass, config, device, ...(channelsLast ? { inputLayout: 'nhwc' as const } : {}), ...(dataType ? { dataType } : {}) });
       const data = numbers(got.data);
       const y = channelsLast ? { data: toChannelsFirst(data, got.shape, batched), shape: [...got.shape.slice(0, batched ? 1 : 0), got.shape[got.shape.length - 1], ...got.shape.slice(batched ? 1 : 0, -1)] } : { data, shape: got.shape };
       const expShape = spec.expected?.shape ?? r.outputShape;
@@ -163,7 +164,7 @@ async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'g
   return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
 }
 
-const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, limitChecks, halfChecks };
+const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, limitChecks, halfChecks, familyChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

@@ -4,7 +4,7 @@
  * gets (a WebGPU validation error naming the layer through its labels), and a layer whose device is lost.
  * Registered in reliability-checks.ts; test/reliability.test.ts asserts them.
  */
-import { createConvTranspose, getDevice, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeLayer } from '../../src/index';
+import { createConvTranspose, getDevice, GPU_PATHS, resolveConvTranspose, scatterReference, sizeOf, type ConvTransposeLayer } from '../../src/index';
 import { compare } from '../support/compare';
 import { randomData } from '../support/random';
 import type { CheckResult } from './api-checks';
@@ -153,7 +153,7 @@ async function lossChecks(): Promise<CheckResult[]> {
   const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
   const make = (size: number) => device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
   let layer: ConvTransposeLayer | null = null;
-  for (const path of ['gather', 'zero-insert', 'phase'] as const) {
+  for (const path of GPU_PATHS) {
     const l = await createConvTranspose(device, { ...attrs, inputShape, weight: { data: w, shape: weightShape }, path, label: `doomed-${path}` });
     if (path === 'gather') layer = l;
   }

@@ -128,8 +128,8 @@ const sourceCase = (file: 'tfjs' | 'webnn', name: string): SourceCase => {
   return file === 'tfjs' ? tfjsCase(f) : webnnCase(f);
 };
 
-/** Every path variant (channels-first and -last come from the source's own arguments here). */
-const variants = VARIANTS.filter((v) => !v.channelsLast && !v.dataType);
+/** Every path variant with its rule (channels-first and -last come from the source's own arguments here). */
+const variants = VARIANTS.filter((v) => !v.channelsLast && !v.dataType && !v.config);
 
 async function runFixture(file: 'tfjs' | 'webnn', name: string): Promise<{ call: FrontendCall; results: FrontendResult[] }> {
   const c = sourceCase(file, name);

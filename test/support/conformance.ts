@@ -1,4 +1,4 @@
-/** Reading the conformance case format of test/fixtures/conformance (the same as ../shared/conformance). */
+/** Reading the conformance case format of test/fixtures/conformance (its README describes it). */
 import type { ConvTransposeAttributes } from '../../src/shape';
 
 /** A numeric case as stored. */

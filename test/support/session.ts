@@ -13,6 +13,7 @@ export interface HarnessPage {
   rejectCase(spec: RejectSpec): Promise<RejectResult>;
   planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'gpu'): Promise<string>;
   apiChecks(): Promise<CheckResult[]>;
+  familyChecks(): Promise<CheckResult[]>;
   close(): Promise<void>;
 }
 
@@ -33,6 +34,7 @@ export async function openHarness(log: (msg: string) => void = (m) => process.st
       planOf: (spec, path, adapterClass) => page.evaluate((s, p, a) => (window as unknown as { harness: Harness }).harness.planOf(s, p, a), spec, path, adapterClass),
       rejectCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.rejectCase(s), spec),
       apiChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.apiChecks()),
+      familyChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.familyChecks()),
       close: () => session.close(),
     };
   } catch (e) {

@@ -1,17 +1,25 @@
 /**
- * What the GPU tests run each case through: every path and `auto` as this device plans them, plus the plans
- * a discrete GPU would make (smaller register blocks, split-K, auto's GPU choice), so those kernels are
- * checked on every case here too, whatever adapter the tests run on; the channels-last layout on every path;
- * and float16 storage on every path (not crossed with the others, to keep the run short, except one
- * channels-last and one GPU-plan variant: split-K and its reduction followed by the float16 packing stage).
+ * What the GPU tests run each case through, built from the kernel registry (no hand lists of paths), in two tiers:
+ *
+ * - `ci` (default, `npm test`): every path and `auto` as this device plans them; `auto` under a GPU plan (what a
+ *   discrete GPU would run, whatever adapter the tests run on); every family's example configurations
+ *   (Family.examples: small tiles, ragged splits, the split-K reduction); then channels-last and float16 on
+ *   `auto`, `auto@gpu` and the first example of each family that has one (float16 with data as Float16Array, and
+ *   as raw bits on `auto/nhwc/f16`).
+ * - `full` (`npm run test:full`, VITE_TEST_TIER=full): the cross product of every path and `auto`, each with
+ *   its rule, its GPU plan and every example, by layout (channels-first, channels-last) and storage (float32,
+ *   float16).
  */
-import { PATH_OPTIONS, type PathOption } from '../../src/index';
+import { PATH_OPTIONS, GPU_PATHS, type PathOption } from '../../src/index';
+import { examplesOf } from '../../src/gpu/kernels/registry';
 
 export interface Variant {
-  /** Shown in failures: the path, with `@gpu` for a forced GPU plan. */
+  /** Shown in failures: the path, `@gpu` for a forced GPU plan, `{...}` for a forced configuration, then /nhwc, /f16. */
   name: string;
   path: PathOption;
   adapterClass?: 'cpu' | 'gpu';
+  /** A configuration of the path's family (the `config` option). */
+  config?: object;
   /** Run with input and output channels-last (`inputLayout: 'nhwc'`); the test transposes data around the call. */
   channelsLast?: boolean;
   /**
@@ -24,18 +32,45 @@ export interface Variant {
   halfBits?: boolean;
 }
 
-export const VARIANTS: readonly Variant[] = [
-  ...PATH_OPTIONS.map((path) => ({ name: path, path })),
-  { name: 'phase@gpu', path: 'phase', adapterClass: 'gpu' },
-  { name: 'auto@gpu', path: 'auto', adapterClass: 'gpu' },
-  // Channels-last on every path and on the split-K GEMM (its dense partials and reduction follow the layout).
-  ...PATH_OPTIONS.map((path) => ({ name: `${path}/nhwc`, path, channelsLast: true })),
-  { name: 'phase@gpu/nhwc', path: 'phase', adapterClass: 'gpu', channelsLast: true },
-  // float16 storage on every path; then channels-last with the data as raw bits, and the GPU plan (split-K).
-  ...PATH_OPTIONS.map((path) => ({ name: `${path}/f16`, path, dataType: 'float16' as const })),
-  { name: 'auto/nhwc/f16', path: 'auto', channelsLast: true, dataType: 'float16', halfBits: true },
-  { name: 'phase@gpu/f16', path: 'phase', adapterClass: 'gpu', dataType: 'float16' },
-];
+/** A configuration as variant names show it: `{px:4 ocv:1 ksplit:3}`. */
+function configName(config: object): string {
+  return `{${Object.entries(config).map(([k, v]) => `${k}:${v}`).join(' ')}}`;
+}
+
+function variant(base: Omit<Variant, 'name'>): Variant {
+  const name = `${base.path}${base.adapterClass === 'gpu' ? '@gpu' : ''}${base.config ? configName(base.config) : ''}`
+    + `${base.channelsLast ? '/nhwc' : ''}${base.dataType ? '/f16' : ''}`;
+  return { name, ...base };
+}
+
+/** Each family's example configurations, as variants. */
+const examples = GPU_PATHS.flatMap((path) => examplesOf(path).map((config) => ({ path, config })));
+/** The first example of each family that has one. */
+const firstExamples = GPU_PATHS.flatMap((path) => examplesOf(path).slice(0, 1).map((config) => ({ path, config })));
+
+function ciTier(): Variant[] {
+  const bases: Omit<Variant, 'name'>[] = [...PATH_OPTIONS.map((path) => ({ path })), { path: 'auto', adapterClass: 'gpu' }, ...examples];
+  const spread: Omit<Variant, 'name'>[] = [{ path: 'auto' }, { path: 'auto', adapterClass: 'gpu' }, ...firstExamples];
+  return [
+    ...bases,
+    ...spread.map((b) => ({ ...b, channelsLast: true })),
+    ...spread.map((b) => ({ ...b, dataType: 'float16' as const, ...(b.path === 'auto' && b.adapterClass === 'gpu' ? { channelsLast: true, halfBits: true } : {}) })),
+  ].map(variant);
+}
+
+function fullTier(): Variant[] {
+  const bases: Omit<Variant, 'name'>[] = PATH_OPTIONS.flatMap((path) => [
+    { path }, { path, adapterClass: 'gpu' as const }, ...(path === 'auto' ? [] : examplesOf(path).map((config) => ({ path, config }))),
+  ]);
+  return [false, true].flatMap((channelsLast) => [undefined, 'float16' as const].flatMap((dataType) => bases.map((b) => variant({
+    ...b, ...(channelsLast ? { channelsLast } : {}), ...(dataType ? { dataType, halfBits: channelsLast } : {}),
+  }))));
+}
+
+/** The tier this run uses: `full` when VITE_TEST_TIER=full (npm run test:full), else `ci`. */
+export const TEST_TIER: 'ci' | 'full' = (import.meta as { env?: Record<string, string | undefined> }).env?.VITE_TEST_TIER === 'full' ? 'full' : 'ci';
+
+export const VARIANTS: readonly Variant[] = TEST_TIER === 'full' ? fullTier() : ciTier();
 
 export const VARIANT_NAMES: readonly string[] = VARIANTS.map((v) => v.name);
 

@@ -8,9 +8,11 @@
  */
 import type { NumericArray } from '../../reference';
 import { packUniforms, type UniformField, type UniformValues } from '../uniforms';
-import type { WgslPart } from '../wgsl/compose';
 import type { PlanContext } from '../plan/context';
 import type { Work } from '../plan/cost';
+
+/** Shared WGSL a body may ask for (wgsl/compose.ts): `taps` needs TAP_FIELDS in the uniform, `epilogue` a binding `y`. */
+export type WgslPart = 'taps' | 'epilogue';
 
 /** Override constants a kernel is specialised with (WG, the workgroup size, among them). */
 export type Overrides = Readonly<Record<string, number>>;
@@ -103,6 +105,11 @@ export interface Family<Name extends string = string, Config extends object = ob
    * builds and times each on the device.
    */
   candidates(ctx: PlanContext): Config[];
+  /**
+   * Configurations valid on every problem that take the kernels through their edges (small tiles, ragged
+   * splits, the other kernel of the family): tests run cases through them beside the rule.
+   */
+  readonly examples?: readonly Config[];
   /** The configuration a caller forces (the `config` option), checked; throws a TypeError naming `config`. */
   checkConfig(ctx: PlanContext, config: unknown): Config;
   plan(ctx: PlanContext, config: Config): Plan;

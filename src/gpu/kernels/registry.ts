@@ -5,15 +5,18 @@
 import { gather } from './gather';
 import { zeroInsert } from './zero-insert';
 import { phase } from './phase';
+import { tiled } from './tiled';
+import { kParallel } from './k-parallel';
 import { withHalfOutput } from './stages/pack-f16';
 import type { Family } from './kernel';
 
 /** Every family, in the order tables and tests show them. */
-const FAMILIES = [gather, zeroInsert, phase] as const;
+const FAMILIES = [gather, zeroInsert, phase, tiled, kParallel] as const;
 
 /**
  * A GPU path: a kernel family by name. `gather` (scatter-gather, one dispatch), `zero-insert` (the textbook
- * method), `phase` (stride phases as register-blocked implicit GEMMs).
+ * method), `phase` (stride phases as register-blocked implicit GEMMs), `tiled` (the phase GEMMs in workgroup
+ * tiles, split-K, for GPUs), `k-parallel` (at most 4 output channels per group: a workgroup's threads split K).
  */
 export type GpuPath = (typeof FAMILIES)[number]['name'];
 
@@ -36,6 +39,11 @@ const BY_NAME = new Map<string, Family>(FAMILIES.map((f) => [f.name, withStorage
 /** The family of a path (with float16 storage handled). */
 export function familyOf(path: GpuPath): Family {
   return BY_NAME.get(path)!;
+}
+
+/** The configurations tests run every case through beside a family's rule (Family.examples). */
+export function examplesOf(path: GpuPath): readonly object[] {
+  return BY_NAME.get(path)!.examples ?? [];
 }
 
 /** Throws a TypeError naming `path` unless it is a GPU path or `auto`. */

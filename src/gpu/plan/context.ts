@@ -2,10 +2,10 @@
  * What a plan is made for: the problem and the facts of the device and the layer that shape its dispatches.
  * Pure data, built once per layer; families plan from it, the cost model prices it, tuning caches by it.
  */
-import type { Problem3d, ResolvedConvTranspose } from '../../shape';
-import type { ResolvedActivation } from '../../activation';
+import { problem3d, type Problem3d, type ResolvedConvTranspose } from '../../shape';
+import { resolveActivation, type ResolvedActivation } from '../../activation';
 import type { DataType } from '../../half';
-import type { TensorView } from '../uniforms';
+import { denseView, type TensorView } from '../uniforms';
 
 /**
  * `cpu`: a CPU implementation of WebGPU (SwiftShader and kin: a few cores, so fewer, fatter invocations);
@@ -46,6 +46,19 @@ export interface PlanContext {
    * that starts at +0 (FINITE_W, wgsl/common.wgsl), instead of keeping their sums with a select.
    */
   readonly finiteWeights: boolean;
+}
+
+/** The context of a whole problem (dense tensors in their layout); what is not given takes its default. */
+export function makeContext(r: ResolvedConvTranspose, o: {
+  limits: DeviceLimits; adapter: AdapterClass; activation?: ResolvedActivation; channelsLast?: boolean; dataType?: DataType; finiteWeights?: boolean;
+}): PlanContext {
+  const p = problem3d(r);
+  const channelsLast = o.channelsLast ?? false;
+  return {
+    r, p, limits: o.limits, adapter: o.adapter, activation: o.activation ?? resolveActivation(null), channelsLast,
+    views: { x: denseView(p.Cin, p.inS, channelsLast), y: denseView(p.Cout, p.outS, channelsLast) },
+    dataType: o.dataType ?? 'float32', finiteWeights: o.finiteWeights ?? true,
+  };
 }
 
 /** The limits of a device as plans use them. */

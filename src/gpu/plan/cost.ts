@@ -7,9 +7,15 @@
  * Prices. `cpu` was fitted to `npm run bench` on SwiftShader (2 cores): there the time follows the loads,
  * not the FMAs (a dense layer's time tracked its load count across paths, with FMA counts equal), a masked
  * row-edge step costs about 3 interior ones, and every tap iteration and invocation has a fixed overhead.
- * `gpu` is reasoned, not measured (no GPU was available): loads mostly hit L1/L2 and FMAs are what is left,
- * and a dispatch smaller than TARGET_GPU_INVOCATIONS leaves compute units idle, so its cost is divided by
- * its occupancy.
+ * `gpu` was fitted to measured kernel times (scripts/fit-gpu-prices.mjs on ../shared/gpu/h200-2026-12-04/
+ * kernels-native.json and kernels-scaled.json: an NVIDIA H200 through Dawn/Vulkan, exact timestamps, 62 records
+ * of gather, zero-insert and phase, native and batch-scaled layers), in ms: non-negative least squares on
+ * relative error, the vec4 FMA held to at least the measured FMA ceiling (40 TFLOP/s), each stage's cost divided
+ * by its occupancy min(1, invocations / TARGET_GPU_INVOCATIONS) (the target that fitted best), plus a fixed cost
+ * per dispatch (about 20 µs there, the floor every small kernel showed). 54 of the 62 records are within 2x,
+ * 18 within 25%; the worst, 0.34x, is gather on depthwise-up-x64. The families fitted then (gather,
+ * zero-insert, phase) have measured prices; sharedLoads (workgroup-memory reads of tiled) has none yet: it is
+ * priced at a quarter of a global load, reasoned, to be fitted on the next GPU run.
  */
 import type { Problem3d } from '../../shape';
 import type { AdapterClass } from './context';
@@ -20,33 +26,43 @@ export interface Work {
   /** Outer-loop (tap) iterations, in the interior and at row edges. */
   taps: number;
   edgeTaps: number;
-  /** Inner-loop loads issued by interior and by edge tap iterations. */
+  /** Inner-loop loads of global memory issued by interior and by edge tap iterations. */
   loads: number;
   edgeLoads: number;
+  /** Reads of workgroup memory (kernels that stage tiles there). */
+  sharedLoads?: number;
   /** vec4 FMAs issued, idle lanes included. */
   fmas: number;
   /** Cells a pass-through dispatch reads and writes (zero-insert, split-K reduction). */
   cells: number;
 }
 
-const PRICES: Record<AdapterClass, { invocation: number; tap: number; edgeTap: number; load: number; edgeLoad: number; fma: number; cell: number }> = {
+/** The work counts that have a price, in the order the price fit (scripts/fit-gpu-prices.mjs) uses. */
+export const PRICE_NAMES = ['invocations', 'taps', 'edgeTaps', 'loads', 'edgeLoads', 'fmas', 'cells'] as const;
+
+type Prices = Record<(typeof PRICE_NAMES)[number] | 'sharedLoads' | 'dispatch', number>;
+
+const PRICES: Record<AdapterClass, Prices> = {
   // Non-negative least squares on relative error over the 27 (layer, path) medians of one `npm run bench`
   // on SwiftShader, then rounded: 22 of them within 25%, the worst 2.3x (gather on depthwise-up).
-  cpu: { invocation: 27, tap: 30, edgeTap: 48, load: 1, edgeLoad: 2, fma: 0.6, cell: 1 },
-  gpu: { invocation: 0.05, tap: 1, edgeTap: 2, load: 0.25, edgeLoad: 0.5, fma: 1, cell: 0.5 },
+  cpu: { invocations: 27, taps: 30, edgeTaps: 48, loads: 1, edgeLoads: 2, sharedLoads: 1, fmas: 0.6, cells: 1, dispatch: 0 },
+  gpu: { invocations: 3.2e-9, taps: 5.7e-10, edgeTaps: 2.3e-10, loads: 2.9e-10, edgeLoads: 7.7e-10, sharedLoads: 7e-11, fmas: 2.0e-10, cells: 0, dispatch: 2.0e-2 },
 };
 
-/** Invocations a discrete GPU needs to fill its compute units a few times over (132 SMs × 2048 threads ≈ 270k; 16k keeps 8+ warps per SM). */
-export const TARGET_GPU_INVOCATIONS = 16384;
+/**
+ * Invocations below which a dispatch leaves a discrete GPU's compute units idle: fitted with the gpu prices
+ * (32768 on the H200: 132 SMs, about 8 warps each, too few to hide memory latency below it).
+ */
+export const TARGET_GPU_INVOCATIONS = 32768;
 
-/** Estimated cost (arbitrary units, comparable across paths for one adapter class) of a path's dispatches. */
+/** Estimated cost (comparable across candidates for one adapter class) of a plan's dispatches. */
 export function estimate(adapter: AdapterClass, stages: readonly Work[]): number {
   const c = PRICES[adapter];
   let total = 0;
   for (const w of stages) {
-    const cost = c.invocation * w.invocations + c.tap * w.taps + c.edgeTap * w.edgeTaps + c.load * w.loads
-      + c.edgeLoad * w.edgeLoads + c.fma * w.fmas + c.cell * w.cells;
-    total += adapter === 'gpu' ? cost / Math.min(1, w.invocations / TARGET_GPU_INVOCATIONS) : cost;
+    let cost = c.sharedLoads * (w.sharedLoads ?? 0);
+    for (const name of PRICE_NAMES) cost += c[name] * w[name];
+    total += c.dispatch + (adapter === 'gpu' ? cost / Math.min(1, w.invocations / TARGET_GPU_INVOCATIONS) : cost);
   }
   return total;
 }

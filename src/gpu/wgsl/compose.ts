@@ -10,11 +10,9 @@ import epilogue from './epilogue.wgsl?raw';
 import input from './input.wgsl?raw';
 import inputF16 from './input_f16.wgsl?raw';
 import { uniformStruct } from '../uniforms';
-import type { BindingDef, KernelDef } from '../kernels/kernel';
+import type { BindingDef, KernelDef, WgslPart } from '../kernels/kernel';
 
-/** Shared WGSL a body may ask for. `taps` needs TAP_FIELDS in the uniform; `epilogue` needs a binding `y`. */
-const PARTS = { taps, epilogue } as const;
-export type WgslPart = keyof typeof PARTS;
+const PARTS: Record<WgslPart, string> = { taps, epilogue };
 
 const composed = new WeakMap<KernelDef, Map<boolean, string>>();
 

@@ -1,5 +1,6 @@
 // A consumer app of the packed package (test/package.test.ts copies this directory into a temp dir, installs
-// the tarball, type-checks it under bundler/node16/nodenext, bundles it with Vite and opens it in Chromium).
+// the tarball, type-checks it under TypeScript 5.9 + @webgpu/types and TypeScript 7, each under
+// bundler/node16/nodenext, bundles it with Vite and opens it in Chromium).
 // Runs every GPU path, one-shot and prepared, against the package's own float64 CPU reference.
 import {
   convTranspose, createConvTranspose, getDevice, GPU_PATHS, resolveConvTranspose, scatterReference,
@@ -7,7 +8,8 @@ import {
 } from 'webgpu-convtranspose';
 
 // TypeScript 7's lib.dom declares WebGPU's interfaces but not its constant namespaces (and @webgpu/types
-// collides with that lib.dom unless skipLibCheck is on), so the app declares the two it uses.
+// collides with that lib.dom unless skipLibCheck is on), so the app declares the two it uses (under TypeScript
+// 5.x these shadow @webgpu/types' own declarations of the same globals).
 declare const GPUBufferUsage: { readonly STORAGE: number; readonly COPY_SRC: number; readonly COPY_DST: number; readonly MAP_READ: number };
 declare const GPUMapMode: { readonly READ: number };
 

@@ -9,7 +9,7 @@ import phaseNarrowWgsl from './phase_narrow.wgsl?raw';
 import type { Problem3d } from '../../../shape';
 import { COMMON_FIELDS, TAP_FIELDS } from '../../uniforms';
 import { ocBlocksFor, packBias } from '../weights';
-import { TARGET_GPU_INVOCATIONS, blockedWork } from '../../plan/cost';
+import { blockedWork } from '../../plan/cost';
 import type { PlanContext } from '../../plan/context';
 import { PARTIALS, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
 import { BINDINGS, checkConfigFields, defineFamily, intIn, makeStage, oneOf, type KernelDef } from '../kernel';
@@ -38,6 +38,9 @@ export const MAX_UNROLLED_TAPS = 16;
 
 /** Fewest input channels in a split-K chunk: below it the extra pass costs more than the parallelism gains. */
 export const MIN_SPLIT_CHANNELS = 32;
+
+/** Invocations the GPU rule aims for (the plans measured on the H200, ../shared/gpu/h200-2026-12-04, used it). */
+export const RULE_GPU_INVOCATIONS = 16384;
 
 /**
  * Whether the narrow kernel runs this problem: few channels on both sides of each group (depthwise and its
@@ -74,7 +77,7 @@ function maxSplit(ctx: PlanContext): number {
  * The GEMM's register block and split-K for a problem. A CPU adapter (2 to 64 cores) wants the fattest block
  * that does not waste lanes: 8 pixels × up to 4 vec4s, no split. A GPU wants tens of thousands of invocations:
  * the channel block shrinks first, then the pixel block (to 4), and a deep layer that is still short of
- * TARGET_GPU_INVOCATIONS splits its input channels (chunks of at least MIN_SPLIT_CHANNELS) rather than
+ * RULE_GPU_INVOCATIONS splits its input channels (chunks of at least MIN_SPLIT_CHANNELS) rather than
  * shrinking the block further, which would cut each load's reuse.
  */
 export function phaseBlock(ctx: PlanContext): GemmConfig {
@@ -82,10 +85,10 @@ export function phaseBlock(ctx: PlanContext): GemmConfig {
   const qw = phaseGrid(p)[2];
   let b: GemmConfig = { kernel: 'gemm', px: qw > 4 ? 8 : 4, ocv: channelBlock(p.CoutG), ksplit: 1 };
   if (ctx.adapter === 'cpu') return b;
-  while (phaseInvocations(p, b) < TARGET_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
+  while (phaseInvocations(p, b) < RULE_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
     b = b.ocv > 1 ? { ...b, ocv: Math.ceil(b.ocv / 2) } : { ...b, px: 4 };
   }
-  const short = Math.ceil(TARGET_GPU_INVOCATIONS / phaseInvocations(p, b));
+  const short = Math.ceil(RULE_GPU_INVOCATIONS / phaseInvocations(p, b));
   const ksplit = Math.min(short, Math.floor(p.CinG / MIN_SPLIT_CHANNELS), maxSplit(ctx));
   return ksplit > 1 ? { ...b, ksplit } : b;
 }
@@ -116,6 +119,8 @@ export const phase = defineFamily({
   summary: 'stride-phase implicit GEMM: each phase a dense, register-blocked convolution over its own taps',
   kernels: [PHASE, PHASE_NARROW],
   configFor: phaseConfig,
+  // The GPU rule's kind of plan on any problem: a small register block and split-K with a short last chunk.
+  examples: [{ kernel: 'gemm', px: 4, ocv: 1, ksplit: 3 }],
   candidates(ctx): PhaseConfig[] {
     const rule = phaseConfig(ctx);
     if (ctx.adapter === 'cpu' || rule.kernel === 'narrow') return [rule];

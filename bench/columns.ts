@@ -1,0 +1,65 @@
+/**
+ * What each column and each row of the benchmark's tables means, one line each: shown as the key under the
+ * page's tables (and as the headers' tooltips) and in the Markdown report.
+ */
+import { PATH_OPTIONS } from '../src/index';
+
+/** Result-table columns, by header (the headers resultRows writes), with the tolerances the rows are held to. */
+export const resultColumns = (tolerance: number, halfTolerance: number): Readonly<Record<string, string>> => ({
+  layer: 'the layer of bench/layers.json.',
+  impl: 'the implementation (rows: see below).',
+  'ms (median)': 'median wall-clock time of one call: submit until the device\'s queue has drained, input already on the GPU.',
+  'ms (min)': 'the fastest of the timed calls.',
+  'GPU ms': 'median GPU time from timestamp queries around our compute passes (our rows, where the adapter has timestamp-query).',
+  'GFLOP/s': 'useful work, 2·N·Cin·(Cout/groups)·H·W·kH·kW flops, divided by the median ms.',
+  '% FMA': 'GFLOP/s as a percentage of this adapter\'s FMA ceiling (measured above with bench/ceiling_fma.wgsl).',
+  'GB/s': 'the least traffic a layer needs (input and weights read once, output written once; float16 rows: 2-byte input and output) divided by the median ms.',
+  '% copy': 'GB/s as a percentage of this adapter\'s copy ceiling (measured above with bench/ceiling_copy.wgsl).',
+  'max abs err': 'largest |output − float64 CPU reference|.',
+  'rel err': `max abs err / max |reference|; must stay within ${tolerance} (float16 rows: ${halfTolerance.toExponential(2)}, against the reference of the float16-rounded input).`,
+  runs: 'timed calls behind the median (after untimed warm-up calls).',
+  'setup ms': 'first-call latency: creating the layer (pipeline compiles not cached yet, weight packing and upload; for auto, timing its close candidates) until the queue drains.',
+  note: 'the path auto chose, why a cell is n/a, or what failed.',
+});
+
+/** Per-layer table columns, by header (the headers summaryRows writes). */
+export const SUMMARY_COLUMNS: Readonly<Record<string, string>> = {
+  layer: 'the layer of bench/layers.json.',
+  output: 'output shape, N×C×H×W.',
+  MFLOP: 'useful work of one call, millions of flops.',
+  'auto (chose)': 'median ms of auto, our default, and the path it chose for this layer.',
+  'best of ours': 'our fastest single path (the auto variants do other work and are left out).',
+  'best peer': 'the fastest of TF.js WebGPU and ONNX Runtime Web.',
+  'speed-up (peer ms / auto ms)': 'above 1: auto is faster than the best peer.',
+  'float16 speed-up (auto ms / auto/f16 ms)': 'above 1: float16 storage makes auto faster on this adapter (see the auto/f16 row for why it is usually below 1 on SwiftShader).',
+  'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)': 'what registering our kernel gives an unchanged TF.js model.',
+};
+
+/** What a row of the result table is, by implementation name; paths added to the library are described too. */
+export function describeImpl(impl: string): string {
+  if (impl === 'auto') return 'our default: the path auto picks for the layer\'s shape and device (the note names it), NCHW, float32.';
+  if ((PATH_OPTIONS as readonly string[]).includes(impl)) return `our ${impl} path, forced with path: '${impl}'.`;
+  return IMPL_ROWS[impl] ?? '';
+}
+
+const IMPL_ROWS: Readonly<Record<string, string>> = {
+  'auto/nhwc': 'auto with channels-last input and output (inputLayout: \'nhwc\'): the kernels read and write through strides, no transpose pass.',
+  'auto+relu': 'auto with a fused ReLU (activation: \'relu\'): what the epilogue costs.',
+  'auto/f16': 'auto with float16 storage (dataType: \'float16\'): input and output take half the bytes, arithmetic stays float32. ' +
+    'No shader-f16 feature is needed: every input load widens a packed pair with unpack2x16float, and an extra pass rounds ' +
+    'and packs the float32 result. That pays off where memory bandwidth limits a GPU; on a CPU emulator such as SwiftShader the ' +
+    'unpacking on every load and the extra pass cost more than the bytes they save, so this row is usually slower there (float16 speed-up below 1).',
+  'tfjs-webgpu': 'TF.js WebGPU backend: tf.conv2dTranspose on NHWC tensors, on the same GPUDevice.',
+  'ort-webgpu': 'ONNX Runtime Web, WebGPU execution provider: a one-node ConvTranspose model, input and output bound as GPU buffers.',
+  'tfjs-webgpu+ours': 'the tfjs-webgpu row with our kernel registered (registerWithTfjs): the same TF.js calls, our layer inside.',
+};
+
+/** [name, meaning] of each header of a table that has a meaning. */
+export function columnKey(headers: readonly string[], meanings: Readonly<Record<string, string>>): [string, string][] {
+  return headers.filter((h) => meanings[h]).map((h) => [h, meanings[h]]);
+}
+
+/** [name, meaning] of each implementation (first appearance order) that has a description. */
+export function rowKey(impls: readonly string[]): [string, string][] {
+  return [...new Set(impls)].map((i): [string, string] => [i, describeImpl(i)]).filter(([, d]) => d);
+}

@@ -1,0 +1,167 @@
+/**
+ * `tiled`: the stride-phase GEMM of `phase`, shaped for GPUs (tiled.wgsl): a BM × BN output tile per workgroup,
+ * K staged through workgroup memory BK input channels at a time, a TM × TN register tile per thread, and
+ * split-K (partial sums, then stages/reduce.ts) when the tiles alone cannot fill the GPU. Same packed weights as
+ * `phase` (phase/pack.ts).
+ */
+import tiledWgsl from './tiled.wgsl?raw';
+import type { Problem3d } from '../../../shape';
+import { COMMON_FIELDS, TAP_FIELDS, type UniformField } from '../../uniforms';
+import { packBias } from '../weights';
+import type { PlanContext } from '../../plan/context';
+import type { Work } from '../../plan/cost';
+import { PARTIALS, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
+import { PHASE_FIELDS, packPhaseWeights, phaseGrid, phaseSlots, phaseValues, phaseWeightFloats } from '../phase/pack';
+import { BINDINGS, checkConfigFields, defineFamily, intIn, makeStage, oneOf, type KernelDef, type Overrides } from '../kernel';
+
+/** Tile of a workgroup (bm × bn outputs, bk input channels per K step), register tile of a thread (tm × tn), split-K. */
+export interface TiledConfig {
+  readonly bm: number;
+  readonly bn: number;
+  readonly bk: number;
+  readonly tm: number;
+  readonly tn: number;
+  readonly ksplit: number;
+}
+
+const TILED_FIELDS: readonly UniformField[] = [
+  { name: 'gemm', type: 'vec4<u32>', doc: 'M (phase pixels), M tiles, N tiles, K tiles per tap slot' },
+  { name: 'split', type: 'vec4<u32>', doc: 'K tiles per split-K chunk, K tiles, workgroups, unused' },
+];
+
+const threads = (o: Overrides) => (o.BM / o.TM) * (o.BN / o.TN);
+
+const TILED: KernelDef = {
+  name: 'tiled', body: tiledWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, ...TILED_FIELDS], parts: ['taps', 'epilogue'],
+  finiteWeights: true, bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
+  workgroupSize: threads,
+  workgroupBytes: (o) => 4 * (o.BM * o.BK + o.BK * o.BN + o.AOK),
+};
+
+/** Workgroups a dispatch should have to keep a large GPU busy (132 SMs, a few resident workgroups each). */
+export const TARGET_WORKGROUPS = 512;
+/** Fewest K tiles a split-K chunk keeps: below it the partial sums cost more than the parallelism gains. */
+const MIN_SPLIT_TILES = 4;
+
+/** The GEMM's sizes and tiles for a configuration. */
+function geometry(p: Problem3d, c: TiledConfig) {
+  const q = phaseGrid(p);
+  const { slots } = phaseSlots(p);
+  const M = p.N * q[0] * q[1] * q[2];
+  const ocBlocks = Math.ceil(p.CoutG / 4);
+  const mTiles = Math.ceil(M / c.bm);
+  const nTiles = Math.ceil(ocBlocks * 4 / c.bn);
+  const kPerSlot = Math.ceil(p.CinG / c.bk);
+  const kTiles = slots[0] * slots[1] * slots[2] * kPerSlot;
+  const perChunk = Math.ceil(kTiles / Math.max(1, c.ksplit));
+  const ksplit = Math.ceil(kTiles / perChunk); // no empty chunk
+  const tiles = mTiles * nTiles * p.s[0] * p.s[1] * p.s[2] * p.G;
+  return { M, ocBlocks, mTiles, nTiles, kPerSlot, kTiles, perChunk, ksplit, tiles, workgroups: tiles * ksplit };
+}
+
+/** The most split-K chunks whose partials fit one binding. */
+function maxSplit(ctx: PlanContext): number {
+  return Math.max(1, Math.floor(ctx.limits.maxBindingBytes / Math.max(1, partialsBytes(ctx, 1))));
+}
+
+/** The split that brings a tile shape's workgroups to TARGET_WORKGROUPS, keeping MIN_SPLIT_TILES per chunk. */
+function splitFor(ctx: PlanContext, tile: Omit<TiledConfig, 'ksplit'>): TiledConfig {
+  const g = geometry(ctx.p, { ...tile, ksplit: 1 });
+  const want = Math.ceil(TARGET_WORKGROUPS / g.tiles);
+  const ksplit = Math.max(1, Math.min(want, Math.floor(g.kTiles / MIN_SPLIT_TILES), maxSplit(ctx)));
+  return { ...tile, ksplit };
+}
+
+/**
+ * Tile shapes worth trying, largest first (more FMAs per workgroup-memory read: 8×8 register tiles read 16
+ * values for 64 FMAs), smaller where the GEMM is small.
+ */
+const SHAPES: readonly Omit<TiledConfig, 'ksplit'>[] = [
+  { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8 },
+  { bm: 64, bn: 128, bk: 8, tm: 4, tn: 8 },
+  { bm: 128, bn: 64, bk: 8, tm: 8, tn: 4 },
+  { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 },
+  { bm: 64, bn: 32, bk: 16, tm: 4, tn: 4 },
+  { bm: 32, bn: 64, bk: 16, tm: 2, tn: 4 },
+  { bm: 32, bn: 32, bk: 16, tm: 4, tn: 4 },
+  { bm: 32, bn: 16, bk: 16, tm: 2, tn: 4 },
+];
+
+/** How much of a tile shape's work is padding (rows past M, columns past C_out/G). */
+function waste(p: Problem3d, t: Omit<TiledConfig, 'ksplit'>): number {
+  const g = geometry(p, { ...t, ksplit: 1 });
+  return (g.mTiles * t.bm * g.nTiles * t.bn) / (g.M * p.CoutG);
+}
+
+/** The rule: the largest tile shape that pads M and N by at most a quarter (else the least padded), then split-K. */
+function tiledConfig(ctx: PlanContext): TiledConfig {
+  const { p } = ctx;
+  const shape = SHAPES.find((t) => waste(p, t) <= 1.25) ?? [...SHAPES].sort((a, b) => waste(p, a) - waste(p, b))[0];
+  return splitFor(ctx, shape);
+}
+
+export const tiled = defineFamily({
+  name: 'tiled',
+  summary: 'stride-phase GEMM in workgroup tiles (shared-memory staging, register tiles, split-K): for GPUs',
+  kernels: [TILED],
+  configFor: tiledConfig,
+  // Tiles larger than most test problems (ragged in M, N and K) with a split, and a wide register tile.
+  examples: [{ bm: 16, bn: 16, bk: 4, tm: 1, tn: 4, ksplit: 3 }, { bm: 64, bn: 32, bk: 16, tm: 4, tn: 8, ksplit: 2 }],
+  candidates(ctx) {
+    // The rule, the rule's tile without a split (one dispatch fewer), then the other tile shapes that pad little.
+    const rule = tiledConfig(ctx);
+    const out = [rule];
+    const add = (c: TiledConfig) => { if (!out.some((o) => JSON.stringify(o) === JSON.stringify(c))) out.push(c); };
+    if (rule.ksplit > 1) add({ ...rule, ksplit: 1 });
+    for (const s of SHAPES) if (waste(ctx.p, s) <= 2) add(splitFor(ctx, s));
+    return out.slice(0, 5);
+  },
+  checkConfig(_ctx, c) {
+    const config = checkConfigFields<TiledConfig>('tiled', c, {
+      bm: oneOf(16, 32, 64, 128), bn: oneOf(16, 32, 64, 128), bk: oneOf(4, 8, 16, 32), tm: intIn(1, 8), tn: oneOf(4, 8), ksplit: intIn(1, 65535),
+    });
+    const wg = threads({ BM: config.bm, BN: config.bn, TM: config.tm, TN: config.tn });
+    if (config.bm % config.tm !== 0 || config.bn % config.tn !== 0 || !Number.isInteger(wg) || wg % config.bm !== 0 || wg > 256) {
+      throw new TypeError(`config: path 'tiled' needs tm to divide bm, tn to divide bn, and (bm/tm)·(bn/tn) threads to be a multiple of bm and at most 256; got ${JSON.stringify(c)}`);
+    }
+    return config;
+  },
+  plan(ctx, config) {
+    const { r, p } = ctx;
+    const g = geometry(p, config);
+    const split = g.ksplit > 1;
+    const overrides = { BM: config.bm, BN: config.bn, BK: config.bk, TM: config.tm, TN: config.tn, PARTIAL: split ? 1 : 0, AOK: ctx.finiteWeights ? 1 : config.bm * config.bk };
+    const stage = makeStage(ctx, {
+      kernel: TILED, overrides, workgroups: g.workgroups,
+      bind: { x: 'input', w: 'weight', bias: 'bias', y: split ? `scratch:${PARTIALS}` : 'output' },
+      values: {
+        ...phaseValues(ctx, { ocBlocks: g.ocBlocks, invocations: g.M, gridW: 0, icChunk: p.CinG, y: split ? partialsView(ctx) : undefined }),
+        gemm: [g.M, g.mTiles, g.nTiles, g.kPerSlot],
+        split: [g.perChunk, g.kTiles, g.workgroups, 0],
+      },
+    });
+    return {
+      stages: split ? [stage, reduceStage(ctx, g.ocBlocks, g.ksplit)] : [stage],
+      scratch: split ? { [PARTIALS]: partialsBytes(ctx, g.ksplit) } : ({} as Record<string, number>),
+      weightBytes: phaseWeightFloats(p, g.ocBlocks) * 4,
+      packWeights: (w) => packPhaseWeights(ctx, w, g.ocBlocks),
+      packBias: (b) => packBias(r, b, g.ocBlocks),
+    };
+  },
+  work(ctx, config) {
+    const g = geometry(ctx.p, config);
+    const wg = threads({ BM: config.bm, BN: config.bn, TM: config.tm, TN: config.tn });
+    const steps = g.tiles * g.kTiles; // (tile, K tile) pairs, over all split chunks
+    const main: Work = {
+      invocations: g.workgroups * wg,
+      taps: steps, edgeTaps: 0,
+      // Global loads: A cells and B vec4s, staged once per tile; the register tiles read workgroup memory.
+      loads: steps * (config.bm * config.bk + config.bk * config.bn),
+      edgeLoads: 0,
+      sharedLoads: steps * config.bk * wg * (config.tm + config.tn),
+      fmas: steps * config.bk * wg * config.tm * (config.tn / 4),
+      cells: 0,
+    };
+    return g.ksplit > 1 ? [main, reduceWork(ctx, g.ksplit)] : [main];
+  },
+});

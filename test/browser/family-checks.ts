@@ -1,0 +1,106 @@
+/**
+ * In-page checks of every kernel family's configurations (the `config` option): on small problems that take the
+ * kernels through their edges, each family runs its rule (CPU and GPU plans), every configuration `auto` would
+ * time on a GPU (Family.candidates) and its examples, against the float64 reference; then channels-last,
+ * float16, a fused activation and a NaN/Inf weight on each family's examples. Families come from the registry,
+ * so a new one is checked here without a line of this file changing.
+ */
+import { convTranspose, getDevice, resolveConvTranspose, scatterReference, applyActivation, resolveActivation, GPU_PATHS, type ConvTransposeAttributes, type GpuPath } from '../../src/index';
+import { examplesOf, familyOf } from '../../src/gpu/kernels/registry';
+import { deviceLimits, makeContext } from '../../src/gpu/plan/context';
+import { compare, compareHalf } from '../support/compare';
+import { caseData } from '../support/random';
+import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
+import { fromHalfBits, roundToHalf, toHalfBits } from '../../src/half';
+import type { CheckResult } from './api-checks';
+
+interface EdgeCase {
+  name: string;
+  inputShape: number[];
+  weightShape: number[];
+  attrs: ConvTransposeAttributes;
+}
+
+/** Small problems at the kernels' edges: ragged tiles, K not a multiple of any tile step, tiles larger than M and N. */
+export const EDGE_CASES: EdgeCase[] = [
+  { name: 'ragged M, N and K (C_in 13, C_out 9)', inputShape: [1, 13, 5, 7], weightShape: [13, 9, 3, 3], attrs: { stride: 2, padding: 1 } },
+  { name: 'M and N below one tile', inputShape: [1, 3, 1, 2], weightShape: [3, 2, 2, 2], attrs: { stride: 2 } },
+  { name: 'groups, dilation, asymmetric pads, output padding', inputShape: [2, 12, 4, 5], weightShape: [12, 5, 3, 2], attrs: { strides: [2, 3], dilations: [2, 1], group: 3, pads: [1, 0, 0, 2], output_padding: [1, 2] } },
+  { name: '1-D, long K, one output channel', inputShape: [1, 64, 9], weightShape: [64, 1, 7], attrs: { stride: 3 } },
+  { name: '3-D', inputShape: [1, 6, 3, 4, 3], weightShape: [6, 5, 2, 3, 2], attrs: { stride: [2, 1, 2] } },
+  { name: 'deep, few outputs (split K)', inputShape: [1, 200, 3, 3], weightShape: [200, 4, 4, 4], attrs: { stride: 2, padding: 1 } },
+];
+
+const key = (c: object | undefined) => JSON.stringify(c ?? null);
+
+/** Every configuration to check for a family on a problem: the CPU and GPU rules, the GPU candidates, the examples. */
+function configsOf(path: GpuPath, limits: ReturnType<typeof deviceLimits>, r: ReturnType<typeof resolveConvTranspose>): object[] {
+  const family = familyOf(path);
+  const cpu = makeContext(r, { limits, adapter: 'cpu' });
+  const gpu = makeContext(r, { limits, adapter: 'gpu' });
+  const all = [family.configFor(cpu), family.configFor(gpu), ...family.candidates(gpu), ...examplesOf(path)];
+  return all.filter((c, i) => all.findIndex((d) => key(d) === key(c)) === i);
+}
+
+export async function familyChecks(): Promise<CheckResult[]> {
+  const device = await getDevice();
+  const limits = deviceLimits(device);
+  const results: CheckResult[] = [];
+  const check = async (name: string, body: () => Promise<{ ok: boolean; detail: string }>) => {
+    try {
+      results.push({ name, ...(await body()) });
+    } catch (e) {
+      results.push({ name, ok: false, detail: `threw ${(e as Error)?.stack ?? e}` });
+    }
+  };
+  for (const [ci, c] of EDGE_CASES.entries()) {
+    const groups = (c.attrs.groups ?? c.attrs.group ?? 1) as number;
+    const r = resolveConvTranspose(c.inputShape, c.weightShape, [c.weightShape[1] * groups], c.attrs);
+    const d = caseData(c.inputShape, c.weightShape, c.weightShape[1] * groups, 100 + ci, true, null);
+    const ref = scatterReference(r, d.x, d.w, d.b);
+    const run = (path: GpuPath, config: object, extra: Record<string, unknown> = {}) =>
+      convTranspose({ data: d.x, shape: c.inputShape }, { data: d.w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device, ...extra });
+    for (const path of GPU_PATHS) {
+      for (const config of configsOf(path, limits, r)) {
+        await check(`${c.name}: ${path} ${key(config)}`, async () => {
+          const y = await run(path, config);
+          const cmp = compare(y.data, ref);
+          return { ok: cmp.ok, detail: cmp.ok ? `max abs err ${cmp.maxAbsErr.toExponential(2)}` : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
+        });
+      }
+      // The examples under the other options every kernel must honour.
+      for (const config of examplesOf(path).length ? examplesOf(path) : [familyOf(path).configFor(makeContext(r, { limits, adapter: 'gpu' }))]) {
+        await check(`${c.name}: ${path} ${key(config)} channels-last`, async () => {
+          const x2 = { data: toChannelsLast(d.x, c.inputShape, true), shape: shapeLast(c.inputShape, true) };
+          const y2 = await convTranspose(x2, { data: d.w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device, inputLayout: 'nhwc' });
+          const cmp = compare(toChannelsFirst(y2.data, y2.shape, true), ref);
+          return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
+        });
+        await check(`${c.name}: ${path} ${key(config)} float16`, async () => {
+          const round = (a: Float32Array) => Float32Array.from(a, roundToHalf);
+          const [hx, hw, hb] = [round(d.x), round(d.w), round(d.b!)];
+          const half = (a: Float32Array) => Uint16Array.from(a, toHalfBits);
+          const y = await convTranspose({ data: half(hx), shape: c.inputShape }, { data: half(hw), shape: c.weightShape }, { ...c.attrs, bias: half(hb), path, config, device, dataType: 'float16' });
+          const got = Float32Array.from(y.data as ArrayLike<number>, (v) => (y.data instanceof Uint16Array ? fromHalfBits(v) : v));
+          const cmp = compareHalf(got, scatterReference(r, hx, hw, hb));
+          return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
+        });
+        await check(`${c.name}: ${path} ${key(config)} leakyRelu`, async () => {
+          const act = { name: 'leakyRelu' as const, alpha: 0.3 };
+          const y = await run(path, config, { activation: act });
+          const cmp = compare(y.data, applyActivation(Float64Array.from(ref), resolveActivation(act)));
+          return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
+        });
+        await check(`${c.name}: ${path} ${key(config)} an infinite weight`, async () => {
+          // One weight +Infinity: the reference says which outputs it reaches (NaN or ±Infinity) and which it does not.
+          const w = Float32Array.from(d.w);
+          w[0] = Infinity;
+          const y = await convTranspose({ data: d.x, shape: c.inputShape }, { data: w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device });
+          const cmp = compare(y.data, scatterReference(r, d.x, w, d.b));
+          return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
+        });
+      }
+    }
+  }
+  return results;
+}
