@@ -5,6 +5,9 @@
  *   reference; every GPU buffer it makes is destroyed;
  * - the prepared form refuses it with a RangeError that says to use the one-shot form or split the batch;
  * - strides of 100000 (a first-tap product past 32 bits) on every path against the float64 reference.
+ * The parts are ordinary layers, so in the `ci` tier one case runs on every path and the others on `auto`; 1-D
+ * strides run on every path, 2-D and 3-D (the other axes of the same tap code) on `auto`. The `full` tier
+ * (npm run test:full) runs every case on every path.
  *
  * maxBufferSize (and the binding size) are lowered to 4 MiB in the device the library sees (a proxy over the
  * real device, as chunk-checks.ts does), so the tensors stay small enough for SwiftShader.
@@ -14,6 +17,7 @@ import { fromHalfBits, isFloat16Array, roundToHalf, toHalfBits } from '../../src
 import { compare, compareHalf } from '../support/compare';
 import { randomData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
+import { TEST_TIER } from '../support/variants';
 import { trackingDevice, type CheckResult } from './api-checks';
 
 const LIMIT = 4 * 1024 * 1024;
@@ -40,15 +44,16 @@ interface PartsCase {
   attrs: ConvTransposeAttributes;
   nhwc?: boolean;
   half?: boolean;
-  paths: readonly string[];
+  /** Run on every path in the ci tier too (else `auto` only there). */
+  everyPath?: boolean;
 }
 
 const CASES: PartsCase[] = [
-  { name: 'by batch, then rows (4 items of 4 MiB)', inputShape: [4, 2, 256, 256], weightShape: [2, 4, 2, 2], attrs: { stride: 2 }, paths: PATH_OPTIONS },
-  { name: 'by rows with overlapping inputs, groups (16 MiB)', inputShape: [1, 4, 256, 256], weightShape: [4, 8, 3, 3], attrs: { stride: 2, padding: 1, outputPadding: 1, groups: 2 }, paths: PATH_OPTIONS },
-  { name: 'channels-last by rows (16 MiB)', inputShape: [1, 2, 512, 512], weightShape: [2, 4, 3, 3], attrs: { stride: 2, padding: 1, outputPadding: 1 }, nhwc: true, paths: ['gather', 'auto'] },
-  { name: 'one row of all channels over the limit: by output channels (32 MiB)', inputShape: [1, 2, 4, 16384], weightShape: [2, 64, 1, 2], attrs: { stride: [1, 2] }, paths: ['phase', 'auto'] },
-  { name: 'float16 by rows (16 MiB of float16)', inputShape: [1, 1, 1024, 1024], weightShape: [1, 2, 3, 3], attrs: { stride: 2, padding: 1, outputPadding: 1 }, half: true, paths: ['gather', 'auto'] },
+  { name: 'by batch, then rows (4 items of 4 MiB)', inputShape: [4, 2, 256, 256], weightShape: [2, 4, 2, 2], attrs: { stride: 2 }, everyPath: true },
+  { name: 'by rows with overlapping inputs, groups (16 MiB)', inputShape: [1, 4, 256, 256], weightShape: [4, 8, 3, 3], attrs: { stride: 2, padding: 1, outputPadding: 1, groups: 2 } },
+  { name: 'channels-last by rows (16 MiB)', inputShape: [1, 2, 512, 512], weightShape: [2, 4, 3, 3], attrs: { stride: 2, padding: 1, outputPadding: 1 }, nhwc: true },
+  { name: 'one row of all channels over the limit: by output channels (32 MiB)', inputShape: [1, 2, 4, 16384], weightShape: [2, 64, 1, 2], attrs: { stride: [1, 2] } },
+  { name: 'float16 by rows (16 MiB of float16)', inputShape: [1, 1, 1024, 1024], weightShape: [1, 2, 3, 3], attrs: { stride: 2, padding: 1, outputPadding: 1 }, half: true },
 ];
 
 /** float16 data as a Float16Array where the page has one, else the bit patterns. */
@@ -86,11 +91,13 @@ async function partsCheck(base: GPUDevice, c: PartsCase, path: string, x: Float3
 }
 
 /** Strides past 65535 on every path: the first-tap product (taps.wgsl) needs more than 32 bits there. */
-const STRIDES: { name: string; inputShape: number[]; weightShape: number[]; attrs: ConvTransposeAttributes }[] = [
-  { name: '1-D, stride 100000, dilation 60013', inputShape: [1, 2, 3], weightShape: [2, 3, 2], attrs: { stride: 100000, dilation: 60013, padding: 5 } },
+const STRIDES: { name: string; inputShape: number[]; weightShape: number[]; attrs: ConvTransposeAttributes; everyPath?: boolean }[] = [
+  { name: '1-D, stride 100000, dilation 60013', inputShape: [1, 2, 3], weightShape: [2, 3, 2], attrs: { stride: 100000, dilation: 60013, padding: 5 }, everyPath: true },
   { name: '2-D, strides [100000, 2], dilations [60013, 1]', inputShape: [1, 2, 2, 2], weightShape: [2, 2, 2, 3], attrs: { stride: [100000, 2], dilation: [60013, 1] } },
   { name: '3-D, strides [100000, 1, 1], dilations [60013, 1, 1]', inputShape: [1, 1, 2, 1, 2], weightShape: [1, 2, 2, 1, 2], attrs: { stride: [100000, 1, 1], dilation: [60013, 1, 1] } },
 ];
+
+const pathsFor = (c: { everyPath?: boolean }): readonly string[] => (c.everyPath || TEST_TIER === 'full' ? PATH_OPTIONS : ['auto']);
 
 export async function limitChecks(): Promise<CheckResult[]> {
   const base = await getDevice();
@@ -103,9 +110,11 @@ export async function limitChecks(): Promise<CheckResult[]> {
     const w = round(randomData(600 + i, sizeOf(c.weightShape)));
     const bias = round(randomData(700 + i, r.outChannels));
     const ref = scatterReference(r, x, w, bias);
-    for (const path of c.paths) {
+    for (const path of pathsFor(c)) {
       try {
-        results.push(await partsCheck(base, c, path, x, w, bias, ref));
+        const t0 = performance.now();
+        const res = await partsCheck(base, c, path, x, w, bias, ref);
+        results.push({ ...res, detail: `${res.detail} (${Math.round(performance.now() - t0)} ms)` });
       } catch (e) {
         results.push({ name: `one-shot past maxBufferSize, ${c.name}: ${path}`, ok: false, detail: String((e as Error)?.stack ?? e) });
       }
@@ -133,12 +142,13 @@ export async function limitChecks(): Promise<CheckResult[]> {
     const w = randomData(900 + i, sizeOf(c.weightShape));
     const bias = randomData(1000 + i, r.outChannels);
     const ref = scatterReference(r, x, w, bias);
-    for (const path of PATH_OPTIONS) {
+    for (const path of pathsFor(c)) {
       const name = `${c.name}: ${path}`;
       try {
-        const y = await convTranspose({ data: x, shape: c.inputShape }, { data: w, shape: c.weightShape }, { ...c.attrs, bias, path, device: base, tune: false });
+        const t0 = performance.now();
+        const y = await convTranspose({ data: x, shape: c.inputShape }, { data: w, shape: c.weightShape }, { ...c.attrs, bias, path: path as never, device: base, tune: false });
         const cmp = compare(y.data, ref);
-        results.push({ name, ok: cmp.ok, detail: `output ${JSON.stringify(y.shape)}; max abs err ${cmp.maxAbsErr.toExponential(2)}${cmp.firstBad ? `; first mismatch at ${cmp.firstBad.index}: got ${cmp.firstBad.got}, expected ${cmp.firstBad.expected}` : ''}` });
+        results.push({ name, ok: cmp.ok, detail: `${Math.round(performance.now() - t0)} ms; output ${JSON.stringify(y.shape)}; max abs err ${cmp.maxAbsErr.toExponential(2)}${cmp.firstBad ? `; first mismatch at ${cmp.firstBad.index}: got ${cmp.firstBad.got}, expected ${cmp.firstBad.expected}` : ''}` });
       } catch (e) {
         results.push({ name, ok: false, detail: String((e as Error)?.stack ?? e) });
       }
