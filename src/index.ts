@@ -20,7 +20,7 @@ export type { Tensor, TensorLike, BiasLike, HalfTensor } from './tensor';
 export { DATA_TYPES, toHalfBits, fromHalfBits, roundToHalf, type DataType, type Float16ArrayLike } from './half';
 export { setCompileMode, type CompileMode } from './gpu/compile';
 export {
-  resolveActivation, resolveTfjsActivation, resolveWebnnActivation, activate, applyActivation, erf,
+  resolveActivation, activate, applyActivation, erf,
   type Activation, type TfjsActivation, type WebnnActivation, type ResolvedActivation,
 } from './activation';
 export { filterToIohw, shapeToChannelsFirst, shapeFromChannelsFirst, DATA_LAYOUTS, type FilterLayout, type DataLayout } from './layout';
