@@ -13,17 +13,17 @@ export default defineConfig({
         'webgpu-convtranspose': resolve(import.meta.dirname, 'src/index.ts'),
         node: resolve(import.meta.dirname, 'src/node.ts'),
         // `webgpu-convtranspose/tfjs` (dist/tfjs.js): registerWithTfjs(tf). TF.js is passed in, never imported.
-        tfjs: resolve(import.meta.dirname, 'src/tfjs.ts'),
+        tfjs: resolve(import.meta.dirname, 'src/integrations/tfjs-kernel.ts'),
       },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },
     rollupOptions: {
-      // tfjs.ts imports the library as './index'; in the build that import stays an import of the main entry
-      // file, so the library is bundled once (one pipeline cache, one shared device) and the main bundle is the
-      // same file with or without the extra entry.
-      external: (id, importer) => id === 'webgpu' || (id === './index' && !!importer && /[\\/]src[\\/]tfjs\.ts$/.test(importer)),
-      output: { paths: (id) => (/(^\.\/index$)|[\\/]src[\\/]index(\.ts)?$/.test(id) ? './webgpu-convtranspose.js' : id) },
+      // integrations/tfjs-kernel.ts imports the library as '../index'; in the build that import stays an import
+      // of the main entry file, so the library is bundled once (one pipeline cache, one shared device) and the
+      // main bundle is the same file with or without the extra entry.
+      external: (id, importer) => id === 'webgpu' || (id === '../index' && !!importer && /[\\/]src[\\/]integrations[\\/]tfjs-kernel\.ts$/.test(importer)),
+      output: { paths: (id) => (/(^\.\.\/index$)|[\\/]src[\\/]index(\.ts)?$/.test(id) ? './webgpu-convtranspose.js' : id) },
     },
     target: 'es2022',
     // Not minified: function names and code stay readable in users' stack traces and debuggers, and the

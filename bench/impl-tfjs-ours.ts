@@ -1,11 +1,11 @@
 /**
  * TF.js WebGPU with our kernel registered (`registerWithTfjs(tf)` from `webgpu-convtranspose/tfjs`): the same
  * `tf.conv2dTranspose` calls as the tfjs-webgpu peer, on the same shared device, with TF.js's
- * `Conv2DBackpropInput` replaced by our layer plus TF.js's NHWC⇄NCHW transposes. What an unchanged TF.js model
- * gets from the one line. Registered for this layer's measurement only, so the plain peer stays plain.
+ * `Conv2DBackpropInput` replaced by our layer, which reads and writes TF.js's NHWC tensors directly. What an
+ * unchanged TF.js model gets from the one line. Registered for this layer's measurement only, so the plain peer stays plain.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWithTfjs } from '../src/tfjs';
+import { registerWithTfjs } from '../src/integrations/tfjs-kernel';
 import type { Prepared, Preparer } from './implementation';
 import { tfjsPreparer, useTfjsOn } from './impl-tfjs';
 

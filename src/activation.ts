@@ -1,7 +1,18 @@
 /**
  * Fused activations: applied to `sum + bias` before the store, on every path (the shared epilogue,
- * shaders/epilogue.wgsl) and in the float64 CPU references, with the same definitions. These are the
- * activations WebNN, ONNX and TF.js fuse into their convolutions.
+ * wgsl/epilogue.wgsl) and in the float64 CPU references, with the same definitions. These are the
+ * activations WebNN, ONNX and TF.js fuse into their convolutions. Each spelling takes its own names and
+ * defaults, resolved here to one form:
+ *
+ * - the core (`convTranspose`, `createConvTranspose`): `relu`, `relu6` (= clamp to [0, 6]), `sigmoid`, `tanh`,
+ *   `gelu` (exact, with erf), `leakyRelu` (alpha 0.01), `elu` (alpha 1), `hardSigmoid` (alpha 0.2, beta 0.5:
+ *   max(0, min(1, alpha*x + beta))), `clamp` (min -Infinity, max +Infinity), by name or as `{ name, ...parameters }`;
+ * - the TF.js spelling: TF.js's fused activations (tf.fused.conv2d): `linear` (none), `relu`, `relu6`, `elu`
+ *   (alpha 1), `leakyrelu` (alpha `leakyreluAlpha`, default 0.2, as tf.leakyRelu), `sigmoid`; `prelu` needs
+ *   per-channel weights, which the epilogue does not take;
+ * - the WebNN spelling: WebNN's operators and their MLOptions: `relu`, `sigmoid`, `tanh`, `gelu`, `leakyRelu`
+ *   ({ alpha } 0.01), `elu` ({ alpha } 1), `hardSigmoid` ({ alpha, beta } 0.2, 0.5), `clamp` ({ minValue,
+ *   maxValue } -Infinity, +Infinity).
  */
 
 /** An activation by name (defaults below), or with its parameters. */
@@ -29,7 +40,10 @@ const NAMES = ['relu', 'relu6', 'leakyRelu', 'clamp', 'sigmoid', 'tanh', 'elu', 
 /** No activation. */
 export const NO_ACTIVATION: ResolvedActivation = { name: 'none', code: 0, a: 0, b: 0 };
 
-/** Checks an `activation` option and resolves its defaults (WebNN's: leakyRelu 0.01, elu 1, hardSigmoid 0.2/0.5). */
+/**
+ * Checks the core's `activation` option and resolves its defaults: leakyRelu alpha 0.01, elu alpha 1,
+ * hardSigmoid alpha 0.2 and beta 0.5, clamp min -Infinity and max +Infinity, relu6 = clamp(0, 6).
+ */
 export function resolveActivation(value: unknown): ResolvedActivation {
   if (value === undefined || value === null) return NO_ACTIVATION;
   const spec = typeof value === 'string' ? { name: value } : value;
@@ -58,6 +72,93 @@ export function resolveActivation(value: unknown): ResolvedActivation {
       return { name: 'clamp', code: CODES.clamp, a: lo, b: hi };
     }
     default: return { name: s.name as ResolvedActivation['name'], code: CODES[s.name as keyof typeof CODES], a: 0, b: 0 };
+  }
+}
+
+/** TF.js's fused activations (tfjs-core fused_types.ts `Activation`). */
+export type TfjsActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'leakyrelu' | 'sigmoid';
+const TFJS_NAMES: readonly string[] = ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid'];
+
+/** What a name of another spelling is called in TF.js's, for the error message. */
+function tfjsHint(v: unknown): string {
+  if (v === 'prelu') return ": 'prelu' takes per-channel weights (preluActivationWeights), which the fused epilogue does not; apply tf.prelu to the result";
+  if (typeof v === 'string' && TFJS_NAMES.includes(v.toLowerCase())) return ` (TF.js spells it in lower case, ${JSON.stringify(v.toLowerCase())}${v.toLowerCase() === 'leakyrelu' ? ', with leakyreluAlpha' : ''})`;
+  if (v !== null && typeof v === 'object') return " (TF.js's fused ops take the name only; leakyrelu's alpha is the option leakyreluAlpha)";
+  return '';
+}
+
+/**
+ * Checks the TF.js spelling's `activation` (a name of TF.js's fused activations) and resolves it with TF.js's
+ * defaults: `leakyrelu` takes `leakyreluAlpha` (default 0.2, as tf.leakyRelu), `elu` has alpha 1, `relu6` is
+ * clamp(0, 6), `linear` is none. `leakyreluAlpha` is only taken with `leakyrelu`.
+ */
+export function resolveTfjsActivation(value: unknown, leakyreluAlpha?: unknown): ResolvedActivation {
+  if (leakyreluAlpha !== undefined && (typeof leakyreluAlpha !== 'number' || Number.isNaN(leakyreluAlpha))) {
+    throw new TypeError(`leakyreluAlpha: expected a number, got ${JSON.stringify(leakyreluAlpha)}`);
+  }
+  if (leakyreluAlpha !== undefined && value !== 'leakyrelu') {
+    throw new TypeError(`leakyreluAlpha: only taken with activation 'leakyrelu', got activation ${JSON.stringify(value)}`);
+  }
+  if (value === undefined || value === null || value === 'linear') return NO_ACTIVATION;
+  if (typeof value !== 'string' || !TFJS_NAMES.includes(value)) {
+    throw new TypeError(`activation: expected one of ${TFJS_NAMES.join(', ')} (TF.js's fused activations), got ${JSON.stringify(value)}${tfjsHint(value)}`);
+  }
+  switch (value) {
+    case 'leakyrelu': return { name: 'leakyRelu', code: CODES.leakyRelu, a: (leakyreluAlpha as number | undefined) ?? 0.2, b: 0 };
+    case 'relu6': return { name: 'clamp', code: CODES.clamp, a: 0, b: 6 };
+    case 'elu': return { name: 'elu', code: CODES.elu, a: 1, b: 0 };
+    default: return { name: value as 'relu' | 'sigmoid', code: CODES[value as 'relu' | 'sigmoid'], a: 0, b: 0 };
+  }
+}
+
+/** WebNN's activation operators the epilogue runs, by name or as `{ name, ...MLOptions }`. */
+export type WebnnActivation =
+  | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'leakyRelu' | 'elu' | 'hardSigmoid' | 'clamp'
+  | { name: 'relu' | 'sigmoid' | 'tanh' | 'gelu' }
+  | { name: 'leakyRelu'; alpha?: number }
+  | { name: 'elu'; alpha?: number }
+  | { name: 'hardSigmoid'; alpha?: number; beta?: number }
+  | { name: 'clamp'; minValue?: number; maxValue?: number };
+const WEBNN_NAMES = ['relu', 'sigmoid', 'tanh', 'gelu', 'leakyRelu', 'elu', 'hardSigmoid', 'clamp'];
+const WEBNN_PARAMETERS: Record<string, string[]> = { leakyRelu: ['alpha'], elu: ['alpha'], hardSigmoid: ['alpha', 'beta'], clamp: ['minValue', 'maxValue'] };
+
+/**
+ * Checks the WebNN spelling's `activation` (a WebNN operator, with its MLOptions names) and resolves it with
+ * WebNN's defaults: leakyRelu alpha 0.01, elu alpha 1, hardSigmoid alpha 0.2 and beta 0.5, clamp minValue
+ * -Infinity and maxValue +Infinity.
+ */
+export function resolveWebnnActivation(value: unknown): ResolvedActivation {
+  if (value === undefined || value === null) return NO_ACTIVATION;
+  const spec = typeof value === 'string' ? { name: value } : value;
+  const name = (spec as { name?: unknown } | null)?.name;
+  if (!spec || typeof spec !== 'object' || typeof name !== 'string' || !WEBNN_NAMES.includes(name)) {
+    const hint = name === 'relu6' || value === 'relu6' ? " (WebNN has no relu6: { name: 'clamp', minValue: 0, maxValue: 6 })"
+      : typeof name === 'string' && WEBNN_NAMES.some((n) => n.toLowerCase() === name.toLowerCase()) ? ` (WebNN spells it ${JSON.stringify(WEBNN_NAMES.find((n) => n.toLowerCase() === name.toLowerCase()))})` : '';
+    throw new TypeError(`activation: expected one of ${WEBNN_NAMES.join(', ')} (WebNN operators; a name, or { name, ...options }), got ${JSON.stringify(value)}${hint}`);
+  }
+  const s = spec as Record<string, unknown>;
+  const allowed = WEBNN_PARAMETERS[name] ?? [];
+  for (const key of Object.keys(s)) {
+    if (key === 'name' || allowed.includes(key)) continue;
+    const hint = name === 'clamp' && (key === 'min' || key === 'max') ? ` (WebNN's MLClampOptions spells it ${key}Value)` : '';
+    throw new TypeError(`activation.${key}: WebNN's ${name} takes ${allowed.join(', ') || 'no options'}${hint}`);
+  }
+  const num = (key: string, fallback: number): number => {
+    const v = s[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`activation.${key}: expected a number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  switch (name) {
+    case 'leakyRelu': return { name: 'leakyRelu', code: CODES.leakyRelu, a: num('alpha', 0.01), b: 0 };
+    case 'elu': return { name: 'elu', code: CODES.elu, a: num('alpha', 1), b: 0 };
+    case 'hardSigmoid': return { name: 'hardSigmoid', code: CODES.hardSigmoid, a: num('alpha', 0.2), b: num('beta', 0.5) };
+    case 'clamp': {
+      const lo = num('minValue', -Infinity), hi = num('maxValue', Infinity);
+      if (lo > hi) throw new RangeError(`activation.minValue: must not exceed maxValue (${lo} > ${hi})`);
+      return { name: 'clamp', code: CODES.clamp, a: lo, b: hi };
+    }
+    default: return { name: name as ResolvedActivation['name'], code: CODES[name as keyof typeof CODES], a: 0, b: 0 };
   }
 }
 

@@ -19,18 +19,21 @@ export {
 export type { Tensor, TensorLike, BiasLike, HalfTensor } from './tensor';
 export { DATA_TYPES, toHalfBits, fromHalfBits, roundToHalf, type DataType, type Float16ArrayLike } from './half';
 export { setCompileMode, type CompileMode } from './gpu/compile';
-export { resolveActivation, activate, applyActivation, erf, type Activation, type ResolvedActivation } from './activation';
+export {
+  resolveActivation, activate, applyActivation, erf,
+  type Activation, type TfjsActivation, type WebnnActivation, type ResolvedActivation,
+} from './activation';
 export { filterToIohw, shapeToChannelsFirst, shapeFromChannelsFirst, DATA_LAYOUTS, type FilterLayout, type DataLayout } from './layout';
 export {
   tfjsConv2dTranspose, tfjsConv3dTranspose, createTfjsConv2dTranspose, createTfjsConv3dTranspose,
   mapTfjsConv2dTranspose, mapTfjsConv3dTranspose,
   type TfjsPad2d, type TfjsPad3d, type TfjsExplicitPadding, type TfjsDimRoundingMode, type TfjsMapping,
   type TfjsConv2dTransposeAttributes, type TfjsConv3dTransposeAttributes, type TfjsConv2dTransposeOptions,
-  type TfjsConv3dTransposeOptions, type TfjsConv2dTransposeLayerOptions, type TfjsConv3dTransposeLayerOptions,
+  type TfjsConv3dTransposeOptions, type TfjsConv2dTransposeLayerOptions, type TfjsConv3dTransposeLayerOptions, type TfjsFusedOptions,
 } from './frontends/tfjs';
 export {
   webnnConvTranspose2d, createWebnnConvTranspose2d, mapWebnnConvTranspose2d,
   type WebnnConvTranspose2dAttributes, type WebnnConvTranspose2dOptions, type WebnnConvTranspose2dLayerOptions,
-  type WebnnConvTranspose2dFilterLayout, type WebnnInputLayout, type WebnnAutoPad,
+  type WebnnConvTranspose2dFilterLayout, type WebnnInputLayout, type WebnnAutoPad, type WebnnFusedOptions,
 } from './frontends/webnn';
 export type { CoreMapping, FrontendRunOptions, FrontendLayerOptions } from './frontends/common';

@@ -8,7 +8,16 @@ import type { TensorLike } from './tensor';
 import { tensorData } from './tensor';
 import type { DataType } from './half';
 
-/** `iohw` (default; PyTorch/ONNX), `oihw`, `hwoi` (TF.js `[kH, kW, outC, inC]`), `ohwi` (WebNN). */
+/**
+ * Orders of a transposed convolution's weight, with `i` = C_in (all input channels), `o` = C_out/groups (one
+ * group's output channels), `hw` = the kernel axes:
+ * - `iohw` `[C_in, C_out/groups, ...kernel]` (default; PyTorch ConvTranspose, ONNX ConvTranspose);
+ * - `oihw` `[C_out/groups, C_in, ...kernel]`: iohw with the first two axes swapped, so a forward Conv's
+ *   `[C_out, C_in, ...kernel]` weight when groups = 1; with groups > 1 it is NOT PyTorch Conv's
+ *   `[C_out, C_in/groups, ...kernel]` (given as oihw, that shape is refused: its second axis is not C_in);
+ * - `hwoi` `[...kernel, C_out/groups, C_in]` (TF.js's `[kH, kW, outDepth, inDepth]`, WebNN's hwoi);
+ * - `ohwi` `[C_out/groups, ...kernel, C_in]` (WebNN's ohwi).
+ */
 export type FilterLayout = 'iohw' | 'oihw' | 'hwoi' | 'ohwi';
 
 const ORDER: Record<FilterLayout, readonly ('i' | 'o' | 's')[]> = {
@@ -24,17 +33,18 @@ export function checkFilterLayout(value: unknown): asserts value is FilterLayout
 
 /**
  * The weight in iohw: the same tensor for `iohw`, else its data permuted once (float32) with the iohw shape.
- * `dataType` 'float16' reads a Uint16Array as float16 bit patterns (tensor.ts: tensorData).
+ * `dataType` 'float16' reads a Uint16Array as float16 bit patterns (tensor.ts: tensorData). `name` is what
+ * errors call the weight (`filter` in the TF.js and WebNN spellings).
  */
-export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw', dataType?: DataType): TensorLike {
+export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw', dataType?: DataType, name = 'weight'): TensorLike {
   checkFilterLayout(layout);
   if (layout === 'iohw' || !weight || typeof weight !== 'object' || !Array.isArray(weight.shape)) return weight;
   const shape = weight.shape;
   const dims = shape.length - 2;
   if (dims < 1 || dims > 3) {
-    throw new RangeError(`weight: a ${layout} filter has rank 3 to 5 (1 to 3 kernel axes), got shape [${shape.join(', ')}]`);
+    throw new RangeError(`${name}: a ${layout} filter has rank 3 to 5 (1 to 3 kernel axes), got shape [${shape.join(', ')}]`);
   }
-  const data = tensorData('weight', weight, dataType);
+  const data = tensorData(name, weight, dataType);
   // Sizes and row-major strides of the three blocks in the given order (the spatial block is contiguous).
   const order = ORDER[layout];
   const at: Record<'i' | 'o' | 's', number> = { i: 0, o: 0, s: 0 };

@@ -51,10 +51,32 @@ export function tensorData(name: string, t: TensorLike | undefined | null, dataT
   return data;
 }
 
-/** Throws unless `t` is an object with `data` and `shape` (their contents are checked by the caller). */
-function checkTensor(name: string, t: TensorLike | undefined | null): asserts t is TensorLike {
-  if (!t || typeof t !== 'object' || !('data' in t) || !('shape' in t)) {
-    throw new TypeError(`${name}: expected a tensor { data, shape }, got ${t === null ? 'null' : typeof t}`);
+/** A value as a "got ..." in an error message: short, whatever its size (`Float32Array(18)`, `Array(3)`). */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (ArrayBuffer.isView(v)) return `${Object.prototype.toString.call(v).slice(8, -1)}(${(v as unknown as { length?: number }).length ?? v.byteLength})`;
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  switch (typeof v) {
+    case 'string': return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
+    case 'object': {
+      const keys = Object.keys(v as object);
+      return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
+    }
+    case 'undefined': return 'undefined';
+    case 'function': return 'a function';
+    default: return `the ${typeof v} ${String(v)}`;
+  }
+}
+
+/**
+ * Throws unless `t` is an object with `data` and `shape` (their contents are checked by the caller), naming the
+ * argument as the entry point spells it (`input`, `weight`, `x`, `filter`, ...). A bare typed array or array is
+ * the most likely slip, so the message says how to wrap it.
+ */
+export function checkTensor(name: string, t: unknown): asserts t is TensorLike {
+  if (!t || typeof t !== 'object' || ArrayBuffer.isView(t) || Array.isArray(t) || !('data' in t) || !('shape' in t)) {
+    const bare = ArrayBuffer.isView(t) || Array.isArray(t) ? ': give the values as { data, shape }' : '';
+    throw new TypeError(`${name}: expected a tensor { data, shape }, got ${describeValue(t)}${bare}`);
   }
 }
 

@@ -1,5 +1,5 @@
 // The tfjs-webgpu+ours row in the benchmark's bookkeeping: it is compared with plain tfjs-webgpu only, never
-// counted as a peer (it runs our kernel) nor as ours (it includes TF.js's layout transposes).
+// counted as a peer (it runs our kernel) nor as ours (it includes TF.js's op dispatch around it).
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../bench/implementation';
 import { isHybrid, isOurs, summarize, summaryRows, type BenchReport, type BenchResult } from '../bench/report';

@@ -2,7 +2,9 @@
  * Work past the binding limit in headless Chromium (test/browser/chunk-checks.ts): layers whose output is 4x
  * a lowered maxStorageBufferBindingSize (4 MiB) run as chunks, split by batch, by output channels, and by
  * output rows (channels-first and channels-last, 1-D and 2-D), on every path against the float64 reference;
- * a layer that no split can fit is refused with the reason.
+ * a layer that no split can fit is refused with the reason. Past the buffer limit (test/browser/limit-checks.ts):
+ * one-shot calls whose output is 4x a lowered maxBufferSize run in parts through buffers within it, the
+ * prepared form refuses them, and strides of 100000 run on every path, all against the float64 reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectChecksPass } from './support/checks';
@@ -11,6 +13,7 @@ import type { Harness } from './browser/harness';
 import { openHarness, type HarnessPage } from './support/session';
 import { planChunks } from '../src/gpu/plan/chunks';
 import { resolveConvTranspose } from '../src/shape';
+import { PATH_OPTIONS } from '../src/index';
 
 let h: HarnessPage;
 beforeAll(async () => { h = await openHarness(); });
@@ -20,6 +23,13 @@ describe('past the binding limit', () => {
   it('runs 4x-the-limit layers as chunks on every path and matches the reference', async () => {
     const results: CheckResult[] = await h.page.evaluate(() => (window as unknown as { harness: Harness }).harness.chunkChecks());
     expectChecksPass(results, 21);
+  }, 600_000);
+});
+
+describe('past the buffer limit, and large strides', () => {
+  it('one-shot calls of 4x maxBufferSize run in parts on every path; strides of 100000 on every path; all match the reference', async () => {
+    const results: CheckResult[] = await h.page.evaluate(() => (window as unknown as { harness: Harness }).harness.limitChecks());
+    expectChecksPass(results, 2 * PATH_OPTIONS.length + 7); // ci tier: two cases on every path, the rest on auto
   }, 600_000);
 });
 

@@ -6,7 +6,8 @@
  * variant, compared with the expected values in the source's layout; the prepared forms on every fixture; and
  * tfjsConv2dTranspose/tfjsConv3dTranspose against TF.js itself (its WebGPU backend) on seeded random
  * configurations, x sized by TF.js's own conv_util; webnnConvTranspose2d against an independent float64 reference
- * written in WebNN's layouts on seeded random configurations (layouts, groups, asymmetric padding, outputSizes).
+ * written in WebNN's layouts on seeded random configurations (layouts, groups, asymmetric padding, outputSizes);
+ * and each spelling's own activations (names and defaults) and `dataType: 'float16'`, one-shot and prepared.
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +117,13 @@ describe('webnnConvTranspose2d against an independent WebNN-layout reference on 
       if (r.error) expect.fail(`${r.config} [${path}]: threw ${r.error}`);
       if (!r.comparison!.ok) expect.fail(`vs reference: ${describeMismatch(r.config, path, r.comparison!)}`);
     }
+  }, 300_000);
+});
+
+describe("each spelling's own options on the GPU: TF.js's and WebNN's activations and defaults, dataType 'float16' (one-shot and prepared)", () => {
+  it.each([...PATH_OPTIONS])('path %s', async (path) => {
+    const checks = await call('spellingChecks', path);
+    expect(checks.length).toBeGreaterThanOrEqual(11);
+    expect(checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`)).toEqual([]);
   }, 300_000);
 });

@@ -1,6 +1,9 @@
 // Filter layouts: filterToIohw against an independent index-by-index permutation, for 1-D, 2-D and 3-D kernels.
 import { describe, expect, it } from 'vitest';
 import { filterToIohw, type FilterLayout } from '../src/layout';
+import { resolveConvTranspose, scatterReference } from '../src/index';
+import { compare } from './support/compare';
+import { randomData } from './support/random';
 
 /** Reads iohw weight [I][O][...k] at (i, o, kernel index s) and writes it where `layout` puts it. */
 function fromIohw(w: Float32Array, I: number, O: number, k: number[], layout: FilterLayout): { data: Float32Array; shape: number[] } {
@@ -35,5 +38,35 @@ describe('filterToIohw', () => {
   it('rejects an unknown layout and a bad rank, naming the argument', () => {
     expect(() => filterToIohw({ data: new Float32Array(6), shape: [1, 2, 3] }, 'hwio' as FilterLayout)).toThrow(/^filterLayout: expected one of iohw, oihw, hwoi, ohwi, got "hwio"/);
     expect(() => filterToIohw({ data: new Float32Array(2), shape: [1, 2] }, 'hwoi')).toThrow(/^weight: a hwoi filter has rank 3 to 5/);
+  });
+});
+
+describe("'oihw' with groups: [C_out/groups, C_in, ...kernel]", () => {
+  // C_in 6, C_out 4, groups 2: a weight of [2, 6, 3] (one group's output channels, then every input channel).
+  const [N, Cin, L, Cout, G, K, S] = [2, 6, 5, 4, 2, 3, 2];
+  const x = randomData(51, N * Cin * L);
+  const oihw = randomData(52, (Cout / G) * Cin * K);
+  /** Output channel g*C_out/G + o sums input channels of group g, with oihw[o][ic][k], written from the layout's own definition. */
+  function oihwReference(): Float64Array {
+    const outL = (L - 1) * S + K;
+    const y = new Float64Array(N * Cout * outL);
+    const cinG = Cin / G, coutG = Cout / G;
+    for (let n = 0; n < N; n++) for (let g = 0; g < G; g++) for (let o = 0; o < coutG; o++) for (let ic = g * cinG; ic < (g + 1) * cinG; ic++) {
+      for (let i = 0; i < L; i++) for (let k = 0; k < K; k++) {
+        y[(n * Cout + g * coutG + o) * outL + i * S + k] += x[(n * Cin + ic) * L + i] * oihw[(o * Cin + ic) * K + k];
+      }
+    }
+    return y;
+  }
+  it('resolves to the float64 reference of the definition', () => {
+    const w = filterToIohw({ data: oihw, shape: [Cout / G, Cin, K] }, 'oihw');
+    expect(w.shape).toEqual([Cin, Cout / G, K]);
+    const r = resolveConvTranspose([N, Cin, L], w.shape, null, { stride: S, groups: G });
+    const c = compare(scatterReference(r, x, w.data as Float32Array, null), oihwReference());
+    expect(c.ok, JSON.stringify(c.firstBad)).toBe(true);
+  });
+  it("refuses PyTorch Conv's [C_out, C_in/groups, ...kernel], naming the weight", () => {
+    const w = filterToIohw({ data: new Float32Array(Cout * (Cin / G) * K), shape: [Cout, Cin / G, K] }, 'oihw');
+    expect(() => resolveConvTranspose([N, Cin, L], w.shape, null, { stride: S, groups: G })).toThrow(/^weight: first dimension must equal the input channels 6/);
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../scripts/browser.mjs';
 import * as mainEntry from '../src/index';
 import * as nodeEntry from '../src/node';
-import * as tfjsEntry from '../src/tfjs';
+import * as tfjsEntry from '../src/integrations/tfjs-kernel';
 import { compareOutput, nodeApp, openExamplePage, readme, readmeExamples, runNodeExample, type ExamplePage } from './support/readme';
 
 const text = readme();

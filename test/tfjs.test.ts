@@ -2,7 +2,8 @@
  * registerWithTfjs(tf) in headless Chromium (test/tfjs/index.html): TF.js conv2dTranspose with and without the
  * registration agree on the TF.js conformance fixtures (and both match the fixtures' expected values), on
  * every path and `auto`, plus extra cases (output padding, numeric and explicit pads, one channel, 1×1 input,
- * GPU-resident tensors, dataFormat NCHW), conv2d's input gradient, and the layer cache.
+ * GPU-resident tensors, dataFormat NCHW), conv2d's input gradient, NHWC in and out with no Transpose pass, and
+ * the layer cache.
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,9 +64,9 @@ describe('registerWithTfjs: more cases', () => {
     }
   });
 
-  it('conv2d input gradient, layer cache, disposed filters, double registration, unregister', async () => {
+  it('conv2d input gradient, no Transpose pass, layer cache, disposed filters, double registration, unregister', async () => {
     const checks = await page.evaluate(() => (window as unknown as Win).tfjsHarness.behaviour());
-    expect(checks.length).toBeGreaterThanOrEqual(5);
+    expect(checks.length).toBeGreaterThanOrEqual(6);
     expect(checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`)).toEqual([]);
   });
 });

@@ -1,26 +1,33 @@
 /**
  * What the TF.js and WebNN entry points share: the options every entry point takes besides its source's own
- * (how and where it runs), the check that an options object holds only keys of the entry point's own spelling
- * (a foreign key is an error that says which entry point or spelling it belongs to), and small value checks
- * whose errors name the argument. Pure: no WebGPU.
+ * (how and where it runs; their keys come from the one table, options.ts), the check that an options object
+ * holds only keys of the entry point's own spelling (a foreign key is an error that says which entry point or
+ * spelling it belongs to), and small value checks whose errors name the argument. Pure: no WebGPU.
  */
-import type { Activation } from '../activation';
 import type { PathOption } from '../gpu/kernels/registry';
 import type { ConvTransposeAttributes } from '../shape';
 import type { FilterLayout } from '../layout';
+import type { DataType } from '../half';
+import { checkTensor } from '../tensor';
 
 /** Options of the one-shot entry points beside the source's own: how and where the convolution runs. */
 export interface FrontendRunOptions {
   /** A path by name, or `auto` (default); see ConvTransposeOptions.path. */
   path?: PathOption;
+  /** With a path by name: the configuration of its family to run (see ConvTransposeLayerOptions.config). */
+  config?: object;
   /** Default: the package's shared device (getDevice()). */
   device?: GPUDevice;
   /** Plan as for this kind of adapter (see ConvTransposeLayerOptions.adapterClass). */
   adapterClass?: 'cpu' | 'gpu';
   /** `auto` only: time close paths once per device and problem (default true). */
   tune?: boolean;
-  /** Fused activation after the bias (see ConvTransposeLayerOptions.activation). */
-  activation?: Activation | null;
+  /**
+   * Storage type of the input and output (the core's and WebNN's name): `float32` (default) or `float16`
+   * (a Float16Array, a Uint16Array of float16 bit patterns or an array of numbers in; float16 data out; see
+   * ConvTransposeLayerOptions.dataType). The filter and bias may be float16 too, widened once.
+   */
+  dataType?: DataType;
 }
 
 /** Options of the prepared entry points beside the source's own (the device is their first argument). */
@@ -29,9 +36,8 @@ export interface FrontendLayerOptions extends Omit<FrontendRunOptions, 'device'>
   label?: string;
 }
 
-/** The run options' keys, one-shot and prepared. */
-export const RUN_KEYS = ['path', 'device', 'adapterClass', 'tune', 'activation'] as const;
-export const LAYER_KEYS = ['path', 'adapterClass', 'tune', 'activation', 'label'] as const;
+/** The run options' keys, one-shot and prepared: from the table (options.ts), as are each entry point's keys. */
+export { RUN_KEYS, LAYER_KEYS, checkKeys, optionsObject } from '../options';
 
 /**
  * What an entry point hands to the core: attributes in ONNX spelling (every one resolved, nothing left for the
@@ -56,30 +62,6 @@ export function show(v: unknown): string {
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<unknown>).length})`;
   if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v);
   return String(v);
-}
-
-/**
- * Throws a TypeError for the first key of `options` that `allowed` does not list: with the entry point's hint
- * when the key is another spelling's (`hints`), else listing what the entry point takes. A key counts even
- * when its value is undefined: a foreign spelling is never silently dropped.
- */
-export function checkKeys(entry: string, options: object, allowed: readonly string[], hints: Readonly<Record<string, string>>): void {
-  for (const key of Object.keys(options)) {
-    if (allowed.includes(key)) continue;
-    const hint = Object.prototype.hasOwnProperty.call(hints, key) ? hints[key] : undefined;
-    throw new TypeError(hint
-      ? `${key}: ${entry} does not take ${JSON.stringify(key)}: ${hint}`
-      : `${key}: unknown option of ${entry}; it takes ${allowed.join(', ')}`);
-  }
-}
-
-/** Throws unless `v` is a plain options object (or undefined: then `{}`). */
-export function optionsObject(name: string, v: unknown): Record<string, unknown> {
-  if (v === undefined) return {};
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new TypeError(`${name}: expected an options object, got ${show(v)}`);
-  }
-  return v as Record<string, unknown>;
 }
 
 /** An integer in [min, 2^31 - 1], or a TypeError/RangeError naming `name`. */
@@ -107,12 +89,10 @@ export function shapeOf(name: string, v: unknown, ranks: readonly number[], layo
   return v.map((d, i) => intAtLeast(`${name}[${i}]`, d, 0, 'a non-negative integer dimension'));
 }
 
-/** The `shape` of a tensor argument, or a TypeError naming it. */
+/** The `shape` of a tensor argument, or a TypeError naming it (tensor.ts: checkTensor, as every entry point). */
 export function tensorShape(name: string, t: unknown): unknown {
-  if (!t || typeof t !== 'object' || !('shape' in t) || !('data' in t)) {
-    throw new TypeError(`${name}: expected a tensor { data, shape }, got ${t === null ? 'null' : show(t)}`);
-  }
-  return (t as { shape: unknown }).shape;
+  checkTensor(name, t);
+  return t.shape;
 }
 
 /** Whether two shapes are equal. */

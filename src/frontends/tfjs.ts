@@ -32,12 +32,16 @@
  * only one, the default) or 'NCHW' maps onto the core's `inputLayout` 'nhwc'/'nchw': input and output stay in
  * that layout, read and written directly by the kernels, with no transpose pass.
  */
-import { convTranspose } from '../convTranspose';
-import { createConvTranspose } from '../gpu/create';
+import { runProblem } from '../convTranspose';
+import { checkDeviceArgument, createLayer } from '../gpu/create';
 import type { ConvTransposeLayer } from '../gpu/layer';
-import { tensorData, type BiasLike, type Tensor, type TensorLike } from '../tensor';
+import type { TfjsActivation } from '../activation';
+import type { DataType } from '../half';
+import { attributeKeys, checkOptions, hintsFor, type CheckedOptions, type EntryPoint } from '../options';
+import { inputData, resolveProblem, type TensorNames } from '../problem';
+import type { BiasLike, HalfTensor, Tensor, TensorLike } from '../tensor';
 import {
-  checkKeys, intAtLeast, LAYER_KEYS, optionsObject, RUN_KEYS, sameShape, shapeOf, show, tensorShape,
+  checkKeys, intAtLeast, optionsObject, sameShape, shapeOf, show, tensorShape,
   type CoreMapping, type FrontendLayerOptions, type FrontendRunOptions,
 } from './common';
 
@@ -71,11 +75,27 @@ export interface TfjsConv3dTransposeAttributes {
   dilations?: number | readonly [number, number, number];
 }
 
-/** `bias` (`[outDepth]`; TF.js's op has none, tf.layers adds it) and how it runs, with the TF.js options. */
-export interface TfjsConv2dTransposeOptions extends TfjsConv2dTransposeAttributes, FrontendRunOptions { bias?: BiasLike | null }
-export interface TfjsConv3dTransposeOptions extends TfjsConv3dTransposeAttributes, FrontendRunOptions { bias?: BiasLike | null }
-export interface TfjsConv2dTransposeLayerOptions extends TfjsConv2dTransposeAttributes, FrontendLayerOptions { bias?: BiasLike | null }
-export interface TfjsConv3dTransposeLayerOptions extends TfjsConv3dTransposeAttributes, FrontendLayerOptions { bias?: BiasLike | null }
+/**
+ * What the TF.js spelling adds to every form: `bias` (`[outDepth]`; TF.js's op has none, tf.fused.conv2d and
+ * tf.layers add it) and a fused activation with TF.js's names and defaults (tf.fused.conv2d's `activation` and
+ * `leakyreluAlpha`).
+ */
+export interface TfjsFusedOptions {
+  bias?: BiasLike | null;
+  /**
+   * TF.js's fused activations: `linear` (default: none), `relu`, `relu6` (clamp to [0, 6]), `elu` (alpha 1),
+   * `leakyrelu` (alpha `leakyreluAlpha`), `sigmoid`. (`prelu` takes per-channel weights, which the fused
+   * epilogue does not; apply tf.prelu to the result.)
+   */
+  activation?: TfjsActivation | null;
+  /** `leakyrelu`'s alpha (default 0.2, as tf.leakyRelu); only with activation `leakyrelu`. */
+  leakyreluAlpha?: number;
+}
+/** `bias`, the fused activation and how it runs (see {@link FrontendRunOptions}, `dataType` included), with the TF.js options. */
+export interface TfjsConv2dTransposeOptions extends TfjsConv2dTransposeAttributes, TfjsFusedOptions, FrontendRunOptions {}
+export interface TfjsConv3dTransposeOptions extends TfjsConv3dTransposeAttributes, TfjsFusedOptions, FrontendRunOptions {}
+export interface TfjsConv2dTransposeLayerOptions extends TfjsConv2dTransposeAttributes, TfjsFusedOptions, FrontendLayerOptions {}
+export interface TfjsConv3dTransposeLayerOptions extends TfjsConv3dTransposeAttributes, TfjsFusedOptions, FrontendLayerOptions {}
 
 /** The mapping of a TF.js call onto the core, with what TF.js derived on the way. */
 export interface TfjsMapping extends CoreMapping {
@@ -87,12 +107,11 @@ export interface TfjsMapping extends CoreMapping {
 
 const DATA_FORMATS = { 2: ['NHWC', 'NCHW'], 3: ['NDHWC', 'NCDHW'] } as const;
 const ROUNDING = ['floor', 'round', 'ceil'] as const;
-const ATTR_KEYS = { 2: ['dataFormat', 'dilations', 'dimRoundingMode'], 3: ['dataFormat', 'dilations'] } as const;
 
 const PYTORCH = "is PyTorch's spelling: use convTranspose(input, weight, options) for it";
 const ONNX = "is ONNX's spelling: use convTranspose(input, weight, options) for it";
 /** Where a key that is not TF.js's belongs. */
-function hintsFor(dims: 2 | 3, entry: string, prepared: boolean): Record<string, string> {
+function tfjsHints(dims: 2 | 3, entry: string, prepared: boolean): Record<string, string> {
   const positional = prepared
     ? `(${entry}(device, xShape, filter, outputShape, strides, pad, opts))`
     : `(${entry}(x, filter, outputShape, strides, pad, opts))`;
@@ -114,6 +133,8 @@ function hintsFor(dims: 2 | 3, entry: string, prepared: boolean): Record<string,
     data_format: `TF (Python) spelling; TF.js spells it dataFormat: ${DATA_FORMATS[dims].map((f) => `'${f}'`).join(' or ')}`,
     dilationRate: 'tf.layers spelling; the op spells it dilations',
     dilation_rate: 'Keras spelling; the op spells it dilations',
+    leakyReluAlpha: 'TF.js spells it leakyreluAlpha (all lower case after leaky, as tf.fused.conv2d)',
+    alpha: "TF.js's fused leakyrelu takes its alpha as leakyreluAlpha",
     ...(dims === 3 ? { dimRoundingMode: 'tf.conv3dTranspose has no dimRoundingMode (only tf.conv2dTranspose has)' } : {}),
     ...(prepared
       ? { device: `the prepared form takes the device as its first argument (${entry}(device, ...))` }
@@ -178,9 +199,15 @@ function tfRound(value: number, mode: TfjsDimRoundingMode | undefined): number {
 }
 
 function mapTfjs(dims: 2 | 3, xShape: unknown, filterShape: unknown, outputShape: unknown, strides: unknown, pad: unknown, attrsGiven: unknown): TfjsMapping {
-  const op = dims === 2 ? 'tf.conv2dTranspose' : 'tf.conv3dTranspose';
   const attrs = optionsObject('opts', attrsGiven);
-  checkKeys(dims === 2 ? 'mapTfjsConv2dTranspose' : 'mapTfjsConv3dTranspose', attrs, ATTR_KEYS[dims], hintsFor(dims, dims === 2 ? 'tfjsConv2dTranspose' : 'tfjsConv3dTranspose', false));
+  const entry = dims === 2 ? 'tfjsConv2dTranspose' : 'tfjsConv3dTranspose';
+  checkKeys(dims === 2 ? 'mapTfjsConv2dTranspose' : 'mapTfjsConv3dTranspose', attrs, attributeKeys(entry), tfjsHints(dims, entry, false));
+  return mapTfjsAttributes(dims, xShape, filterShape, outputShape, strides, pad, attrs);
+}
+
+/** The mapping of TF.js attributes whose keys are checked (by mapTfjs, or by the entry point's checkOptions). */
+function mapTfjsAttributes(dims: 2 | 3, xShape: unknown, filterShape: unknown, outputShape: unknown, strides: unknown, pad: unknown, attrs: Readonly<Record<string, unknown>>): TfjsMapping {
+  const op = dims === 2 ? 'tf.conv2dTranspose' : 'tf.conv3dTranspose';
   const { channelsLast, dataFormat } = parseDataFormat(dims, attrs.dataFormat);
   const spatialNames = dims === 2 ? ['height', 'width'] : ['depth', 'height', 'width'];
   const fmt = (batched: boolean, c: string) => {
@@ -313,39 +340,31 @@ export function mapTfjsConv3dTranspose(
   return mapTfjs(3, xShape, filterShape, outputShape, strides, pad, attrs);
 }
 
-const RUN_ALLOWED = (dims: 2 | 3) => [...ATTR_KEYS[dims], 'bias', ...RUN_KEYS];
-const LAYER_ALLOWED = (dims: 2 | 3) => [...ATTR_KEYS[dims], 'bias', ...LAYER_KEYS];
+const NAMES: TensorNames = { input: 'x', weight: 'filter' };
 
-/** Splits an entry point's options into the TF.js attributes and the rest, after checking every key. */
-function splitOptions(dims: 2 | 3, entry: string, given: unknown, prepared: boolean): { tf: Record<string, unknown>; rest: Record<string, unknown> } {
+/** An entry point's options, checked once against the table (options.ts), with the TF.js hints. */
+function checkTfjsOptions(dims: 2 | 3, entry: EntryPoint, given: unknown, prepared: boolean): CheckedOptions {
   if (typeof given === 'string') {
     throw new TypeError(`opts: expected an options object, got ${show(given)}${dims === 2 ? `; TF.js's positional dimRoundingMode goes in it: { dimRoundingMode: ${show(given)} }` : ''}`);
   }
-  const o = optionsObject('opts', given);
-  checkKeys(entry, o, prepared ? LAYER_ALLOWED(dims) : RUN_ALLOWED(dims), hintsFor(dims, entry, prepared));
-  const tf: Record<string, unknown> = {}, rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) ((ATTR_KEYS[dims] as readonly string[]).includes(k) ? tf : rest)[k] = v;
-  return { tf, rest };
+  return checkOptions(entry, given, hintsFor(entry, tfjsHints(dims, entry, prepared)));
 }
 
-async function runTfjs(dims: 2 | 3, entry: string, x: TensorLike, filter: TensorLike, outputShape: unknown, strides: unknown, pad: unknown, opts: unknown): Promise<Tensor> {
-  const { tf, rest } = splitOptions(dims, entry, opts, false);
-  const m = mapTfjs(dims, tensorShape('x', x), tensorShape('filter', filter), outputShape, strides, pad, tf);
-  // Checked here so that errors name TF.js's arguments; Float32Array data passes through without a copy.
-  const input = { data: tensorData('x', x), shape: x.shape };
-  const weight = { data: tensorData('filter', filter), shape: filter.shape };
-  const y = await convTranspose(input, weight, { ...m.attributes, ...rest, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+async function runTfjs(dims: 2 | 3, entry: EntryPoint, x: TensorLike, filter: TensorLike, outputShape: unknown, strides: unknown, pad: unknown, opts: unknown): Promise<Tensor | HalfTensor> {
+  const o = checkTfjsOptions(dims, entry, opts, false);
+  const m = mapTfjsAttributes(dims, tensorShape('x', x), tensorShape('filter', filter), outputShape, strides, pad, o.attributes);
+  const problem = resolveProblem(NAMES, x.shape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+  const y = await runProblem(entry, problem, inputData('x', x, o.dataType), o);
   if (!sameShape(y.shape, m.outputShape)) throw new Error(`${entry}: internal error: output shape ${show(y.shape)} is not outputShape ${show(m.outputShape)}`);
   return y;
 }
 
-async function layerTfjs(dims: 2 | 3, entry: string, device: GPUDevice, xShape: unknown, filter: TensorLike, outputShape: unknown, strides: unknown, pad: unknown, opts: unknown): Promise<ConvTransposeLayer> {
-  const { tf, rest } = splitOptions(dims, entry, opts, true);
-  const m = mapTfjs(dims, xShape, tensorShape('filter', filter), outputShape, strides, pad, tf);
-  const weight = { data: tensorData('filter', filter), shape: filter.shape };
-  const layer = await createConvTranspose(device, {
-    ...m.attributes, ...rest, inputShape: xShape as readonly number[], weight, inputLayout: m.inputLayout, filterLayout: m.filterLayout,
-  });
+async function layerTfjs(dims: 2 | 3, entry: EntryPoint, device: GPUDevice, xShape: unknown, filter: TensorLike, outputShape: unknown, strides: unknown, pad: unknown, opts: unknown): Promise<ConvTransposeLayer> {
+  const o = checkTfjsOptions(dims, entry, opts, true);
+  const m = mapTfjsAttributes(dims, xShape, tensorShape('filter', filter), outputShape, strides, pad, o.attributes);
+  const problem = resolveProblem(NAMES, xShape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+  checkDeviceArgument(device);
+  const layer = await createLayer(device, problem, o);
   if (!sameShape(layer.outputShape, m.outputShape)) {
     layer.destroy();
     throw new Error(`${entry}: internal error: output shape ${show(layer.outputShape)} is not outputShape ${show(m.outputShape)}`);
@@ -358,15 +377,16 @@ async function layerTfjs(dims: 2 | 3, entry: string, device: GPUDevice, xShape: 
  * (or `[height, width, inDepth]`; `[batch, inDepth, height, width]` with `dataFormat: 'NCHW'`), `filter`
  * `[filterHeight, filterWidth, outDepth, inDepth]`, `outputShape` in the same format as `x`, `strides`
  * `number | [sH, sW]`, `pad` 'same' | 'valid' | number | explicit pads. `opts`: `dataFormat`, `dilations`,
- * `dimRoundingMode` (tf.conv2dTranspose's sixth argument), `bias` `[outDepth]`, `activation`, `path`, `device`,
- * `adapterClass`, `tune`. Returns the output in `dataFormat`, of shape `outputShape`. Every argument is checked
- * before any GPU work.
+ * `dimRoundingMode` (tf.conv2dTranspose's sixth argument), `bias` `[outDepth]`, `activation` and
+ * `leakyreluAlpha` (TF.js's fused activations and defaults), `path`, `device`, `adapterClass`, `tune`,
+ * `dataType` (`float16`: float16 data in and out). Returns the output in `dataFormat`, of shape `outputShape`.
+ * Every argument is checked before any GPU work.
  */
-export function tfjsConv2dTranspose(
+export function tfjsConv2dTranspose<D extends DataType = 'float32'>(
   x: TensorLike, filter: TensorLike, outputShape: readonly number[], strides: number | readonly [number, number],
-  pad: TfjsPad2d, opts: TfjsConv2dTransposeOptions = {},
-): Promise<Tensor> {
-  return runTfjs(2, 'tfjsConv2dTranspose', x, filter, outputShape, strides, pad, opts);
+  pad: TfjsPad2d, opts?: TfjsConv2dTransposeOptions & { dataType?: D },
+): Promise<D extends 'float16' ? HalfTensor : Tensor> {
+  return runTfjs(2, 'tfjsConv2dTranspose', x, filter, outputShape, strides, pad, opts) as Promise<D extends 'float16' ? HalfTensor : Tensor>;
 }
 
 /**
@@ -375,11 +395,11 @@ export function tfjsConv2dTranspose(
  * filterWidth, outDepth, inDepth]`, `pad` 'same' | 'valid'. `opts` as {@link tfjsConv2dTranspose} without
  * `dimRoundingMode`.
  */
-export function tfjsConv3dTranspose(
+export function tfjsConv3dTranspose<D extends DataType = 'float32'>(
   x: TensorLike, filter: TensorLike, outputShape: readonly number[], strides: number | readonly [number, number, number],
-  pad: TfjsPad3d, opts: TfjsConv3dTransposeOptions = {},
-): Promise<Tensor> {
-  return runTfjs(3, 'tfjsConv3dTranspose', x, filter, outputShape, strides, pad, opts);
+  pad: TfjsPad3d, opts?: TfjsConv3dTransposeOptions & { dataType?: D },
+): Promise<D extends 'float16' ? HalfTensor : Tensor> {
+  return runTfjs(3, 'tfjsConv3dTranspose', x, filter, outputShape, strides, pad, opts) as Promise<D extends 'float16' ? HalfTensor : Tensor>;
 }
 
 /**
@@ -397,7 +417,7 @@ export function createTfjsConv2dTranspose(
 /** The prepared form of {@link tfjsConv3dTranspose}. */
 export function createTfjsConv3dTranspose(
   device: GPUDevice, xShape: readonly number[], filter: TensorLike, outputShape: readonly number[],
-  strides: number | readonly [number, number, number], pad: TfjsPad3d, opts: TfjsConv3dTransposeLayerOptions = {},
+  strides: number | readonly [number, number, number], pad: TfjsPad3d, opts?: TfjsConv3dTransposeLayerOptions,
 ): Promise<ConvTransposeLayer> {
   return layerTfjs(3, 'createTfjsConv3dTranspose', device, xShape, filter, outputShape, strides, pad, opts);
 }

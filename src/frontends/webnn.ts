@@ -23,12 +23,16 @@
  * of the same names, permuted once when the layer is made. `inputLayout` maps onto the core's `inputLayout`:
  * input and output stay in it, read and written directly by the kernels, with no transpose pass.
  */
-import { convTranspose } from '../convTranspose';
-import { createConvTranspose } from '../gpu/create';
+import { runProblem } from '../convTranspose';
+import { checkDeviceArgument, createLayer } from '../gpu/create';
 import type { ConvTransposeLayer } from '../gpu/layer';
-import { tensorData, type BiasLike, type Tensor, type TensorLike } from '../tensor';
+import type { WebnnActivation } from '../activation';
+import type { DataType } from '../half';
+import { attributeKeys, checkOptions, hintsFor as formHintsFor, type EntryPoint } from '../options';
+import { inputData, resolveProblem, type TensorNames } from '../problem';
+import type { BiasLike, HalfTensor, Tensor, TensorLike } from '../tensor';
 import {
-  checkKeys, intAtLeast, intSequence, LAYER_KEYS, optionsObject, RUN_KEYS, sameShape, shapeOf, show, tensorShape,
+  checkKeys, intAtLeast, intSequence, optionsObject, sameShape, shapeOf, show, tensorShape,
   type CoreMapping, type FrontendLayerOptions, type FrontendRunOptions,
 } from './common';
 
@@ -61,12 +65,21 @@ export interface WebnnConvTranspose2dAttributes {
   autoPad?: WebnnAutoPad;
 }
 
-/** MLConvTranspose2dOptions with `bias` (`[outputChannels]` values) and how it runs. */
-export interface WebnnConvTranspose2dOptions extends WebnnConvTranspose2dAttributes, FrontendRunOptions { bias?: BiasLike | null }
+/** What the WebNN spelling adds to every form: `bias` and a fused activation with WebNN's names and defaults. */
+export interface WebnnFusedOptions {
+  /** `[outputChannels]` values (MLConvTranspose2dOptions.bias). */
+  bias?: BiasLike | null;
+  /**
+   * A WebNN activation operator fused after the bias, by name or as `{ name, ...MLOptions }` with WebNN's
+   * defaults: `relu`, `sigmoid`, `tanh`, `gelu`, `leakyRelu` ({ alpha } 0.01), `elu` ({ alpha } 1),
+   * `hardSigmoid` ({ alpha, beta } 0.2, 0.5), `clamp` ({ minValue, maxValue } -Infinity, +Infinity).
+   */
+  activation?: WebnnActivation | null;
+}
+/** MLConvTranspose2dOptions with `bias` (`[outputChannels]` values), the fused activation and how it runs (`dataType` included). */
+export interface WebnnConvTranspose2dOptions extends WebnnConvTranspose2dAttributes, WebnnFusedOptions, FrontendRunOptions {}
 /** The prepared form's options: as {@link WebnnConvTranspose2dOptions} without `device`, with `label`. */
-export interface WebnnConvTranspose2dLayerOptions extends WebnnConvTranspose2dAttributes, FrontendLayerOptions { bias?: BiasLike | null }
-
-const ATTR_KEYS = ['padding', 'strides', 'dilations', 'outputPadding', 'outputSizes', 'groups', 'inputLayout', 'filterLayout', 'autoPad'] as const;
+export interface WebnnConvTranspose2dLayerOptions extends WebnnConvTranspose2dAttributes, WebnnFusedOptions, FrontendLayerOptions {}
 const INPUT_LAYOUTS: readonly string[] = ['nchw', 'nhwc'];
 const FILTER_LAYOUTS: readonly string[] = ['iohw', 'hwoi', 'ohwi'];
 const AUTO_PADS: readonly string[] = ['explicit', 'same-upper', 'same-lower'];
@@ -108,7 +121,12 @@ function oneOf(name: string, v: unknown, allowed: readonly string[], fallback: s
  */
 export function mapWebnnConvTranspose2d(inputShape: readonly number[], filterShape: readonly number[], options: WebnnConvTranspose2dAttributes & { bias?: BiasLike | null } = {}): CoreMapping {
   const o = optionsObject('options', options);
-  checkKeys('mapWebnnConvTranspose2d', o, [...ATTR_KEYS, 'bias'], hintsFor('webnnConvTranspose2d', false));
+  checkKeys('mapWebnnConvTranspose2d', o, [...attributeKeys('webnnConvTranspose2d'), 'bias'], hintsFor('webnnConvTranspose2d', false));
+  return mapWebnn(inputShape, filterShape, o);
+}
+
+/** The mapping of WebNN attributes (and a bias, checked for its shape) whose keys are checked. */
+function mapWebnn(inputShape: unknown, filterShape: unknown, o: Readonly<Record<string, unknown>>): CoreMapping {
   const inputLayout = oneOf('inputLayout', o.inputLayout, INPUT_LAYOUTS, 'nchw', (v) =>
     (typeof v === 'string' && INPUT_LAYOUTS.includes(v.toLowerCase()) ? ` (WebNN spells it in lower case; ${show(v)} is TF.js's dataFormat)` : ''));
   const filterLayout = oneOf('filterLayout', o.filterLayout, FILTER_LAYOUTS, 'iohw', (v) =>
@@ -199,29 +217,30 @@ export function mapWebnnConvTranspose2d(inputShape: readonly number[], filterSha
   };
 }
 
-function splitOptions(entry: string, given: unknown, prepared: boolean): { nn: Record<string, unknown>; rest: Record<string, unknown> } {
-  const o = optionsObject('options', given);
-  checkKeys(entry, o, [...ATTR_KEYS, 'bias', ...(prepared ? LAYER_KEYS : RUN_KEYS)], hintsFor(entry, prepared));
-  const nn: Record<string, unknown> = {}, rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) ((ATTR_KEYS as readonly string[]).includes(k) ? nn : rest)[k] = v;
-  return { nn, rest };
+const NAMES: TensorNames = { input: 'input', weight: 'filter' };
+
+async function runWebnn(input: TensorLike, filter: TensorLike, options: unknown): Promise<Tensor | HalfTensor> {
+  const entry: EntryPoint = 'webnnConvTranspose2d';
+  const o = checkOptions(entry, options, formHintsFor(entry, hintsFor(entry, false)));
+  const m = mapWebnn(tensorShape('input', input), tensorShape('filter', filter), { ...o.attributes, bias: o.bias });
+  const problem = resolveProblem(NAMES, input.shape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+  const y = await runProblem(entry, problem, inputData('input', input, o.dataType), o);
+  if (!sameShape(y.shape, m.outputShape)) throw new Error(`${entry}: internal error: output shape ${show(y.shape)}, expected ${show(m.outputShape)}`);
+  return y;
 }
 
 /**
  * `MLGraphBuilder.convTranspose2d(input, filter, options)` on the GPU: `input` 4-D in `options.inputLayout`
  * (default nchw), `filter` 4-D in `options.filterLayout` (default iohw), `options` WebNN's
  * MLConvTranspose2dOptions (`padding`, `strides`, `dilations`, `outputPadding`, `outputSizes`, `groups`,
- * `inputLayout`, `filterLayout`, `bias`, and the 2023 `autoPad`) plus `activation`, `path`, `device`,
- * `adapterClass`, `tune`. Returns the output in `inputLayout`. Every argument is checked before any GPU work.
+ * `inputLayout`, `filterLayout`, `bias`, and the 2023 `autoPad`) plus `activation` (WebNN's operators and
+ * defaults), `path`, `device`, `adapterClass`, `tune`, `dataType` (`float16`: float16 data in and out, WebNN's
+ * MLOperandDataType name). Returns the output in `inputLayout`. Every argument is checked before any GPU work.
  */
-export async function webnnConvTranspose2d(input: TensorLike, filter: TensorLike, options: WebnnConvTranspose2dOptions = {}): Promise<Tensor> {
-  const { nn, rest } = splitOptions('webnnConvTranspose2d', options, false);
-  const m = mapWebnnConvTranspose2d(tensorShape('input', input) as number[], tensorShape('filter', filter) as number[], { ...nn, bias: rest.bias as BiasLike | null | undefined });
-  const x = { data: tensorData('input', input), shape: input.shape };
-  const weight = { data: tensorData('filter', filter), shape: filter.shape };
-  const y = await convTranspose(x, weight, { ...m.attributes, ...rest, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
-  if (!sameShape(y.shape, m.outputShape)) throw new Error(`webnnConvTranspose2d: internal error: output shape ${show(y.shape)}, expected ${show(m.outputShape)}`);
-  return y;
+export function webnnConvTranspose2d<D extends DataType = 'float32'>(
+  input: TensorLike, filter: TensorLike, options?: WebnnConvTranspose2dOptions & { dataType?: D },
+): Promise<D extends 'float16' ? HalfTensor : Tensor> {
+  return runWebnn(input, filter, options) as Promise<D extends 'float16' ? HalfTensor : Tensor>;
 }
 
 /**
@@ -229,11 +248,13 @@ export async function webnnConvTranspose2d(input: TensorLike, filter: TensorLike
  * the filter on the GPU, buffers in and out in `inputLayout` (see createConvTranspose). `options` as
  * webnnConvTranspose2d without `device` (the first argument), with `label` (WebNN's MLOperatorOptions.label).
  */
-export async function createWebnnConvTranspose2d(device: GPUDevice, inputShape: readonly number[], filter: TensorLike, options: WebnnConvTranspose2dLayerOptions = {}): Promise<ConvTransposeLayer> {
-  const { nn, rest } = splitOptions('createWebnnConvTranspose2d', options, true);
-  const m = mapWebnnConvTranspose2d(inputShape, tensorShape('filter', filter) as number[], { ...nn, bias: rest.bias as BiasLike | null | undefined });
-  const weight = { data: tensorData('filter', filter), shape: filter.shape };
-  const layer = await createConvTranspose(device, { ...m.attributes, ...rest, inputShape, weight, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+export async function createWebnnConvTranspose2d(device: GPUDevice, inputShape: readonly number[], filter: TensorLike, options?: WebnnConvTranspose2dLayerOptions): Promise<ConvTransposeLayer> {
+  const entry: EntryPoint = 'createWebnnConvTranspose2d';
+  const o = checkOptions(entry, options, formHintsFor(entry, hintsFor(entry, true)));
+  const m = mapWebnn(inputShape, tensorShape('filter', filter), { ...o.attributes, bias: o.bias });
+  const problem = resolveProblem(NAMES, inputShape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+  checkDeviceArgument(device);
+  const layer = await createLayer(device, problem, o);
   if (!sameShape(layer.outputShape, m.outputShape)) {
     layer.destroy();
     throw new Error(`createWebnnConvTranspose2d: internal error: output shape ${show(layer.outputShape)}, expected ${show(m.outputShape)}`);

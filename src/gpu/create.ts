@@ -1,14 +1,18 @@
 /**
- * createConvTranspose: checks the options, builds the planning context, picks what runs (the path asked for,
- * or `auto`: ranked by the cost model, the close ones timed) and builds the layer (layer.ts).
+ * createConvTranspose: checks the options (options.ts: once, against the table), resolves the problem
+ * (problem.ts), builds the planning context, picks what runs (the path asked for, or `auto`: ranked by the
+ * cost model, the close ones timed) and builds the layer (layer.ts).
  */
-import { resolveConvTranspose, type ConvTransposeAttributes } from '../shape';
-import { biasParts, tensorData, type BiasLike, type TensorLike } from '../tensor';
-import { resolveActivation, type Activation } from '../activation';
-import { checkDataLayout, filterToIohw, shapeToChannelsFirst, type DataLayout, type FilterLayout } from '../layout';
-import { checkDataType, type DataType } from '../half';
+import { storageBytes } from '../half';
+import { sizeOf, type ConvTransposeAttributes } from '../shape';
+import type { BiasLike, TensorLike } from '../tensor';
+import type { Activation } from '../activation';
+import type { DataLayout, FilterLayout } from '../layout';
+import type { DataType } from '../half';
+import { checkOptions, type CheckedOptions } from '../options';
+import { CORE_NAMES, resolveProblem, type Problem } from '../problem';
 import { deviceLostInfo } from './device';
-import { GPU_PATHS, checkPathOption, familyOf, type PathOption } from './kernels/registry';
+import { GPU_PATHS, familyOf, type PathOption } from './kernels/registry';
 import { adapterClassOf, deviceLimits, makeContext, type AdapterClass, type PlanContext } from './plan/context';
 import { chunkedPlan, fitsDevice, type Candidate } from './plan/chunked';
 import { autoChoice } from './plan/auto';
@@ -45,12 +49,25 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
    */
   tune?: boolean;
   /**
-   * Fused activation applied to `sum + bias` before the store: `relu`, `relu6`, `sigmoid`, `tanh`, `gelu`,
-   * `leakyRelu`, `elu`, `hardSigmoid` by name (WebNN defaults), or `{ name, ...parameters }`, e.g.
-   * `{ name: 'leakyRelu', alpha: 0.2 }`, `{ name: 'clamp', min: 0, max: 6 }`.
+   * Fused activation applied to `sum + bias` before the store, by name or as `{ name, ...parameters }`, with
+   * the core's defaults: `relu`; `relu6` (clamp to [0, 6]); `sigmoid`; `tanh`; `gelu` (exact, with erf);
+   * `leakyRelu` (`alpha` 0.01, as PyTorch and WebNN); `elu` (`alpha` 1); `hardSigmoid` (max(0, min(1,
+   * alpha*x + beta)), `alpha` 0.2, `beta` 0.5, as WebNN and ONNX; PyTorch's Hardsigmoid is alpha 1/6);
+   * `clamp` (`min` -Infinity, `max` +Infinity). E.g. `{ name: 'leakyRelu', alpha: 0.2 }`,
+   * `{ name: 'clamp', min: 0, max: 6 }`. (The TF.js and WebNN spellings take their own names: activation.ts.)
    */
   activation?: Activation | null;
-  /** Order of `weight`'s axes (default `iohw`, `[C_in, C_out/groups, ...kernel]`); converted once here. */
+  /**
+   * Order of `weight`'s axes, converted to `iohw` once here. `i` is every input channel (C_in), `o` the output
+   * channels of one group (C_out/groups), `hw` the kernel axes in order (1 to 3 of them):
+   * - `iohw` (default): `[C_in, C_out/groups, ...kernel]`, PyTorch ConvTranspose's and ONNX's weight;
+   * - `oihw`: `[C_out/groups, C_in, ...kernel]`, iohw with its first two axes swapped. With groups = 1 this is
+   *   a forward Conv's weight `[C_out, C_in, ...kernel]` (PyTorch Conv, ONNX Conv); with groups > 1 it is not
+   *   PyTorch Conv's `[C_out, C_in/groups, ...kernel]`: the first axis holds one group's output channels, the
+   *   second all input channels (group g's are rows g*C_in/groups to (g+1)*C_in/groups - 1);
+   * - `hwoi`: `[...kernel, C_out/groups, C_in]`, TF.js's filter `[kH, kW, outDepth, inDepth]`, WebNN's hwoi;
+   * - `ohwi`: `[C_out/groups, ...kernel, C_in]`, WebNN's ohwi.
+   */
   filterLayout?: FilterLayout;
   /**
    * Layout of the input and output buffers: `nchw` (default, channels first) or `nhwc` (channels last,
@@ -66,13 +83,6 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
    * widened once here.
    */
   dataType?: DataType;
-}
-
-/** Throws a TypeError naming `adapterClass` unless it is absent, `cpu` or `gpu`. */
-export function checkAdapterClass(value: unknown): asserts value is AdapterClass | undefined {
-  if (value !== undefined && value !== 'cpu' && value !== 'gpu') {
-    throw new TypeError(`adapterClass: expected 'cpu' or 'gpu', got ${JSON.stringify(value)}`);
-  }
 }
 
 /** Whether every value is finite (no ±Inf, no NaN). */
@@ -95,36 +105,49 @@ function checkForced(ctx: PlanContext, candidate: Candidate): void {
 
 /** Validates options and creates a layer: weights uploaded in the plan's layout, pipelines compiled. */
 export async function createConvTranspose(device: GPUDevice, options: ConvTransposeLayerOptions): Promise<ConvTransposeLayer> {
+  checkDeviceArgument(device);
+  const o = checkOptions('createConvTranspose', options);
+  const problem = resolveProblem(CORE_NAMES, o.inputShape, o.weight, o.attributes, o);
+  return createLayer(device, problem, o);
+}
+
+/** Throws a TypeError naming `device` unless it is a GPUDevice (the prepared forms' first argument). */
+export function checkDeviceArgument(device: unknown): asserts device is GPUDevice {
   if (!device || typeof (device as GPUDevice).createBuffer !== 'function') {
     throw new TypeError(`device: expected a GPUDevice, got ${device === null ? 'null' : typeof device}`);
   }
-  if (!options || typeof options !== 'object') throw new TypeError('options: expected an object');
-  const { inputShape, weight: given, bias, path: asked = 'auto', config, label = 'convtranspose', adapterClass, tune = true, activation, filterLayout, inputLayout = 'nchw', dataType = 'float32', ...attrs } = options;
-  checkDataLayout(inputLayout);
-  checkDataType(dataType);
-  const act = resolveActivation(activation);
-  const weight = filterToIohw(given, filterLayout, dataType);
-  checkPathOption(asked);
-  checkAdapterClass(adapterClass);
-  if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${JSON.stringify(tune)}`);
-  if (config !== undefined && asked === 'auto') throw new TypeError("config: configures one path's kernels: give a path by name with it, not 'auto'");
-  if (!weight || typeof weight !== 'object') throw new TypeError('weight: expected a tensor { data, shape }');
-  const b = biasParts(bias, dataType);
-  const r = resolveConvTranspose(shapeToChannelsFirst(inputShape, inputLayout, weight.shape?.length), weight.shape, b?.shape, attrs);
-  const w = tensorData('weight', weight, dataType);
-  const ctx = makeContext(r, {
-    limits: deviceLimits(device), adapter: adapterClass ?? adapterClassOf(device), activation: act,
-    channelsLast: inputLayout === 'nhwc', dataType, finiteWeights: allFinite(w),
+}
+
+/** How a layer is picked and labelled: checked options (options.ts). */
+export type LayerChoice = Pick<CheckedOptions, 'path' | 'config' | 'label' | 'adapterClass' | 'tune'>;
+
+/**
+ * A layer for a resolved problem (problem.ts) with checked options (options.ts): what every entry point's
+ * prepared form, and the one-shot forms, call once they have checked their arguments.
+ */
+export async function createLayer(device: GPUDevice, problem: Problem, o: LayerChoice): Promise<ConvTransposeLayer> {
+  const { r, weights: w, dataType } = problem;
+  const limits = deviceLimits(device);
+  for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
+    const bytes = storageBytes(sizeOf(shape), dataType);
+    if (bytes > limits.maxBufferBytes) {
+      throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxBufferSize (${limits.maxBufferBytes}): no buffer can hold it; the one-shot form (convTranspose) runs such a problem in parts, or split the batch into layers that fit`);
+    }
+  }
+  const ctx: PlanContext = makeContext(r, {
+    limits, adapter: o.adapterClass ?? adapterClassOf(device), activation: problem.activation,
+    channelsLast: problem.inputLayout === 'nhwc', dataType, finiteWeights: allFinite(w),
   });
+  const asked = o.path;
   if (asked !== 'auto') {
     const why = familyOf(asked).unsupported?.(ctx);
     if (why) throw new RangeError(`path: '${asked}' cannot run this layer: it takes ${why}; use path 'auto' or another path`);
   }
-  const forced: Candidate | null = asked === 'auto' ? null : { path: asked, ...(config !== undefined ? { config: familyOf(asked).checkConfig(ctx, config) } : {}) };
+  const forced: Candidate | null = asked === 'auto' ? null : { path: asked, ...(o.config !== undefined ? { config: familyOf(asked).checkConfig(ctx, o.config) } : {}) };
   if (forced) checkForced(ctx, forced);
   // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).
   const lostAlready = await deviceLostInfo(device, 0);
   if (lostAlready) throw lostLayerError('createConvTranspose', lostAlready);
-  const build = (c: Candidate) => buildLayer(device, ctx, c, w, b?.data, label);
-  return forced ? build(forced) : autoChoice(device, ctx, tune, build);
+  const build = (c: Candidate) => buildLayer(device, ctx, c, w, problem.bias, o.label);
+  return forced ? build(forced) : autoChoice(device, ctx, o.tune, build);
 }

@@ -113,9 +113,14 @@ export async function apiChecks(): Promise<CheckResult[]> {
     results.push({ name: `${path}: one-shot call leaves no live buffers`, ok: t2.live.size === 0 && y.data.length === sizeOf(r.outputShape), detail: `${t2.live.size} live` });
 
     const t3 = trackingDevice(base);
-    results.push(await expectThrow(`${path}: output beyond the device's buffer limit is refused`, () => convTranspose(
+    // 14.4e9 outputs: past maxBufferSize the one-shot form would run in parts (limit-checks.ts), but no typed array holds the result.
+    results.push(await expectThrow(`${path}: an output no typed array can hold is refused`, () => convTranspose(
       { data: new Float32Array(9), shape: [1, 1, 3, 3] }, { data: new Float32Array(1), shape: [1, 1, 1, 1] }, { stride: 60000, path, device: t3.device }),
-    /^output: needs \d+ bytes, more than this device's/));
+    /^output: 14400240001 elements, more than this JavaScript engine holds in one Float32Array: split the batch/));
+    // The prepared form refuses it at the buffer limit, before any GPU call too.
+    results.push(await expectThrow(`${path}: a prepared layer beyond the device's buffer limit is refused`, () => createConvTranspose(t3.device,
+      { inputShape: [1, 1, 3, 3], weight: { data: new Float32Array(1), shape: [1, 1, 1, 1] }, stride: 60000, path }),
+    /^output: needs \d+ bytes, more than this device's maxBufferSize \(\d+\): no buffer can hold it; the one-shot form \(convTranspose\) runs such a problem in parts, or split the batch/));
     results.push({ name: `${path}: ... before any GPU call`, ok: t3.calls() === 0, detail: `${t3.calls()} calls` });
 
     const t4 = trackingDevice(base);

@@ -11,6 +11,7 @@ import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { apiChecks, trackingDevice } from './api-checks';
 import { reliabilityChecks } from './reliability-checks';
 import { chunkChecks } from './chunk-checks';
+import { limitChecks } from './limit-checks';
 import { halfChecks } from './half-checks';
 import { familyChecks } from './family-checks';
 
@@ -163,7 +164,7 @@ async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'g
   return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
 }
 
-const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, halfChecks, familyChecks };
+const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, limitChecks, halfChecks, familyChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

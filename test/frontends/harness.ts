@@ -9,14 +9,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getDevice } from '../../src/index';
+import { filterToIohw, getDevice, resolveConvTranspose, scatterReference } from '../../src/index';
+import { fromHalfBits, halfArrayFromBits, isFloat16Array, roundToHalf, toHalfBits } from '../../src/half';
 import {
   createTfjsConv2dTranspose, createTfjsConv3dTranspose, mapTfjsConv2dTranspose, mapTfjsConv3dTranspose,
   tfjsConv2dTranspose, tfjsConv3dTranspose, type TfjsPad2d,
 } from '../../src/frontends/tfjs';
 import { createWebnnConvTranspose2d, webnnConvTranspose2d, type WebnnConvTranspose2dOptions } from '../../src/frontends/webnn';
 import type { ConvTransposeLayer } from '../../src/gpu/layer';
-import { compare, comparisonToWire, type WireComparison } from '../support/compare';
+import { compare, compareHalf, comparisonToWire, type WireComparison } from '../support/compare';
 import { VARIANTS } from '../support/variants';
 import { randomWebnnConfigs, webnnReference } from '../support/webnn-reference';
 import tfjsFixtures from '../fixtures/conformance/tfjs.json';
@@ -116,7 +117,7 @@ function webnnCase(f: Fixture): SourceCase {
   return {
     call: { entry: 'webnnConvTranspose2d', xShape: x.shape, filterShape: filter.shape, args: o.options },
     x, filter, expected,
-    run: (path, adapterClass) => webnnConvTranspose2d(x, filter, { ...options, path: path as never, adapterClass }),
+    run: (path, adapterClass) => webnnConvTranspose2d(x, filter, { ...options, path: path as never, adapterClass }) as Promise<{ data: Float32Array; shape: readonly number[] }>, // float32 fixtures
     layer: (device, path) => createWebnnConvTranspose2d(device, x.shape, filter, { ...options, path: path as never, label: f.name }),
   };
 }
@@ -290,6 +291,107 @@ async function webnnRandom(seed: number, count: number, path: string): Promise<{
   return results;
 }
 
+/** One in-page check: a name, whether it passed, and what was seen. */
+export interface SpellingCheck { name: string; ok: boolean; detail: string }
+
+/**
+ * Each spelling's own options on one path: TF.js's fused activations with their defaults (leakyrelu 0.2,
+ * leakyreluAlpha, relu6, elu), WebNN's (leakyRelu 0.01, clamp's minValue/maxValue), and `dataType: 'float16'` on
+ * both, one-shot and prepared, each against a float64 reference (float16: of the data rounded to float16).
+ */
+async function spellingChecks(path: string): Promise<SpellingCheck[]> {
+  const checks: SpellingCheck[] = [];
+  const seeded = (n: number, seed: number) => { const r = rng(seed); return Float32Array.from({ length: n }, () => r() * 4 - 2); };
+  const round = (a: Float32Array) => a.map(roundToHalf);
+  const halfIn = (a: Float32Array) => halfArrayFromBits(Uint16Array.from(a, toHalfBits));
+  const numbers = (d: ArrayLike<number>) => Float32Array.from(d, (v) => (isFloat16Array(d) || d instanceof Float32Array ? v : fromHalfBits(v)));
+  const record = async (name: string, run: () => Promise<ArrayLike<number>>, want: Float64Array, half = false) => {
+    try {
+      const got = numbers(await run());
+      const c = half ? compareHalf(got, want) : compare(got, want);
+      checks.push({ name: `${name} [${path}]`, ok: c.ok, detail: `max abs err ${c.maxAbsErr.toExponential(2)}${c.firstBad ? `; first mismatch at ${c.firstBad.index}: got ${c.firstBad.got}, expected ${c.firstBad.expected}` : ''}` });
+    } catch (e) {
+      checks.push({ name: `${name} [${path}]`, ok: false, detail: String((e as Error)?.stack ?? e) });
+    }
+  };
+  const act = (f: (v: number) => number) => (a: Float64Array) => a.map(f);
+  const leaky = (alpha: number) => act((v) => (v < 0 ? alpha * v : v));
+
+  // TF.js: x NHWC [2, 4, 5, 3], filter [kH, kW, outDepth, inDepth] = [3, 3, 2, 3], 'same', stride 2.
+  {
+    const xShape = [2, 4, 5, 3], fShape = [3, 3, 2, 3], out = [2, 8, 10, 2];
+    const x = seeded(size(xShape), 71), f = seeded(size(fShape), 72), bias = seeded(2, 73);
+    const reference = (xv: Float32Array, fv: Float32Array, bv: Float32Array) => {
+      const m = mapTfjsConv2dTranspose(xShape, fShape, out, 2, 'same');
+      const xc = permute(xv, xShape, [0, 3, 1, 2]);
+      const w = filterToIohw({ data: fv, shape: fShape }, 'hwoi');
+      const r = resolveConvTranspose(xc.shape, w.shape, [2], m.attributes);
+      return Float64Array.from(permute(scatterReference(r, xc.data, w.data as Float32Array, bv), r.outputShape, [0, 2, 3, 1]).data);
+    };
+    const plain = reference(x, f, bias);
+    const tf2 = (opts: object, xd: ArrayLike<number> = x, fd: ArrayLike<number> = f, bd: ArrayLike<number> = bias) =>
+      tfjsConv2dTranspose({ data: xd as Float32Array, shape: xShape }, { data: fd as Float32Array, shape: fShape }, out, 2, 'same', { bias: bd as Float32Array, path: path as never, ...opts }).then((y) => y.data);
+    await record("TF.js activation 'leakyrelu': TF.js's alpha 0.2", () => tf2({ activation: 'leakyrelu' }), leaky(0.2)(plain));
+    await record("TF.js activation 'leakyrelu' with leakyreluAlpha 0.05", () => tf2({ activation: 'leakyrelu', leakyreluAlpha: 0.05 }), leaky(0.05)(plain));
+    await record("TF.js activation 'relu6'", () => tf2({ activation: 'relu6' }), act((v) => Math.min(Math.max(v, 0), 6))(plain));
+    await record("TF.js activation 'linear'", () => tf2({ activation: 'linear' }), plain);
+    const [hx, hf, hb] = [round(x), round(f), round(bias)];
+    const halfRef = reference(hx, hf, hb);
+    await record("TF.js dataType 'float16' with 'elu'", () => tf2({ dataType: 'float16', activation: 'elu' }, halfIn(hx), halfIn(hf), halfIn(hb)), act((v) => (v < 0 ? Math.exp(v) - 1 : v))(halfRef), true);
+    await record("TF.js prepared form, dataType 'float16'", () => runLayer(
+      (device) => createTfjsConv2dTranspose(device, xShape, { data: halfIn(hf), shape: fShape }, out, 2, 'same', { bias: halfIn(hb), path: path as never, dataType: 'float16' }),
+      Uint16Array.from(hx, toHalfBits)), halfRef, true);
+  }
+  // WebNN: input nhwc [1, 5, 5, 4], filter hwoi [3, 3, 3, 4] (outputChannels/groups 3), groups 2, strides [2, 2].
+  {
+    const xShape = [1, 5, 5, 4], fShape = [3, 3, 3, 4];
+    const options = { inputLayout: 'nhwc' as const, filterLayout: 'hwoi' as const, groups: 2, strides: [2, 2], padding: [1, 0, 0, 1] };
+    const x = seeded(size(xShape), 81), f = seeded(size(fShape), 82), bias = seeded(6, 83);
+    const reference = (xv: Float32Array, fv: Float32Array, bv: Float32Array) => webnnReference(xv, xShape, fv, fShape, { ...options, bias: bv }).data;
+    const plain = reference(x, f, bias);
+    const nn = (opts: object, xd: ArrayLike<number> = x, fd: ArrayLike<number> = f, bd: ArrayLike<number> = bias) =>
+      webnnConvTranspose2d({ data: xd as Float32Array, shape: xShape }, { data: fd as Float32Array, shape: fShape }, { ...options, bias: bd as Float32Array, path: path as never, ...opts }).then((y) => y.data);
+    await record("WebNN activation 'leakyRelu': WebNN's alpha 0.01", () => nn({ activation: 'leakyRelu' }), leaky(0.01)(plain));
+    await record("WebNN activation { name: 'clamp', minValue: -0.5, maxValue: 1 }", () => nn({ activation: { name: 'clamp', minValue: -0.5, maxValue: 1 } }), act((v) => Math.min(Math.max(v, -0.5), 1))(plain));
+    await record("WebNN activation { name: 'hardSigmoid' }: WebNN's 0.2, 0.5", () => nn({ activation: { name: 'hardSigmoid' } }), act((v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1))(plain));
+    const [hx, hf, hb] = [round(x), round(f), round(bias)];
+    const halfRef = reference(hx, hf, hb);
+    await record("WebNN dataType 'float16'", () => nn({ dataType: 'float16' }, halfIn(hx), halfIn(hf), halfIn(hb)), halfRef, true);
+    await record("WebNN prepared form, dataType 'float16'", () => runLayer(
+      (device) => createWebnnConvTranspose2d(device, xShape, { data: halfIn(hf), shape: fShape }, { ...options, bias: halfIn(hb), path: path as never, dataType: 'float16' }),
+      Uint16Array.from(hx, toHalfBits)), halfRef, true);
+  }
+  return checks;
+}
+
+/** Runs a float16 layer made on the shared device on bit patterns; returns the output's bits. */
+async function runLayer(make: (device: GPUDevice) => Promise<ConvTransposeLayer>, bits: Uint16Array): Promise<Uint16Array> {
+  const device = await getDevice();
+  const layer = await make(device);
+  const buffers: GPUBuffer[] = [];
+  try {
+    if (layer.dataType !== 'float16') throw new Error(`layer.dataType is ${layer.dataType}`);
+    const buffer = (bytes: number, usage: number) => { const b = device.createBuffer({ size: bytes, usage }); buffers.push(b); return b; };
+    const input = buffer(layer.inputBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const output = buffer(layer.outputBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const read = buffer(layer.outputBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const padded = new Uint16Array(layer.inputBytes / 2);
+    padded.set(bits);
+    device.queue.writeBuffer(input, 0, padded);
+    const encoder = device.createCommandEncoder();
+    layer.encode(encoder, input, output);
+    encoder.copyBufferToBuffer(output, 0, read, 0, layer.outputBytes);
+    device.queue.submit([encoder.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const out = new Uint16Array(read.getMappedRange().slice(0), 0, size(layer.outputShape));
+    read.unmap();
+    return out;
+  } finally {
+    for (const b of buffers) b.destroy();
+    layer.destroy();
+  }
+}
+
 async function adapterInfo(): Promise<{ ok: boolean; info: string }> {
   try {
     const info = (await getDevice()).adapterInfo;
@@ -306,6 +408,7 @@ const harness = {
   runFixtureLayer,
   crossCheck,
   webnnRandom,
+  spellingChecks,
   variantNames: () => variants.map((v) => v.name),
 };
 export type FrontendHarness = typeof harness;

@@ -104,7 +104,7 @@ export function compareOutput(printed: string, expected: string): string | null 
 /** The package's entries as the examples import them, mapped to the source (browser runs). */
 const ENTRIES: Record<string, string> = {
   'webgpu-convtranspose': resolve(projectRoot, 'src/index.ts'),
-  'webgpu-convtranspose/tfjs': resolve(projectRoot, 'src/tfjs.ts'),
+  'webgpu-convtranspose/tfjs': resolve(projectRoot, 'src/integrations/tfjs-kernel.ts'),
 };
 
 const PREFIX = '/@readme-example/';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 // tf.grad needs the gradient functions (@tensorflow/tfjs registers them; tfjs-core alone does not).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { registerWithTfjs, type TfjsRegistration } from '../../src/tfjs';
+import { registerWithTfjs, type TfjsRegistration } from '../../src/integrations/tfjs-kernel';
 import type { PathOption } from '../../src/index';
 import fixtures from '../fixtures/conformance/tfjs.json';
 
@@ -116,7 +116,7 @@ function extraCase(name: string, xShape: number[], wShape: number[], strides: nu
   };
 }
 
-/** Cases beyond the fixtures: DCGAN-like, output padding, numeric pads, one channel (no transposes), NCHW, GPU-resident tensors. */
+/** Cases beyond the fixtures: DCGAN-like, output padding, numeric pads, one channel, 1x1 input, NCHW, GPU-resident tensors. */
 function extraCases(): TfjsCase[] {
   return [
     extraCase('dcgan-like k4 s2 same, batch 2', [2, 8, 5, 5], [8, 5, 4, 4], 2, 'same', [10, 10]),
@@ -124,8 +124,8 @@ function extraCases(): TfjsCase[] {
     extraCase('numeric pad 1, k3 s2, out 7', [1, 2, 4, 4], [2, 3, 3, 3], 2, 1, [7, 7]),
     extraCase('numeric pad 1, k3 s2, out 8 (output padding)', [1, 2, 4, 4], [2, 3, 3, 3], 2, 1, [8, 8]),
     extraCase('explicit pads, asymmetric strides and kernel', [1, 3, 3, 4], [3, 2, 2, 5], [1, 3], [[0, 0], [1, 0], [2, 1], [0, 0]], [3, 12]),
-    extraCase('one channel in and out (no transposes)', [1, 1, 6, 5], [1, 1, 3, 3], 2, 'same', [12, 10]),
-    extraCase('1x1 input (no input transpose)', [3, 6, 1, 1], [6, 4, 4, 4], 1, 'valid', [4, 4]),
+    extraCase('one channel in and out', [1, 1, 6, 5], [1, 1, 3, 3], 2, 'same', [12, 10]),
+    extraCase('1x1 input', [3, 6, 1, 1], [6, 4, 4, 4], 1, 'valid', [4, 4]),
     extraCase('GPU-resident input and filter', [2, 4, 6, 6], [4, 6, 3, 3], 2, 'same', [12, 12], { onGpu: true }),
     extraCase('dataFormat NCHW (Conv2DBackpropInput directly)', [2, 3, 4, 5], [3, 4, 3, 3], 2, 'same', [8, 10], { dataFormat: 'NCHW', onGpu: true }),
   ];
@@ -229,6 +229,34 @@ async function behaviourChecks(): Promise<{ name: string; ok: boolean; detail: s
       `ours ${reg.stats.ours}, diff ${maxAbsDiff(ours, plain)}`);
     reg.unregister();
     for (const t of [x, f, g]) t.dispose();
+  }
+
+  // No layout pass: our kernel reads dy and writes dx in NHWC, so TF.js's Transpose kernel never runs for it.
+  {
+    const x = tf.tensor4d(values(2 * 5 * 5 * 8, 12), [2, 5, 5, 8]);
+    const f = tf.tensor4d(values(4 * 4 * 6 * 8, 13), [4, 4, 6, 8]);
+    const run = () => tf.conv2dTranspose(x, f, [2, 10, 10, 6], 2, 'same');
+    const plain = await run().data();
+    const transpose = tf.getKernel('Transpose', 'webgpu')!;
+    let transposes = 0;
+    tf.unregisterKernel('Transpose', 'webgpu');
+    tf.registerKernel({ ...transpose, kernelFunc: (p) => { transposes++; return transpose.kernelFunc(p); } });
+    const reg = registerWithTfjs(tf);
+    try {
+      run().dispose();
+      await reg.ready();
+      transposes = 0;
+      const y = run();
+      const ours = await y.data();
+      y.dispose();
+      check('NHWC in and out with no Transpose pass', reg.stats.ours === 1 && transposes === 0 && maxAbsDiff(ours, plain) <= 1e-4 * Math.max(...Array.from(plain, Math.abs)),
+        `ours ${reg.stats.ours}, Transpose kernels ${transposes}, diff ${maxAbsDiff(ours, plain)}`);
+    } finally {
+      reg.unregister();
+      tf.unregisterKernel('Transpose', 'webgpu');
+      tf.registerKernel(transpose);
+      for (const t of [x, f]) t.dispose();
+    }
   }
 
   // LRU: with one layer allowed, two filters alternate; the results stay right.

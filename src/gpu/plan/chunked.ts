@@ -33,10 +33,13 @@ function kernelLimitError(stage: Stage, limits: DeviceLimits): string | null {
   return null;
 }
 
-/** Throws a RangeError when the problem is beyond the shaders' 32-bit index math (whatever the chunking). */
+/**
+ * Throws a RangeError when the problem is beyond the shaders' 32-bit index math (whatever the chunking): an
+ * axis whose cells, before padding, pass 2^31 - 1. Strides and dilations themselves may be up to 2^31 - 1
+ * (wgsl/taps.wgsl keeps its products within 32 bits).
+ */
 function checkIndexRange(path: GpuPath, dims: number, p: Problem3d): void {
   for (let a = 0; a < 3; a++) {
-    if (p.s[a] > 65535) throw new RangeError(`strides: the GPU paths take strides up to 65535, got ${p.s[a]}`);
     const reach = Math.max((p.inS[a] - 1) * p.s[a] + (p.k[a] - 1) * p.d[a] + 1, p.outS[a] + p.pb[a]);
     if (reach > 2 ** 31 - 1) {
       throw new RangeError(`${path}: axis ${a - (3 - dims)} spans ${reach} cells before padding, beyond the GPU paths' 32-bit index range`);

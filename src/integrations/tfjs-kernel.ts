@@ -19,17 +19,20 @@
  *   filter tensor (TF.js data ids are never reused for other contents) and shapes/attributes, at most
  *   `maxLayers` of them, least recently used dropped first; a layer whose filter tensor was disposed is dropped
  *   on the next call.
- * - Layout: TF.js's input is NHWC and its filter [kH, kW, outC, inC]; our layers take NCHW and [C_in, C_out, kH,
- *   kW]. The weights are permuted once, when the layer is prepared. The activations go through TF.js's own
- *   Transpose kernel on the GPU, NHWC → NCHW before and NCHW → NHWC after: one extra pass each, skipped when
- *   the layouts coincide (one channel, or 1×1 spatial). For dataFormat NCHW no transpose is needed.
+ * - The call maps through the library's TF.js spelling (frontends/tfjs.ts: the pads TF.js derives from
+ *   inputShape, strides, pad and dimRoundingMode) onto a layer with `inputLayout` 'nhwc' (or 'nchw' for
+ *   dataFormat NCHW) and `filterLayout` 'hwoi' (TF.js's [kH, kW, outC, inC], permuted once when the layer is
+ *   prepared). The kernels read dy and write dx in TF.js's layout directly: no transpose pass.
  * - Our pass is encoded into TF.js's command encoder between its own passes, so queue order is TF.js's order;
  *   the temporaries are released through TF.js's deferred-disposal list, so no buffer is reused before the
  *   commands that read it are submitted.
  * - Anything else runs TF.js's original kernel: another backend's tensors, non-float32 data, a filter or input
- *   held in a texture, shapes that do not match, or an attribute our layer rejects. `stats` counts both.
+ *   held in a texture, or a call the TF.js spelling or our layer rejects (e.g. a dy that is not the size TF.js
+ *   derives from inputShape). `stats` counts both, with the reason.
  */
-import { createConvTranspose, type ConvTransposeLayer, type PathOption } from './index';
+// The library through its main entry: in the build this stays an import of dist/webgpu-convtranspose.js, so the
+// library is bundled once (vite.config.ts).
+import { createTfjsConv2dTranspose, mapTfjsConv2dTranspose, type ConvTransposeLayer, type PathOption, type TfjsPad2d } from '../index';
 
 /** TF.js data types. */
 export type TfjsDataType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
@@ -57,35 +60,12 @@ export interface TfjsKernelConfig {
   disposeFunc?(backend: {}): void;
 }
 
-/** The forward convolution's geometry as TF.js computes it (tfjs-core `Conv2DInfo`, the fields used here). */
-export interface TfjsConv2DInfo {
-  batchSize: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  strideHeight: number;
-  strideWidth: number;
-  filterHeight: number;
-  filterWidth: number;
-  padInfo: { top: number; left: number; bottom: number; right: number };
-}
-
 /** The parts of the TF.js namespace (`@tensorflow/tfjs` or `@tensorflow/tfjs-core`, 4.x) that are used. */
 export interface TfjsLike {
   getKernel(kernelName: string, backendName: string): TfjsKernelConfig | undefined;
   registerKernel(config: TfjsKernelConfig): void;
   unregisterKernel(kernelName: string, backendName: string): void;
   env(): { get(flag: string): unknown };
-  backend_util: {
-    computeConv2DInfo(
-      inShape: [number, number, number, number], filterShape: [number, number, number, number],
-      strides: number | [number, number], dilations: number | [number, number], pad: unknown,
-      roundingMode?: 'floor' | 'round' | 'ceil', depthwise?: boolean, dataFormat?: 'channelsFirst' | 'channelsLast',
-    ): TfjsConv2DInfo;
-  };
 }
 
 /** Options of {@link registerWithTfjs}. */
@@ -169,49 +149,31 @@ function isBuffer(r: unknown): r is GPUBuffer {
   return !!b && typeof b.size === 'number' && typeof b.usage === 'number' && typeof b.mapAsync === 'function';
 }
 
-/** One call, resolved: the problem in our terms, or why we leave it to TF.js. */
+/** One call's Conv2DBackpropInput attributes, as the TF.js spelling takes them. */
 interface Spec {
-  nhwc: boolean;
-  /** [N, C_in, H, W] (ours). */
-  inputShape: [number, number, number, number];
-  /** [N, C_out, OH, OW] (ours). */
-  outputShape: [number, number, number, number];
-  /** TF.js's output shape (NHWC or NCHW as asked). */
-  tfOutputShape: number[];
-  kernel: [number, number];
-  strides: [number, number];
-  pads: [number, number, number, number];
-  outputPadding: [number, number];
+  /** dx's shape: Conv2DBackpropInput's inputShape (NHWC, or NCHW for dataFormat NCHW). */
+  outputShape: number[];
+  strides: number | [number, number];
+  pad: TfjsPad2d;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined;
   key: string;
 }
 
-function specOf(tf: TfjsLike, dy: TfjsTensorInfo, filter: TfjsTensorInfo, attrs: Record<string, unknown>): Spec | string {
-  const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs as {
-    inputShape?: number[]; strides?: number | [number, number]; pad?: unknown; dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+/** The call's attributes, or why it is left to TF.js: the TF.js spelling refuses it (it checks everything). */
+function specOf(dy: TfjsTensorInfo, filter: TfjsTensorInfo, attrs: Record<string, unknown>): Spec | string {
+  const { inputShape, strides = 1, pad, dataFormat = 'NHWC', dimRoundingMode } = attrs as {
+    inputShape?: number[]; strides?: number | [number, number]; pad?: TfjsPad2d; dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
   if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return `dtype ${dy.dtype}/${filter.dtype}`;
-  if (dataFormat !== 'NHWC' && dataFormat !== 'NCHW') return `dataFormat ${String(dataFormat)}`;
-  if (!Array.isArray(inputShape) || inputShape.length !== 4 || dy.shape.length !== 4 || filter.shape.length !== 4) return 'rank';
-  const nhwc = dataFormat === 'NHWC';
-  const info = tf.backend_util.computeConv2DInfo(inputShape as [number, number, number, number], filter.shape as [number, number, number, number],
-    strides ?? 1, 1, pad, dimRoundingMode, false, nhwc ? 'channelsLast' : 'channelsFirst');
-  const [N, a, b, c] = dy.shape;
-  const [H, W, C] = nhwc ? [a, b, c] : [b, c, a];
-  const [kH, kW, cOut, cIn] = filter.shape;
-  if (info.batchSize !== N || info.outHeight !== H || info.outWidth !== W || info.outChannels !== C || cIn !== C || info.inChannels !== cOut) return 'shapes';
-  const OH = info.inHeight, OW = info.inWidth;
-  if ([N, C, H, W, cOut, OH, OW].some((v) => v === 0)) return 'empty';
-  // TF.js's pads are the forward convolution's: output cell i·s − top + k gets input i times tap k, as in
-  // ConvTranspose with pads_begin = top. The end pad makes the output OH; a negative one is output padding.
-  const sH = info.strideHeight, sW = info.strideWidth;
-  const endH = sH * (H - 1) + kH - info.padInfo.top - OH, endW = sW * (W - 1) + kW - info.padInfo.left - OW;
-  const pads: [number, number, number, number] = [info.padInfo.top, info.padInfo.left, Math.max(0, endH), Math.max(0, endW)];
-  const outputPadding: [number, number] = [Math.max(0, -endH), Math.max(0, -endW)];
-  const key = [dataFormat, N, C, H, W, cOut, OH, OW, kH, kW, sH, sW, ...pads, ...outputPadding].join(',');
-  return {
-    nhwc, inputShape: [N, C, H, W], outputShape: [N, cOut, OH, OW], tfOutputShape: nhwc ? [N, OH, OW, cOut] : [N, cOut, OH, OW],
-    kernel: [kH, kW], strides: [sH, sW], pads, outputPadding, key,
-  };
+  if (!Array.isArray(inputShape) || [...dy.shape, ...filter.shape, ...inputShape].some((v) => v === 0)) return 'empty';
+  try {
+    mapTfjsConv2dTranspose(dy.shape, filter.shape, inputShape, strides, pad as TfjsPad2d, { dataFormat, dimRoundingMode });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const key = JSON.stringify([dataFormat, dy.shape, filter.shape, inputShape, strides, pad, dimRoundingMode ?? null]);
+  return { outputShape: [...inputShape], strides, pad: pad as TfjsPad2d, dataFormat, dimRoundingMode, key };
 }
 
 /** A prepared (or preparing, or failed) layer for one filter tensor and one Spec. */
@@ -247,31 +209,19 @@ function filterValues(backend: WebGpuBackendLike, filter: TfjsTensorInfo): Promi
   });
 }
 
-/** TF.js filter [kH, kW, C_out, C_in] → ours [C_in, C_out, kH, kW]. */
-function toOurWeights(f: ArrayLike<number>, [kH, kW, cOut, cIn]: readonly number[]): Float32Array {
-  const w = new Float32Array(kH * kW * cOut * cIn);
-  for (let y = 0; y < kH; y++) for (let x = 0; x < kW; x++) for (let o = 0; o < cOut; o++) {
-    const src = ((y * kW + x) * cOut + o) * cIn;
-    for (let i = 0; i < cIn; i++) w[((i * cOut + o) * kH + y) * kW + x] = f[src + i];
-  }
-  return w;
-}
-
 /**
  * Replaces the TF.js WebGPU backend's `Conv2DBackpropInput` kernel (what `tf.conv2dTranspose` runs) with this
  * library's layers. Throws when TF.js's WebGPU backend is not loaded, or when a registration is already active.
  */
 export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsRegistration {
   const { path = 'auto', tune = true, maxLayers = 64, backendName = 'webgpu' } = options;
-  if (!tf || typeof tf.getKernel !== 'function' || typeof tf.registerKernel !== 'function' || typeof tf.backend_util?.computeConv2DInfo !== 'function') {
+  if (!tf || typeof tf.getKernel !== 'function' || typeof tf.registerKernel !== 'function' || typeof tf.unregisterKernel !== 'function') {
     throw new TypeError('registerWithTfjs: expected the TF.js namespace (import * as tf from \'@tensorflow/tfjs\')');
   }
   if (!Number.isInteger(maxLayers) || maxLayers < 1) throw new RangeError(`maxLayers: expected a positive integer, got ${maxLayers}`);
   const original = tf.getKernel(KERNEL, backendName);
   if (!original) throw new Error(`registerWithTfjs: TF.js has no '${KERNEL}' kernel for backend '${backendName}'; import '@tensorflow/tfjs-backend-webgpu' first`);
   if ((original as unknown as Record<symbol, unknown>)[MARK]) throw new Error('registerWithTfjs: already registered; call unregister() on the earlier registration first');
-  const transpose = tf.getKernel('Transpose', backendName);
-  if (!transpose) throw new Error(`registerWithTfjs: TF.js has no 'Transpose' kernel for backend '${backendName}'`);
 
   const stats: TfjsStats = { ours: 0, fallback: 0, reasons: {}, prepared: 0, layers: 0, paths: {} };
   /** Entries by backend, filter and spec, in least-recently-used order (Map order; a hit moves to the end). */
@@ -307,26 +257,18 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     stats.layers--;
   };
 
-  const prepare = (backend: WebGpuBackendLike, filter: TfjsTensorInfo, spec: Spec, entry: Entry) => {
+  const prepare = (backend: WebGpuBackendLike, dy: TfjsTensorInfo, filter: TfjsTensorInfo, spec: Spec, entry: Entry) => {
     const values = filterValues(backend, filter);
     if (typeof values === 'string') {
       entry.error = values;
       return;
     }
-    const filterShape = [...filter.shape];
     entry.pending = (async () => {
       try {
-        const w = toOurWeights(await values, filterShape);
-        const [kH, kW, cOut, cIn] = filterShape;
-        const layer = await createConvTranspose(backend.device, {
-          inputShape: spec.inputShape, weight: { data: w, shape: [cIn, cOut, kH, kW] },
-          strides: spec.strides, pads: spec.pads, output_padding: spec.outputPadding, path, tune,
-          label: `tfjs ${KERNEL} ${spec.key}`,
-        });
-        if (layer.outputShape.join() !== spec.outputShape.join()) {
-          layer.destroy();
-          throw new Error(`output shape [${layer.outputShape}] instead of [${spec.outputShape}]`);
-        }
+        const layer = await createTfjsConv2dTranspose(
+          backend.device, dy.shape, { data: (await values) as Float32Array, shape: filter.shape }, spec.outputShape, spec.strides, spec.pad,
+          { dataFormat: spec.dataFormat, dimRoundingMode: spec.dimRoundingMode, path, tune, label: `tfjs ${KERNEL} ${spec.key}` },
+        );
         stats.prepared++;
         stats.paths[layer.path] = (stats.paths[layer.path] ?? 0) + 1;
         if (entry.dropped || !active) {
@@ -343,42 +285,27 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     })();
   };
 
+  /** Encodes our layer into TF.js's command encoder: dy in, dx out, both in TF.js's layout, no transposes. */
   const run = (backend: WebGpuBackendLike, layer: ConvTransposeLayer, spec: Spec, dy: TfjsTensorInfo): TfjsTensorInfo => {
-    const [N, C, H, W] = spec.inputShape;
-    const [, cOut, OH, OW] = spec.outputShape;
-    const temps: TfjsTensorInfo[] = [];
-    // NHWC → NCHW with TF.js's Transpose kernel, unless the two layouts are the same bytes.
-    let x = dy;
-    if (spec.nhwc && C > 1 && H * W > 1) {
-      x = transpose.kernelFunc({ inputs: { x: dy }, backend, attrs: { perm: [0, 3, 1, 2] } }) as TfjsTensorInfo;
-      temps.push(x);
-    }
-    const transposeOut = spec.nhwc && cOut > 1 && OH * OW > 1;
-    const y = backend.makeTensorInfo(transposeOut ? [N, cOut, OH, OW] : spec.tfOutputShape, 'float32');
-    backend.uploadToGPU(x.dataId);
+    const y = backend.makeTensorInfo(spec.outputShape, 'float32');
+    backend.uploadToGPU(dy.dataId);
     backend.uploadToGPU(y.dataId);
-    const input = backend.tensorMap.get(x.dataId)!.resource as GPUBuffer;
+    const input = backend.tensorMap.get(dy.dataId)!.resource as GPUBuffer;
     const output = backend.tensorMap.get(y.dataId)!.resource as GPUBuffer;
     backend.ensureCommandEncoderReady();
     backend.endComputePassEncoder();
     layer.encode(backend.commandEncoder!, input, output);
     // Until TF.js submits its encoder, these must not be released for reuse.
-    backend.commandQueueOwnedIds.add(x.dataId);
+    backend.commandQueueOwnedIds.add(dy.dataId);
     backend.commandQueueOwnedIds.add(y.dataId);
     backend.dispatchCountInPass += layer.dispatches.length;
-    let result = y;
-    if (transposeOut) {
-      result = transpose.kernelFunc({ inputs: { x: y }, backend, attrs: { perm: [0, 2, 3, 1] } }) as TfjsTensorInfo;
-      temps.push(y);
-    }
-    for (const t of temps) backend.disposeData(t.dataId);
     // TF.js submits every WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE dispatches; count ours the same way.
     const batch = Number(tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'));
     if (backend.commandEncoder && Number.isFinite(batch) && backend.dispatchCountInPass >= batch) {
       backend.endComputePassEncoder();
       backend.submitQueue();
     }
-    return result;
+    return y;
   };
 
   const kernelFunc = (params: TfjsKernelParams): TfjsTensorInfo | TfjsTensorInfo[] => {
@@ -388,7 +315,7 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     if (!isWebGpuBackend(backend)) return fallback('not a WebGPU backend', params);
     // Forget layers whose filter tensor is gone.
     for (const [key, e] of cache) if (!alive(e.backend, e.filterId)) drop(key, e);
-    const spec = specOf(tf, dy, filter, attrs);
+    const spec = specOf(dy, filter, attrs);
     if (typeof spec === 'string') return fallback(`unsupported: ${spec}`, params);
     const dyData = backend.tensorMap.get(dy.dataId);
     if (!dyData || (dyData.resource != null && !isBuffer(dyData.resource))) return fallback('input not in a GPU buffer', params);
@@ -404,7 +331,7 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
         if (cache.size <= maxLayers) break;
         drop(k, e);
       }
-      prepare(backend, filter, spec, entry);
+      prepare(backend, dy, filter, spec, entry);
       return fallback(entry.error ?? 'preparing', params);
     }
     if (!entry.layer) return fallback(entry.error ?? 'preparing', params);
