@@ -76,7 +76,7 @@ function render(): void {
   $('summary').innerHTML = htmlTable(summaryRows(report));
   $('results').innerHTML = htmlTable(resultRows(report));
   $('models').innerHTML = report.models?.length ? htmlTable(modelRows(report.models)) : '';
-  $<HTMLButtonElement>('download').disabled = report.results.length === 0;
+  $<HTMLButtonElement>('download').disabled = report.results.length === 0 && !report.models?.length;
 }
 
 /** Steps of a whole run, in order, with the suite-wide fraction each layer covers. */

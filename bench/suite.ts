@@ -5,6 +5,7 @@
 import { applyActivation, getDevice, PATH_OPTIONS, resolveActivation } from '../src/index';
 import pkg from '../package.json';
 import { version as tfjsWebgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/version';
+import { version_layers as tfjsLayersVersion } from '@tensorflow/tfjs-layers';
 import suiteJson from './layers.json';
 import { measureCeiling, type Ceiling } from './ceiling';
 import { IMPLEMENTATIONS, type ImplName, type Preparer } from './implementation';
@@ -89,6 +90,7 @@ export class BenchSession {
       'webgpu-convtranspose': pkg.version,
       '@tensorflow/tfjs-core': tfjsVersion,
       '@tensorflow/tfjs-backend-webgpu': tfjsWebgpuVersion,
+      '@tensorflow/tfjs-layers': tfjsLayersVersion,
       'onnxruntime-web': ortVersion,
     };
   }
