@@ -36,6 +36,10 @@ if (args['no-models'] && (args['models-only'] || args.models)) {
   process.stderr.write('--no-models cannot go with --models or --models-only\n');
   process.exit(2);
 }
+if (args['models-only'] && (args.layers || args.impls)) {
+  process.stderr.write('--models-only cannot go with --layers or --impls\n');
+  process.exit(2);
+}
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s`;
