@@ -35,6 +35,21 @@ export const SUMMARY_COLUMNS: Readonly<Record<string, string>> = {
   'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)': 'what registering our kernel gives an unchanged TF.js model.',
 };
 
+/** Models table columns, by header (the headers modelRows writes). */
+export const MODEL_COLUMNS: Readonly<Record<string, string>> = {
+  model: 'the model of bench/models.ts.',
+  'input → output': 'input tensor shapes and the output shape, NHWC.',
+  'TF.js WebGPU ms': 'median ms of one forward pass (upload, model.predict, read-back) in plain TF.js WebGPU.',
+  '+ours ms': 'the same with our kernel registered (registerWithTfjs).',
+  'speed-up (TF.js ms / +ours ms)': 'above 1: registerWithTfjs makes the model faster.',
+  'max abs diff': 'largest |ours − plain TF.js| over the output.',
+  'rel diff': 'max abs diff / max |plain TF.js output|, held to the tolerance.',
+  runs: 'timed passes each way.',
+  'ours / convT per pass': 'transposed convolutions our layers ran, of those in one pass (must be all).',
+  'setup ms': 'first call with the kernel registered until ready(): TF.js\'s kernel runs while ours is prepared.',
+  note: 'failures, fallbacks, the paths auto chose.',
+};
+
 /** What a row of the result table is, by implementation name; paths added to the library are described too. */
 export function describeImpl(impl: string): string {
   if (impl === 'auto') return 'our default: the path auto picks for the layer\'s shape and device (the note names it), NCHW, float32.';

@@ -3,7 +3,8 @@ import type { Ceiling } from './ceiling';
 import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
 import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
-import { columnKey, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
 export const TOLERANCE = 1e-4;
@@ -96,6 +97,8 @@ export interface BenchReport {
   ceiling: Ceiling | null;
   results: BenchResult[];
   layers: LayerSummary[];
+  /** Whole models in plain TF.js WebGPU and with registerWithTfjs (bench/model-bench.ts); absent in older reports. */
+  models?: ModelResult[];
   /** Every result that ran is within the tolerance, and nothing that should run failed. */
   passed: boolean;
 }
@@ -211,17 +214,29 @@ function worstErrors(report: BenchReport): { worst: number; half: string } {
   return { worst: of(report.results.filter((r) => !HALF_ROWS.includes(r.impl))), half };
 }
 
+/** The models section as text lines (nothing when no model ran). */
+function modelsText(report: BenchReport): string[] {
+  if (!report.models?.length) return [];
+  return ['models: end to end, plain TF.js WebGPU vs with registerWithTfjs', textTable(modelRows(report.models)), modelsLegend(report.tolerance), ''];
+}
+
 export function reportText(report: BenchReport): string {
   const { worst, half } = worstErrors(report);
-  return [
-    `adapter: ${adapterLine(report.adapter)}`,
-    ceilingLine(report.ceiling),
-    '',
+  const verdict = report.passed ? 'all within tolerance' : 'FAILED: see notes';
+  // A models-only run (npm run bench -- --models-only) has no layer tables.
+  const layers = report.results.length ? [
     textTable(resultRows(report)),
     '',
     textTable(summaryRows(report)),
     '',
-    `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance})${half}; ${report.passed ? 'all within tolerance' : 'FAILED: see notes'}`,
+  ] : [];
+  return [
+    `adapter: ${adapterLine(report.adapter)}`,
+    ceilingLine(report.ceiling),
+    '',
+    ...layers,
+    ...modelsText(report),
+    report.results.length ? `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance})${half}; ${verdict}` : verdict,
   ].join('\n');
 }
 
@@ -268,7 +283,17 @@ ${markdownTable(summaryRows(report))}
 
 ${keyList(columnKey(SUMMARY_HEADERS, SUMMARY_COLUMNS))}
 
-## All results
+${report.models?.length ? `## Models
+
+Whole models written with TF.js layers, end to end, in plain TF.js WebGPU and with \`registerWithTfjs\` (\`bench/models.ts\`, \`bench/model-bench.ts\`). ${modelsLegend(report.tolerance)}
+
+${report.models.map((m) => `- ${m.model}: ${m.description}`).join('\n')}
+
+${markdownTable(modelRows(report.models))}
+
+${keyList(columnKey(MODEL_HEADERS, MODEL_COLUMNS))}
+
+` : ''}## All results
 
 ${markdownTable(resultRows(report))}
 

@@ -5,6 +5,7 @@
 import { applyActivation, getDevice, PATH_OPTIONS, resolveActivation } from '../src/index';
 import pkg from '../package.json';
 import { version as tfjsWebgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/version';
+import { version_layers as tfjsLayersVersion } from '@tensorflow/tfjs-layers';
 import suiteJson from './layers.json';
 import { measureCeiling, type Ceiling } from './ceiling';
 import { IMPLEMENTATIONS, type ImplName, type Preparer } from './implementation';
@@ -15,6 +16,9 @@ import { ortPreparer, ortVersion } from './impl-ort';
 import { problemOf, referenceOf, halfReferenceOf, compareToReference, type LayerSpec } from './problem';
 import { summarize, toleranceOf, TOLERANCE, type AdapterSummary, type BenchReport, type BenchResult, type LayerSummary } from './report';
 import { DEFAULT_TIMING, median, timeRuns, type TimingOptions } from './timing';
+import { benchModel, emptyModelResult, type Way } from './model-bench';
+import { modelPassed, type ModelResult } from './model-report';
+import type { ModelSpec } from './models';
 
 /** The standard suite (bench/layers.json). */
 export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
@@ -60,6 +64,8 @@ async function withErrorScopes<T>(device: GPUDevice, step: () => Promise<T>): Pr
 export class BenchSession {
   readonly results: BenchResult[] = [];
   readonly layers: LayerSummary[] = [];
+  /** The models section: whole models in plain TF.js WebGPU and with registerWithTfjs (bench/model-bench.ts). */
+  readonly models: ModelResult[] = [];
   ceiling: Ceiling | null = null;
   readonly timing: Required<TimingOptions>;
 
@@ -84,6 +90,7 @@ export class BenchSession {
       'webgpu-convtranspose': pkg.version,
       '@tensorflow/tfjs-core': tfjsVersion,
       '@tensorflow/tfjs-backend-webgpu': tfjsWebgpuVersion,
+      '@tensorflow/tfjs-layers': tfjsLayersVersion,
       'onnxruntime-web': ortVersion,
     };
   }
@@ -167,13 +174,26 @@ export class BenchSession {
     return row;
   }
 
+  /** Runs one model both ways (bench/model-bench.ts); appends and returns its row, and the two outputs when it ran. */
+  async runModel(spec: ModelSpec, timing: TimingOptions = this.timing): Promise<{ result: ModelResult; outputs: Record<Way, Float32Array> | null }> {
+    let run: { result: ModelResult; outputs: Record<Way, Float32Array> | null };
+    try {
+      run = await withErrorScopes(this.device, () => benchModel(this.device, spec, { timing, tolerance: TOLERANCE }));
+    } catch (e) {
+      run = { result: emptyModelResult(spec, `failed: ${(e as Error).message}`), outputs: null };
+    }
+    this.models.push(run.result);
+    return run;
+  }
+
   /** The report so far. */
   report(): BenchReport {
     // A failure (not an n/a) of an implementation that should run counts against the suite like a wrong answer.
-    const passed = this.results.every((r) => (r.ms === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= toleranceOf(r.impl)));
+    const passed = this.results.every((r) => (r.ms === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= toleranceOf(r.impl))) &&
+      this.models.every((m) => modelPassed(m, TOLERANCE));
     return {
       date: new Date().toISOString(), adapter: this.adapter, versions: this.versions, timing: this.timing,
-      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], passed,
+      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], models: [...this.models], passed,
     };
   }
 }

@@ -11,6 +11,7 @@ import { implColors } from '../bench/chart';
 import { IMPLEMENTATIONS, type ImplName } from '../bench/implementation';
 import { reportMarkdown, RESULT_HEADERS, SUMMARY_HEADERS, type BenchReport, type BenchResult } from '../bench/report';
 import { PATH_OPTIONS } from '../src/index';
+import { MODEL_HEADERS } from '../bench/model-report';
 import layersJson from '../bench/layers.json';
 
 const EXTRA = ['future-path-a', 'future-path-b', 'future-path-c'];
@@ -77,7 +78,7 @@ describe('bench page at 1280×900', () => {
   it('is no wider than the window; wide tables scroll inside their own box', async () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     const boxes = await page.$$eval('.scroll', (els) => els.map((e) => ({ id: e.id, right: e.getBoundingClientRect().right, overflow: getComputedStyle(e).overflowX })));
-    expect(boxes.map((b) => b.id)).toEqual(['summary', 'results']);
+    expect(boxes.map((b) => b.id)).toEqual(['summary', 'models', 'results']);
     for (const b of boxes) {
       expect(b.right, b.id).toBeLessThanOrEqual(1280);
       expect(b.overflow, b.id).toBe('auto');
@@ -110,10 +111,11 @@ describe('bench page at 1280×900', () => {
 
   it('explains every column (key and header tooltip) and every row; the float16 row says why it can be slower', async () => {
     const key = (id: string) => page.$$eval(`#${id} dt`, (dts) => dts.map((d) => [d.textContent, d.nextElementSibling?.textContent ?? '']));
-    const summaryKey = await key('summary-key'), resultsKey = await key('results-key'), rowsKey = await key('rows-key');
+    const summaryKey = await key('summary-key'), resultsKey = await key('results-key'), rowsKey = await key('rows-key'), modelsKey = await key('models-key');
     expect(summaryKey.map(([k]) => k)).toEqual(SUMMARY_HEADERS);
     expect(resultsKey.map(([k]) => k)).toEqual(RESULT_HEADERS);
-    for (const [k, v] of [...summaryKey, ...resultsKey, ...rowsKey]) expect(v.length, `key of ${k}`).toBeGreaterThan(10);
+    expect(modelsKey.map(([k]) => k)).toEqual(MODEL_HEADERS);
+    for (const [k, v] of [...summaryKey, ...resultsKey, ...rowsKey, ...modelsKey]) expect(v.length, `key of ${k}`).toBeGreaterThan(10);
     for (const id of ['summary', 'results']) {
       const titles = await page.$$eval(`#${id} th`, (ths) => ths.map((th) => th.getAttribute('title') ?? ''));
       for (const t of titles) expect(t.length).toBeGreaterThan(10);
