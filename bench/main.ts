@@ -12,15 +12,24 @@ import { PATH_OPTIONS } from '../src/index';
 import { MODELS, type ModelSpec } from './models';
 import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
 import type { TimingOptions } from './timing';
+import type { LayerSpec } from './problem';
+import { DEFAULT_ROUNDS, type RoundsOptions } from './rounds';
+import { setOrtWasm } from './impl-ort';
+// The wasm binary of ORT's WebGPU build, served by Vite from node_modules (and emitted as an asset by a build):
+// nothing is fetched from a CDN.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+
+setOrtWasm({ url: ortWasmUrl });
 
 /** What the headless driver calls; every call is short enough for one CDP round trip. */
 export interface BenchApi {
   /** Opens the device; returns the adapter line and the layer names. */
   init(): Promise<{ adapter: string; layers: string[]; models: string[] }>;
   ceiling(): Promise<string>;
-  /** Benchmarks one layer by name. */
-  /** One layer through `impls` (default: every implementation). */
-  runLayer(name: string, impls?: string[]): Promise<void>;
+  /** Sets how layers are timed (bench/rounds.ts) from here on; returns the options in force. */
+  setRounds(options: RoundsOptions): Required<RoundsOptions>;
+  /** One layer (a name of bench/layers.json, or a spec as in a layers file) through `impls` (default: every implementation). */
+  runLayer(layer: string | LayerSpec, impls?: string[]): Promise<void>;
   /**
    * One model (a name from bench/models.ts, or a spec) in plain TF.js and with registerWithTfjs; its row, and
    * with `outputs` the two outputs (NHWC, flattened).
@@ -122,10 +131,14 @@ const api: BenchApi = {
     render();
     return ceilingLine(s.ceiling);
   },
-  async runLayer(name, impls) {
+  setRounds(options) {
+    if (!session) throw new Error('setRounds: call init() first');
+    return Object.assign(session.rounds, { ...DEFAULT_ROUNDS, ...options });
+  },
+  async runLayer(layer, impls) {
     const s = await openSession();
-    const spec = LAYERS.find((l) => l.name === name);
-    if (!spec) throw new Error(`unknown layer ${name}; known: ${LAYERS.map((l) => l.name).join(', ')}`);
+    const spec = typeof layer === 'string' ? LAYERS.find((l) => l.name === layer) : layer;
+    if (!spec) throw new Error(`unknown layer ${String(layer)}; known: ${LAYERS.map((l) => l.name).join(', ')}`);
     const unknown = (impls ?? []).filter((i) => !IMPLEMENTATIONS.includes(i as ImplName));
     if (unknown.length) throw new Error(`unknown implementation(s) ${unknown.join(', ')}; known: ${IMPLEMENTATIONS.join(', ')}`);
     await s.runLayer(spec, progress, (impls as ImplName[] | undefined) ?? IMPLEMENTATIONS);
