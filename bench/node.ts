@@ -50,19 +50,16 @@ function copySharedWrites(device: GPUDevice): void {
 /** ORT's wasm binary: --ort-wasm FILE, else beside this file, else in onnxruntime-web from the working directory. */
 function findOrtWasm(given: string | undefined): { binary: Uint8Array } | { missing: string } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const tried: string[] = [];
-  const candidates = given ? [given] : [join(here, ORT_WASM_FILE)];
-  if (!given) {
+  const fromModules = () => {
     try {
-      candidates.push(createRequire(join(process.cwd(), 'noop.js')).resolve(`onnxruntime-web/${ORT_WASM_FILE}`));
+      return createRequire(join(process.cwd(), 'noop.js')).resolve(`onnxruntime-web/${ORT_WASM_FILE}`);
     } catch {
-      tried.push(`onnxruntime-web/${ORT_WASM_FILE} from ${process.cwd()}`);
+      return null;
     }
-  }
-  for (const file of candidates) {
-    if (existsSync(file)) return { binary: new Uint8Array(readFileSync(file)) };
-    tried.push(file);
-  }
+  };
+  const candidates = given ? [given] : [join(here, ORT_WASM_FILE), fromModules()];
+  for (const file of candidates) if (file && existsSync(file)) return { binary: new Uint8Array(readFileSync(file)) };
+  const tried = given ? [given] : [join(here, ORT_WASM_FILE), `onnxruntime-web/${ORT_WASM_FILE} from ${process.cwd()}`];
   return { missing: `ORT's wasm binary (${ORT_WASM_FILE}) not found (tried ${tried.join(', ')}); pass --ort-wasm FILE` };
 }
 
