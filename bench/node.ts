@@ -112,9 +112,14 @@ async function main(): Promise<number> {
     log('ceiling (FMA and copy kernels)');
     await session.measureCeiling();
   }
+  const command = ['npm run bench -- --node', ...process.argv.slice(2)].join(' ');
+  const writeJson = () => {
+    if (args.json) writeFileSync(args.json, JSON.stringify({ ...session.report(), wallSeconds: (performance.now() - started) / 1000, command, runtime }, null, 2) + '\n');
+  };
   for (const [i, name] of names.entries()) {
     log(`layer ${i + 1}/${names.length}: ${name}`);
     await session.runLayer(known.find((l) => l.name === name)!, (msg) => log(`  ${msg}`), impls);
+    writeJson(); // after every layer, so a run cut short by a timeout still leaves what it measured
   }
   for (const [i, name] of models.entries()) {
     log(`model ${i + 1}/${models.length}: ${name}`);
@@ -123,9 +128,8 @@ async function main(): Promise<number> {
   const report = session.report();
   process.stdout.write(reportText(report) + '\n');
   const wallSeconds = (performance.now() - started) / 1000;
-  const command = ['npm run bench -- --node', ...process.argv.slice(2)].join(' ');
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ ...report, wallSeconds, command, runtime }, null, 2) + '\n');
+    writeJson();
     log(`wrote ${args.json}`);
   }
   if (args.markdown) {

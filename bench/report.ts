@@ -4,6 +4,7 @@ import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName, type Plan } 
 import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
 import type { RoundsOptions } from './rounds';
+import type { LayerSpec } from './problem';
 import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
 import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
 
@@ -65,6 +66,8 @@ export interface BenchResult {
 /** Per-layer facts and the comparison of our best path with the best peer. */
 export interface LayerSummary {
   layer: string;
+  /** The layer as given (bench/layers.json's fields, refN when the layers file has it). */
+  spec?: LayerSpec;
   inputShape: number[];
   outputShape: number[];
   flops: number;

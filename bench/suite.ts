@@ -145,7 +145,7 @@ export class BenchSession {
     }
     this.results.push(...rows);
     this.layers.push({
-      layer: spec.name, inputShape: problem.inputShape, outputShape: problem.outputShape,
+      layer: spec.name, spec: { ...spec }, inputShape: problem.inputShape, outputShape: problem.outputShape,
       flops: problem.flops, bytes: problem.bytes, referenceMs, ...summarize(spec.name, rows),
     });
     return rows;
