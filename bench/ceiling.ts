@@ -67,8 +67,8 @@ async function onceMs(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup
   return performance.now() - t0;
 }
 
-/** FMA throughput: 64 Ki invocations, iterations doubled until a run takes `targetMs`. */
-async function measureFma(device: GPUDevice, targetMs: number, timing?: TimingOptions) {
+/** The FMA kernel on 64 Ki invocations, with its iteration count settable. */
+async function fmaKernel(device: GPUDevice) {
   const module = device.createShaderModule({ label: 'ceiling_fma', code: fmaSource });
   const pipeline = await device.createComputePipelineAsync({ label: 'ceiling_fma', layout: 'auto', compute: { module, entryPoint: 'main' } });
   const invocations = 64 * 1024;
@@ -79,27 +79,57 @@ async function measureFma(device: GPUDevice, targetMs: number, timing?: TimingOp
     layout: pipeline.getBindGroupLayout(0),
     entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: out } }],
   });
-  const workgroups = invocations / FMA_WORKGROUP;
-  let iterations = 16;
-  const setIterations = (n: number) => {
-    const v = new DataView(params);
-    v.setUint32(0, n, true);
-    v.setFloat32(4, 0.999, true);
-    v.setFloat32(8, 0.001, true);
-    device.queue.writeBuffer(uniform, 0, params);
+  return {
+    pipeline, bindGroup, invocations, workgroups: invocations / FMA_WORKGROUP,
+    setIterations(n: number) {
+      const v = new DataView(params);
+      v.setUint32(0, n, true);
+      v.setFloat32(4, 0.999, true);
+      v.setFloat32(8, 0.001, true);
+      device.queue.writeBuffer(uniform, 0, params);
+    },
+    destroy() {
+      uniform.destroy();
+      out.destroy();
+    },
   };
-  setIterations(iterations);
-  await onceMs(device, pipeline, bindGroup, workgroups); // compile and first-dispatch costs
-  while (iterations < 1 << 20) {
-    setIterations(iterations);
-    if ((await onceMs(device, pipeline, bindGroup, workgroups)) >= targetMs) break;
-    iterations *= 2;
+}
+
+/** FMA throughput: 64 Ki invocations, iterations doubled until a run takes `targetMs`. */
+async function measureFma(device: GPUDevice, targetMs: number, timing?: TimingOptions) {
+  const k = await fmaKernel(device);
+  try {
+    let iterations = 16;
+    k.setIterations(iterations);
+    await onceMs(device, k.pipeline, k.bindGroup, k.workgroups); // compile and first-dispatch costs
+    while (iterations < 1 << 20) {
+      k.setIterations(iterations);
+      if ((await onceMs(device, k.pipeline, k.bindGroup, k.workgroups)) >= targetMs) break;
+      iterations *= 2;
+    }
+    const { ms, gpuMs } = await timeKernel(device, k.pipeline, k.bindGroup, k.workgroups, timing);
+    const flops = k.invocations * iterations * FMA_FLOPS_PER_ITERATION;
+    return { invocations: k.invocations, iterations, flops, ms, gpuMs };
+  } finally {
+    k.destroy();
   }
-  const { ms, gpuMs } = await timeKernel(device, pipeline, bindGroup, workgroups, timing);
-  uniform.destroy();
-  out.destroy();
-  const flops = invocations * iterations * FMA_FLOPS_PER_ITERATION;
-  return { invocations, iterations, flops, ms, gpuMs };
+}
+
+/**
+ * Sustained GPU work: the FMA kernel, each run sized from the measured ceiling to take about 10 ms, dispatched
+ * and waited for until `ms` went by. Raises a GPU's clocks before work whose timing matters (auto's tuning
+ * while a layer is set up).
+ */
+export async function keepBusy(device: GPUDevice, ms: number, ceiling: Ceiling): Promise<void> {
+  const k = await fmaKernel(device);
+  try {
+    k.setIterations(Math.max(16, Math.round((ceiling.fma.iterations * 10) / Math.max(ceiling.fma.ms, 1e-3))));
+    const t0 = performance.now();
+    do await dispatchOnce(device, k.pipeline, k.bindGroup, k.workgroups);
+    while (performance.now() - t0 < ms);
+  } finally {
+    k.destroy();
+  }
 }
 
 /** The copy kernel's pipeline for one entry point. */

@@ -272,7 +272,7 @@ export interface MarkdownMeta {
 /** How the layers were timed, in one sentence (reports from before the rounds have none). */
 export function roundsSentence(r: Required<RoundsOptions> | undefined): string {
   if (!r) return 'Layers: each implementation timed on its own, one waited call at a time.';
-  return `Layers: before timing a layer, at least ${r.warmMs} ms of back-to-back batches of the implementations about to be timed (so GPU clocks are up), ` +
+  return `Layers: before setting a layer up, at least ${r.warmMs} ms of the FMA kernel (auto times candidates while it is created), and before timing it, at least ${r.warmMs} ms of back-to-back batches of the implementations about to be timed (so GPU clocks are up), ` +
     `then rounds in which every implementation runs once (the first one rotating): one call submitted and waited for (latency), then K = ${r.batch} calls ` +
     `submitted together and waited for once (throughput = that / K; fewer calls, down to 1, where K would take over ${r.batchMaxMs} ms), ` +
     `until at least ${r.minRounds} rounds and ${r.minMs} ms (at most ${r.maxRounds}; past ${r.maxMs} ms, stop once ${r.floorRounds} are done). ` +
