@@ -25,6 +25,9 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, bytes: nu
   return out;
 }
 
+/** Passes one timer can stamp: a query set holds at most 4096 queries, two per pass. */
+export const MAX_TIMED_PASSES = 2048;
+
 /**
  * Timestamp queries for up to `capacity` passes: pass i writes slots 2i and 2i+1; `durationsMs(n)` resolves
  * the first n pairs once, after the timed loop, so reading them back costs nothing inside the loop.
@@ -32,6 +35,7 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, bytes: nu
 export class PassTimer {
   private readonly querySet: GPUQuerySet;
   private readonly resolve: GPUBuffer;
+  private used = 0;
 
   constructor(private readonly device: GPUDevice, readonly capacity: number) {
     this.querySet = device.createQuerySet({ label: 'bench timestamps', type: 'timestamp', count: capacity * 2 });
@@ -49,8 +53,18 @@ export class PassTimer {
     return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * index, endOfPassWriteIndex: 2 * index + 1 };
   }
 
-  /** GPU durations in ms of passes 0..count-1. */
-  async durationsMs(count: number): Promise<number[]> {
+  /** The timestampWrites of the next pass in order, or undefined once `capacity` passes are stamped. */
+  next(): GPUComputePassTimestampWrites | undefined {
+    return this.used < this.capacity ? this.writes(this.used++) : undefined;
+  }
+
+  /** Passes stamped through next(). */
+  get stamped(): number {
+    return this.used;
+  }
+
+  /** GPU durations in ms of passes 0..count-1 (default: every pass stamped through next()). */
+  async durationsMs(count: number = this.used): Promise<number[]> {
     const n = Math.min(count, this.capacity);
     if (n === 0) return [];
     const encoder = this.device.createCommandEncoder();

@@ -25,7 +25,10 @@ export interface Ceiling {
 export interface CeilingOptions {
   /** Each kernel is grown until one run takes at least this long, so launch overhead is negligible. Default 50. */
   targetMs?: number;
-  /** Bytes per copy buffer. Default 32 MiB (within WebGPU's default 128 MiB binding limit). */
+  /**
+   * Bytes per copy buffer to start from. Default 32 MiB. Doubled until one copy takes targetMs, up to the
+   * device's binding limit (maxStorageBufferBindingSize, maxBufferSize): a fast GPU needs gigabytes.
+   */
   copyBytes?: number;
   timing?: TimingOptions;
 }
@@ -64,8 +67,8 @@ async function onceMs(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup
   return performance.now() - t0;
 }
 
-/** FMA throughput: 64 Ki invocations, iterations doubled until a run takes `targetMs`. */
-async function measureFma(device: GPUDevice, targetMs: number, timing?: TimingOptions) {
+/** The FMA kernel on 64 Ki invocations, with its iteration count settable. */
+async function fmaKernel(device: GPUDevice) {
   const module = device.createShaderModule({ label: 'ceiling_fma', code: fmaSource });
   const pipeline = await device.createComputePipelineAsync({ label: 'ceiling_fma', layout: 'auto', compute: { module, entryPoint: 'main' } });
   const invocations = 64 * 1024;
@@ -76,33 +79,87 @@ async function measureFma(device: GPUDevice, targetMs: number, timing?: TimingOp
     layout: pipeline.getBindGroupLayout(0),
     entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: out } }],
   });
-  const workgroups = invocations / FMA_WORKGROUP;
-  let iterations = 16;
-  const setIterations = (n: number) => {
-    const v = new DataView(params);
-    v.setUint32(0, n, true);
-    v.setFloat32(4, 0.999, true);
-    v.setFloat32(8, 0.001, true);
-    device.queue.writeBuffer(uniform, 0, params);
+  return {
+    pipeline, bindGroup, invocations, workgroups: invocations / FMA_WORKGROUP,
+    setIterations(n: number) {
+      const v = new DataView(params);
+      v.setUint32(0, n, true);
+      v.setFloat32(4, 0.999, true);
+      v.setFloat32(8, 0.001, true);
+      device.queue.writeBuffer(uniform, 0, params);
+    },
+    destroy() {
+      uniform.destroy();
+      out.destroy();
+    },
   };
-  setIterations(iterations);
-  await onceMs(device, pipeline, bindGroup, workgroups); // compile and first-dispatch costs
-  while (iterations < 1 << 20) {
-    setIterations(iterations);
-    if ((await onceMs(device, pipeline, bindGroup, workgroups)) >= targetMs) break;
-    iterations *= 2;
-  }
-  const { ms, gpuMs } = await timeKernel(device, pipeline, bindGroup, workgroups, timing);
-  uniform.destroy();
-  out.destroy();
-  const flops = invocations * iterations * FMA_FLOPS_PER_ITERATION;
-  return { invocations, iterations, flops, ms, gpuMs };
 }
 
-/** Copy bandwidth: one dispatch copies a `bytes`-sized buffer into another, with the given entry point. */
-async function measureCopy(device: GPUDevice, bytes: number, entryPoint: 'strided' | 'blocked', timing?: TimingOptions) {
+/** FMA throughput: 64 Ki invocations, iterations doubled until a run takes `targetMs`. */
+async function measureFma(device: GPUDevice, targetMs: number, timing?: TimingOptions) {
+  const k = await fmaKernel(device);
+  try {
+    let iterations = 16;
+    k.setIterations(iterations);
+    await onceMs(device, k.pipeline, k.bindGroup, k.workgroups); // compile and first-dispatch costs
+    while (iterations < 1 << 20) {
+      k.setIterations(iterations);
+      if ((await onceMs(device, k.pipeline, k.bindGroup, k.workgroups)) >= targetMs) break;
+      iterations *= 2;
+    }
+    const { ms, gpuMs } = await timeKernel(device, k.pipeline, k.bindGroup, k.workgroups, timing);
+    const flops = k.invocations * iterations * FMA_FLOPS_PER_ITERATION;
+    return { invocations: k.invocations, iterations, flops, ms, gpuMs };
+  } finally {
+    k.destroy();
+  }
+}
+
+/**
+ * Sustained GPU work: the FMA kernel, each run sized from the measured ceiling to take about 10 ms, dispatched
+ * and waited for until `ms` went by. Raises a GPU's clocks before work whose timing matters (auto's tuning
+ * while a layer is set up).
+ */
+export async function keepBusy(device: GPUDevice, ms: number, ceiling: Ceiling): Promise<void> {
+  const k = await fmaKernel(device);
+  try {
+    k.setIterations(Math.max(16, Math.round((ceiling.fma.iterations * 10) / Math.max(ceiling.fma.ms, 1e-3))));
+    const t0 = performance.now();
+    do await dispatchOnce(device, k.pipeline, k.bindGroup, k.workgroups);
+    while (performance.now() - t0 < ms);
+  } finally {
+    k.destroy();
+  }
+}
+
+/** The copy kernel's pipeline for one entry point. */
+function copyPipeline(device: GPUDevice, entryPoint: 'strided' | 'blocked'): Promise<GPUComputePipeline> {
   const module = device.createShaderModule({ label: 'ceiling_copy', code: copySource });
-  const pipeline = await device.createComputePipelineAsync({ label: `ceiling_copy ${entryPoint}`, layout: 'auto', compute: { module, entryPoint } });
+  return device.createComputePipelineAsync({ label: `ceiling_copy ${entryPoint}`, layout: 'auto', compute: { module, entryPoint } });
+}
+
+/** The copy buffers' size: `start` bytes doubled (the last step clamped to `limit`) until one copy takes `targetMs`. */
+export async function sizeCopy(start: number, limit: number, targetMs: number, copyMs: (bytes: number) => Promise<number>): Promise<number> {
+  let bytes = Math.min(start, limit);
+  for (;;) {
+    if (bytes >= limit || (await copyMs(bytes)) >= targetMs) return bytes;
+    bytes = Math.min(2 * bytes, limit);
+  }
+}
+
+/** Wall ms of one copy of `bytes` with the strided kernel (after one untimed run: first touch of the buffers). */
+async function copyOnceMs(device: GPUDevice, bytes: number): Promise<number> {
+  const run = copyRun(device, await copyPipeline(device, 'strided'), bytes, 'strided');
+  try {
+    await onceMs(device, run.pipeline, run.bindGroup, run.workgroups);
+    return await onceMs(device, run.pipeline, run.bindGroup, run.workgroups);
+  } finally {
+    run.destroy();
+  }
+}
+
+/** Buffers and bind group for one copy of `bytes` with the given entry point. */
+function copyRun(device: GPUDevice, pipeline: GPUComputePipeline, bytes: number, entryPoint: 'strided' | 'blocked') {
   const count = Math.floor(bytes / 16);
   const block = 256;
   const workgroups = entryPoint === 'strided'
@@ -120,18 +177,35 @@ async function measureCopy(device: GPUDevice, bytes: number, entryPoint: 'stride
       { binding: 2, resource: { buffer: dst } },
     ],
   });
-  await onceMs(device, pipeline, bindGroup, workgroups);
-  const { ms, gpuMs } = await timeKernel(device, pipeline, bindGroup, workgroups, timing);
-  uniform.destroy();
-  src.destroy();
-  dst.destroy();
-  return { bytes: count * 16 * 2, ms, gpuMs, entryPoint };
+  return {
+    pipeline, bindGroup, workgroups, count,
+    destroy() {
+      uniform.destroy();
+      src.destroy();
+      dst.destroy();
+    },
+  };
+}
+
+/** Copy bandwidth: one dispatch copies a `bytes`-sized buffer into another, with the given entry point. */
+async function measureCopy(device: GPUDevice, bytes: number, entryPoint: 'strided' | 'blocked', timing?: TimingOptions) {
+  const run = copyRun(device, await copyPipeline(device, entryPoint), bytes, entryPoint);
+  try {
+    await onceMs(device, run.pipeline, run.bindGroup, run.workgroups);
+    const { ms, gpuMs } = await timeKernel(device, run.pipeline, run.bindGroup, run.workgroups, timing);
+    return { bytes: run.count * 16 * 2, ms, gpuMs, entryPoint };
+  } finally {
+    run.destroy();
+  }
 }
 
 /** Measures both ceilings on `device`. */
 export async function measureCeiling(device: GPUDevice, options: CeilingOptions = {}): Promise<Ceiling> {
-  const fma = await measureFma(device, options.targetMs ?? 50, options.timing);
-  const copyBytes = Math.min(options.copyBytes ?? 32 * 2 ** 20, device.limits.maxStorageBufferBindingSize);
+  const targetMs = options.targetMs ?? 50;
+  const fma = await measureFma(device, targetMs, options.timing);
+  // Whole vec4s of both workgroup shapes' strides.
+  const limit = Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize) / 4096) * 4096;
+  const copyBytes = await sizeCopy(options.copyBytes ?? 32 * 2 ** 20, limit, targetMs, (bytes) => copyOnceMs(device, bytes));
   // The faster of the two access patterns is the ceiling (see bench/ceiling_copy.wgsl for why there are two).
   const strided = await measureCopy(device, copyBytes, 'strided', options.timing);
   const blocked = await measureCopy(device, copyBytes, 'blocked', options.timing);

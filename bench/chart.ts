@@ -54,7 +54,7 @@ export function barChartSvg(results: readonly BenchResult[], options: ChartOptio
   const names = allNames(results);
   const impls = names.filter((n) => results.some((r) => r.impl === n));
   const colours = implColors(names);
-  const values = results.map((r) => r.ms).filter((v): v is number => v !== null && v > 0);
+  const values = results.map((r) => r.latencyMs).filter((v): v is number => v !== null && v > 0);
   const width = options.width ?? Math.min(1200, Math.max(640, layers.length * Math.max(90, impls.length * 14) + 80));
   if (values.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="40" viewBox="0 0 ${width} 40" style="max-width:100%;height:auto"><text x="8" y="24">no results yet</text></svg>`;
 
@@ -88,21 +88,21 @@ export function barChartSvg(results: readonly BenchResult[], options: ChartOptio
     parts.push(`<text x="${m.left - 6}" y="${yy + 4}" text-anchor="end" font-size="11">${tick(e)}</text>`);
   }
   const base = m.top + plotH;
-  parts.push(`<text x="14" y="${m.top + plotH / 2}" text-anchor="middle" font-size="11" transform="rotate(-90 14 ${m.top + plotH / 2})">median ms per call (log scale; lower is faster)</text>`);
+  parts.push(`<text x="14" y="${m.top + plotH / 2}" text-anchor="middle" font-size="11" transform="rotate(-90 14 ${m.top + plotH / 2})">median latency ms per call (log scale; lower is faster)</text>`);
   layers.forEach((layer, li) => {
     const x0 = m.left + li * groupW + groupW * 0.1;
     impls.forEach((impl, ii) => {
       const r = results.find((q) => q.layer === layer && q.impl === impl);
       const x = x0 + ii * barW, cx = x + barW / 2;
-      if (!r || r.ms === null) {
+      if (!r || r.latencyMs === null) {
         parts.push(`<text x="${cx}" y="${base - 4}" text-anchor="middle" font-size="8" fill="#999"><title>${escapeXml(`${layer} ${impl}: ${r?.note || 'not run'}`)}</title>n/a</text>`);
         return;
       }
-      const top = y(r.ms);
-      parts.push(`<rect x="${x}" y="${top}" width="${Math.max(1, barW - 1)}" height="${base - top}" fill="${colours.get(impl)}"><title>${escapeXml(`${layer} · ${impl}: ${r.ms.toFixed(3)} ms`)}</title></rect>`);
+      const top = y(r.latencyMs);
+      parts.push(`<rect x="${x}" y="${top}" width="${Math.max(1, barW - 1)}" height="${base - top}" fill="${colours.get(impl)}"><title>${escapeXml(`${layer} · ${impl}: ${r.latencyMs.toFixed(3)} ms`)}</title></rect>`);
       if (labelSize < 7) return; // too narrow for a readable label: the tooltip has the value
       // The value, vertical: above the bar where there is room, else inside it.
-      const text = label(r.ms), len = textWidth(text, labelSize) + 3;
+      const text = label(r.latencyMs), len = textWidth(text, labelSize) + 3;
       const above = top - m.top >= len, inside = base - top >= len;
       if (!above && !inside) return;
       const ty = above ? top - 3 : top + 3;

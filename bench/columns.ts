@@ -8,16 +8,18 @@ import { PATH_OPTIONS } from '../src/index';
 export const resultColumns = (tolerance: number, halfTolerance: number): Readonly<Record<string, string>> => ({
   layer: 'the layer of bench/layers.json.',
   impl: 'the implementation (rows: see below).',
-  'ms (median)': 'median wall-clock time of one call: submit until the device\'s queue has drained, input already on the GPU.',
-  'ms (min)': 'the fastest of the timed calls.',
-  'GPU ms': 'median GPU time from timestamp queries around our compute passes (our rows, where the adapter has timestamp-query).',
-  'GFLOP/s': 'useful work, 2·N·Cin·(Cout/groups)·H·W·kH·kW flops, divided by the median ms.',
+  'latency ms': 'one call submitted and waited for (until the device\'s queue has drained), input already on the GPU: median over the rounds.',
+  'latency min ms': 'the fastest of those calls.',
+  'throughput ms': 'K calls submitted together and waited for once, divided by K: median over the rounds. What a call costs back to back, without the wait.',
+  K: 'calls per throughput measurement: 20, fewer (down to 1) where 20 would take too long on a slow (software) adapter.',
+  'GPU ms': 'median GPU time of one call from timestamp queries around each of our passes in the timed batches (our rows, where the adapter has timestamp-query).',
+  'GFLOP/s': 'useful work, 2·N·Cin·(Cout/groups)·H·W·kH·kW flops, divided by the throughput ms.',
   '% FMA': 'GFLOP/s as a percentage of this adapter\'s FMA ceiling (measured above with bench/ceiling_fma.wgsl).',
-  'GB/s': 'the least traffic a layer needs (input and weights read once, output written once; float16 rows: 2-byte input and output) divided by the median ms.',
+  'GB/s': 'the least traffic a layer needs (input and weights read once, output written once; float16 rows: 2-byte input and output) divided by the throughput ms.',
   '% copy': 'GB/s as a percentage of this adapter\'s copy ceiling (measured above with bench/ceiling_copy.wgsl).',
   'max abs err': 'largest |output − float64 CPU reference|.',
   'rel err': `max abs err / max |reference|; must stay within ${tolerance} (float16 rows: ${halfTolerance.toExponential(2)}, against the reference of the float16-rounded input).`,
-  runs: 'timed calls behind the median (after untimed warm-up calls).',
+  rounds: 'timed rounds behind the medians (each one latency call and one throughput batch per implementation, after the warm-up).',
   'setup ms': 'first-call latency: creating the layer (pipeline compiles not cached yet, weight packing and upload; for auto, timing its close candidates) until the queue drains.',
   note: 'the path auto chose, why a cell is n/a, or what failed.',
 });
@@ -27,12 +29,28 @@ export const SUMMARY_COLUMNS: Readonly<Record<string, string>> = {
   layer: 'the layer of bench/layers.json.',
   output: 'output shape, N×C×H×W.',
   MFLOP: 'useful work of one call, millions of flops.',
-  'auto (chose)': 'median ms of auto, our default, and the path it chose for this layer.',
-  'best of ours': 'our fastest single path (the auto variants do other work and are left out).',
-  'best peer': 'the fastest of TF.js WebGPU and ONNX Runtime Web.',
-  'speed-up (peer ms / auto ms)': 'above 1: auto is faster than the best peer.',
+  'auto (chose)': 'latency ms of auto, our default, and the path it chose for this layer.',
+  'best of ours': 'our single path with the lowest latency (the auto variants do other work and are left out).',
+  'best peer': 'the lowest latency of TF.js WebGPU and ONNX Runtime Web.',
+  'latency speed-up (peer / auto)': 'the best peer\'s latency over auto\'s: above 1, auto is faster.',
+  'throughput speed-up (peer / auto)': 'the best peer\'s throughput ms over auto\'s (each implementation\'s K calls in one go): above 1, auto is faster.',
   'float16 speed-up (auto ms / auto/f16 ms)': 'above 1: float16 storage makes auto faster on this adapter (see the auto/f16 row for why it is usually below 1 on SwiftShader).',
   'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)': 'what registering our kernel gives an unchanged TF.js model.',
+};
+
+/** Models table columns, by header (the headers modelRows writes). */
+export const MODEL_COLUMNS: Readonly<Record<string, string>> = {
+  model: 'the model of bench/models.ts.',
+  'input → output': 'input tensor shapes and the output shape, NHWC.',
+  'TF.js WebGPU ms': 'median ms of one forward pass (upload, model.predict, read-back) in plain TF.js WebGPU.',
+  '+ours ms': 'the same with our kernel registered (registerWithTfjs).',
+  'speed-up (TF.js ms / +ours ms)': 'above 1: registerWithTfjs makes the model faster.',
+  'max abs diff': 'largest |ours − plain TF.js| over the output.',
+  'rel diff': 'max abs diff / max |plain TF.js output|, held to the tolerance.',
+  runs: 'timed passes each way.',
+  'ours / convT per pass': 'transposed convolutions our layers ran, of those in one pass (must be all).',
+  'setup ms': 'first call with the kernel registered until ready(): TF.js\'s kernel runs while ours is prepared.',
+  note: 'failures, fallbacks, the paths auto chose.',
 };
 
 /** What a row of the result table is, by implementation name; paths added to the library are described too. */

@@ -4,24 +4,36 @@
  * so a run is only the operator (no upload, no download).
  */
 import * as ort from 'onnxruntime-web/webgpu';
-// The wasm binary of the WebGPU build, served by Vite from node_modules (and emitted as an asset by a build):
-// nothing is fetched from a CDN.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { createBuffer, readBuffer, Usage } from './buffers';
 import type { Prepared, Preparer } from './implementation';
 import { convTransposeModel, MODEL_INPUT, MODEL_OUTPUT } from './onnx-proto';
 
-ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
+/** The file of ORT's wasm binary for the WebGPU build, in `onnxruntime-web/dist`. */
+export const ORT_WASM_FILE = 'ort-wasm-simd-threaded.asyncify.wasm';
+
 // Threads need cross-origin isolation (SharedArrayBuffer), which the dev server does not set up; the CPU side
 // of a one-node GPU model does little anyway.
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
+
+let wasmMissing: string | null = `ORT's wasm binary (${ORT_WASM_FILE}) was not given to the bench`;
+
+/**
+ * Where ORT gets its wasm binary (nothing is fetched from a CDN): a URL (the page: Vite serves it from
+ * node_modules), the bytes (Node), or why there is none (the ORT rows are then n/a with that reason).
+ */
+export function setOrtWasm(source: { url: string } | { binary: Uint8Array } | { missing: string }): void {
+  if ('url' in source) ort.env.wasm.wasmPaths = { wasm: source.url };
+  else if ('binary' in source) ort.env.wasm.wasmBinary = source.binary;
+  wasmMissing = 'missing' in source ? source.missing : null;
+}
 
 /** The onnxruntime-web version. */
 export const ortVersion: string = ort.env.versions.web ?? ort.env.versions.common ?? 'unknown';
 
 /** The ORT peer. */
 export const ortPreparer: Preparer = async (device, problem) => {
+  if (wasmMissing) return { unsupported: wasmMissing };
   const { spec } = problem;
   const model = convTransposeModel({
     inputShape: problem.inputShape,
@@ -48,6 +60,11 @@ export const ortPreparer: Preparer = async (device, problem) => {
   return {
     async run() {
       await session.run(feeds, fetches);
+      await device.queue.onSubmittedWorkDone();
+    },
+    // Each session.run submits its own work: `count` runs, then one wait.
+    async runBatch(count) {
+      for (let i = 0; i < count; i++) await session.run(feeds, fetches);
       await device.queue.onSubmittedWorkDone();
     },
     async output() {

@@ -1,9 +1,8 @@
 /** Our GPU paths (and `auto`), run through the public API on caller-owned buffers, with per-pass timestamp queries. */
 import { createConvTranspose, fromHalfBits, toHalfBits, type Activation, type DataLayout, type DataType, type PathOption } from '../src/index';
-import { createBuffer, readBuffer, PassTimer, Usage } from './buffers';
+import { createBuffer, MAX_TIMED_PASSES, readBuffer, PassTimer, Usage } from './buffers';
 import type { Prepared, Preparer } from './implementation';
 import { attributesOf } from './problem';
-import { DEFAULT_TIMING } from './timing';
 
 /** Options of a variant of one of our paths: channels-last data, a fused activation, float16 storage. */
 export interface OurVariant {
@@ -46,11 +45,18 @@ export function oursPreparer(path: PathOption, variant: OurVariant = {}): Prepar
     const data = half ? Uint16Array.from({ length: layer.inputBytes / 2 }, (_, i) => (i < x.length ? toHalfBits(x[i]) : 0)) : x;
     const input = createBuffer(device, { label: 'bench input', bytes: layer.inputBytes, usage: Usage.STORAGE, data });
     const output = createBuffer(device, { label: 'bench output', bytes: layer.outputBytes, usage: Usage.STORAGE | Usage.COPY_SRC });
-    const timer = PassTimer.supported(device) ? new PassTimer(device, DEFAULT_TIMING.maxRuns) : null;
+    const timer = PassTimer.supported(device) ? new PassTimer(device, MAX_TIMED_PASSES) : null;
     return {
-      async run(slot) {
+      async run() {
         const encoder = device.createCommandEncoder();
-        layer.encode(encoder, input, output, slot === null ? undefined : timer?.writes(slot));
+        layer.encode(encoder, input, output);
+        device.queue.submit([encoder.finish()]);
+        await device.queue.onSubmittedWorkDone();
+      },
+      async runBatch(count, timed) {
+        // One command buffer, one pass per call (each with its timestamps while the timer has room).
+        const encoder = device.createCommandEncoder();
+        for (let i = 0; i < count; i++) layer.encode(encoder, input, output, timed ? timer?.next() : undefined);
         device.queue.submit([encoder.finish()]);
         await device.queue.onSubmittedWorkDone();
       },
@@ -60,8 +66,9 @@ export function oursPreparer(path: PathOption, variant: OurVariant = {}): Prepar
         const y = half ? Float32Array.from(new Uint16Array(bytes, 0, r.outputShape.reduce((a, b) => a * b, 1)), fromHalfBits) : new Float32Array(bytes);
         return last ? transposeChannels(y, r.batch, r.outChannels, r.outSpatial.reduce((a, b) => a * b, 1), true) : y;
       },
-      gpuMs: timer ? (count) => timer.durationsMs(count) : undefined,
+      gpuMs: timer ? () => timer.durationsMs() : undefined,
       note: path === 'auto' ? `auto → ${layer.path}` : undefined,
+      plan: { path: layer.path, config: { ...layer.config }, dispatches: layer.dispatches.map((d) => ({ shader: d.shader, constants: { ...d.constants }, workgroups: [...d.workgroups] })), chunks: layer.chunks },
       activation: variant.activation,
       half: half ? { bytes: layer.inputBytes + 4 * problem.w.length + layer.outputBytes } : undefined,
       destroy() {

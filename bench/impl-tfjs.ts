@@ -14,7 +14,8 @@ let ready: Promise<WebGPUBackend> | null = null;
  */
 export function useTfjsOn(device: GPUDevice): Promise<WebGPUBackend> {
   ready ??= (async () => {
-    tf.removeBackend('webgpu');
+    // The package registers its factory only where it sees WebGPU on load (not in Node before navigator.gpu is set).
+    if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new WebGPUBackend(device, device.adapterInfo), 3);
     // Submit after every dispatch: TF.js otherwise batches up to 15 dispatches before submitting, and a
     // run must be on the queue before we wait for the queue to drain.
@@ -75,10 +76,18 @@ export const tfjsPreparer: Preparer = async (device, problem) => {
   const pad: [[number, number], [number, number], [number, number], [number, number]] =
     [[0, 0], [spec.p[0], spec.p[0]], [spec.p[1], spec.p[1]], [0, 0]];
   let last: tf.Tensor4D | null = null;
+  const call = () => {
+    last?.dispose();
+    last = tf.conv2dTranspose(x, filter, [N, OH, OW, Cout], spec.s, pad);
+  };
   const prepared: Prepared = {
     async run() {
-      last?.dispose();
-      last = tf.conv2dTranspose(x, filter, [N, OH, OW, Cout], spec.s, pad);
+      call();
+      await device.queue.onSubmittedWorkDone();
+    },
+    // TF.js submits each call itself (WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE 1): `count` calls, then one wait.
+    async runBatch(count) {
+      for (let i = 0; i < count; i++) call();
       await device.queue.onSubmittedWorkDone();
     },
     async output() {

@@ -19,14 +19,22 @@ export type ImplName = PathOption | (typeof OUR_VARIANTS)[number] | (typeof PEER
 
 /** An implementation set up for one problem: weights converted, input uploaded, output allocated. */
 export interface Prepared {
-  /** One complete execution; resolves when the GPU has finished it. `slot`: timed-run index, null in warm-up. */
-  run(slot: number | null): Promise<void>;
-  /** The output of the last run, NCHW. */
+  /** One call, submitted and waited for: resolves when the GPU has finished it. */
+  run(): Promise<void>;
+  /**
+   * `count` calls submitted together (one command buffer where the implementation encodes its own work; else
+   * `count` calls, then one wait on the queue); resolves when the GPU has finished them all. `timed`: whether
+   * the calls count (timestamps are written for timed batches only).
+   */
+  runBatch(count: number, timed: boolean): Promise<void>;
+  /** The output of the last call, NCHW. */
   output(): Promise<Float32Array>;
-  /** GPU time of timed runs 0..count-1 from timestamp queries, where the implementation records them. */
-  gpuMs?(count: number): Promise<number[]>;
+  /** GPU time of each call of the timed batches, from timestamp queries, where the implementation records them. */
+  gpuMs?(): Promise<number[]>;
   /** Frees everything it created. */
   destroy(): Promise<void> | void;
+  /** What runs, for our layers: the path (auto's choice), its configuration and dispatches (layer.path, .config, .dispatches). */
+  plan?: Plan;
   /** Something the table should say about this measurement (a fallback taken, for example). */
   note?: string;
   /** A fused activation the output has: the suite applies it to the reference before comparing. */
@@ -36,6 +44,14 @@ export interface Prepared {
    * input), and `bytes` is the minimal traffic at that storage (input and output 2 bytes, float32 weights).
    */
   half?: { bytes: number };
+}
+
+/** What one of our layers runs (copied from the layer, for the JSON report). */
+export interface Plan {
+  path: string;
+  config: Record<string, unknown>;
+  dispatches: { shader: string; constants: Record<string, number>; workgroups: number[] }[];
+  chunks: number;
 }
 
 /** A layer the implementation cannot run, and why. */

@@ -1,23 +1,40 @@
 /**
  * The benchmark page: wires the suite to the DOM (adapter info, progress bar, tables, chart, JSON download)
  * and exposes `window.benchApi` for the headless driver (scripts/bench.mjs), which calls the same steps.
- * `?autorun` (optionally `&layers=a,b`) starts a run on load.
+ * `?autorun` (optionally `&layers=a,b`, `&models=a,b` or `&models=none`) starts a run on load.
  */
 import { BenchSession, LAYERS, type ProgressFn } from './suite';
 import { barChartSvg } from './chart';
 import { IMPLEMENTATIONS, type ImplName } from './implementation';
 import { adapterLine, ceilingLine, HALF_TOLERANCE, reportMarkdown, reportText, RESULT_HEADERS, resultRows, SUMMARY_HEADERS, summaryRows, TOLERANCE, type BenchReport, type MarkdownMeta } from './report';
-import { columnKey, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
 import { PATH_OPTIONS } from '../src/index';
+import { MODELS, type ModelSpec } from './models';
+import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
+import type { TimingOptions } from './timing';
+import type { LayerSpec } from './problem';
+import { DEFAULT_ROUNDS, type RoundsOptions } from './rounds';
+import { setOrtWasm } from './impl-ort';
+// The wasm binary of ORT's WebGPU build, served by Vite from node_modules (and emitted as an asset by a build):
+// nothing is fetched from a CDN.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+
+setOrtWasm({ url: ortWasmUrl });
 
 /** What the headless driver calls; every call is short enough for one CDP round trip. */
 export interface BenchApi {
   /** Opens the device; returns the adapter line and the layer names. */
-  init(): Promise<{ adapter: string; layers: string[] }>;
+  init(): Promise<{ adapter: string; layers: string[]; models: string[] }>;
   ceiling(): Promise<string>;
-  /** Benchmarks one layer by name. */
-  /** One layer through `impls` (default: every implementation). */
-  runLayer(name: string, impls?: string[]): Promise<void>;
+  /** Sets how layers are timed (bench/rounds.ts) from here on; returns the options in force. */
+  setRounds(options: RoundsOptions): Required<RoundsOptions>;
+  /** One layer (a name of bench/layers.json, or a spec as in a layers file) through `impls` (default: every implementation). */
+  runLayer(layer: string | LayerSpec, impls?: string[]): Promise<void>;
+  /**
+   * One model (a name from bench/models.ts, or a spec) in plain TF.js and with registerWithTfjs; its row, and
+   * with `outputs` the two outputs (NHWC, flattened).
+   */
+  runModel(model: string | ModelSpec, options?: { timing?: TimingOptions; outputs?: boolean }): Promise<{ result: ModelResult; outputs?: { tfjs: number[]; ours: number[] } }>;
   report(): BenchReport;
   /** Shows a saved report (the JSON of Download JSON or `npm run bench -- --json`) in the page's chart and tables. */
   show(report: BenchReport): void;
@@ -75,30 +92,37 @@ function render(report: BenchReport | undefined = session?.report()): void {
   $('chart').innerHTML = barChartSvg(report.results);
   $('summary').innerHTML = htmlTable(summaryRows(report), SUMMARY_COLUMNS);
   $('results').innerHTML = htmlTable(resultRows(report), RESULT_COLUMNS);
+  $('models').innerHTML = report.models?.length ? htmlTable(modelRows(report.models), MODEL_COLUMNS) : '';
   $('rows-key').innerHTML = keyHtml(rowKey([...IMPLEMENTATIONS, ...report.results.map((r) => r.impl)]));
-  $<HTMLButtonElement>('download').disabled = report.results.length === 0;
+  $<HTMLButtonElement>('download').disabled = report.results.length === 0 && !report.models?.length;
 }
 
 /** Steps of a whole run, in order, with the suite-wide fraction each layer covers. */
-async function runAll(names: string[]): Promise<void> {
+async function runAll(names: string[], models: readonly ModelSpec[] = []): Promise<void> {
   const s = await openSession();
   s.results.length = 0;
   s.layers.length = 0;
+  s.models.length = 0;
   progress('measuring the ceiling (FMA and copy kernels)', 0);
   await s.measureCeiling();
   render();
   for (const [i, name] of names.entries()) {
     const spec = LAYERS.find((l) => l.name === name)!;
-    await s.runLayer(spec, (msg, f) => progress(msg, (i + f) / names.length));
+    await s.runLayer(spec, (msg, f) => progress(msg, (i + f) / (names.length + models.length)));
     render();
   }
-  progress(`done: ${names.length} layers`, 1);
+  for (const [i, spec] of models.entries()) {
+    progress(`model ${spec.name}: plain TF.js and registerWithTfjs`, (names.length + i) / (names.length + models.length));
+    await s.runModel(spec);
+    render();
+  }
+  progress(`done: ${names.length} layers, ${models.length} models`, 1);
 }
 
 const api: BenchApi = {
   async init() {
     const s = await openSession();
-    return { adapter: adapterLine(s.adapter), layers: LAYERS.map((l) => l.name) };
+    return { adapter: adapterLine(s.adapter), layers: LAYERS.map((l) => l.name), models: MODELS.map((m) => m.name) };
   },
   async ceiling() {
     const s = await openSession();
@@ -107,14 +131,27 @@ const api: BenchApi = {
     render();
     return ceilingLine(s.ceiling);
   },
-  async runLayer(name, impls) {
+  setRounds(options) {
+    if (!session) throw new Error('setRounds: call init() first');
+    return Object.assign(session.rounds, { ...DEFAULT_ROUNDS, ...options });
+  },
+  async runLayer(layer, impls) {
     const s = await openSession();
-    const spec = LAYERS.find((l) => l.name === name);
-    if (!spec) throw new Error(`unknown layer ${name}; known: ${LAYERS.map((l) => l.name).join(', ')}`);
+    const spec = typeof layer === 'string' ? LAYERS.find((l) => l.name === layer) : layer;
+    if (!spec) throw new Error(`unknown layer ${String(layer)}; known: ${LAYERS.map((l) => l.name).join(', ')}`);
     const unknown = (impls ?? []).filter((i) => !IMPLEMENTATIONS.includes(i as ImplName));
     if (unknown.length) throw new Error(`unknown implementation(s) ${unknown.join(', ')}; known: ${IMPLEMENTATIONS.join(', ')}`);
     await s.runLayer(spec, progress, (impls as ImplName[] | undefined) ?? IMPLEMENTATIONS);
     render();
+  },
+  async runModel(model, options = {}) {
+    const s = await openSession();
+    const spec = typeof model === 'string' ? MODELS.find((m) => m.name === model) : model;
+    if (!spec) throw new Error(`unknown model ${String(model)}; known: ${MODELS.map((m) => m.name).join(', ')}`);
+    progress(`model ${spec.name}: plain TF.js and registerWithTfjs`, 0);
+    const { result, outputs } = await s.runModel(spec, options.timing);
+    render();
+    return options.outputs && outputs ? { result, outputs: { tfjs: Array.from(outputs.tfjs), ours: Array.from(outputs.ours) } } : { result };
   },
   report: () => session!.report(),
   show: (report) => render(report),
@@ -127,16 +164,20 @@ window.benchApi = api;
 $('paths').textContent = PATH_OPTIONS.filter((p) => p !== 'auto').join(', ');
 $('summary-key').innerHTML = keyHtml(columnKey(SUMMARY_HEADERS, SUMMARY_COLUMNS));
 $('results-key').innerHTML = keyHtml(columnKey(RESULT_HEADERS, RESULT_COLUMNS));
+$('models-key').innerHTML = keyHtml(columnKey(MODEL_HEADERS, MODEL_COLUMNS));
 $('rows-key').innerHTML = keyHtml(rowKey(IMPLEMENTATIONS));
 
 // Layer picker and buttons.
 $('layers').innerHTML = LAYERS.map((l) => `<label><input type="checkbox" value="${l.name}" checked> ${l.name}</label>`).join('');
 const chosen = () => [...document.querySelectorAll<HTMLInputElement>('#layers input:checked')].map((i) => i.value);
+$('model-picker').innerHTML = MODELS.map((m) => `<label title="${m.kind}"><input type="checkbox" value="${m.name}" checked> ${m.name}</label>`).join('');
+$('models-legend').textContent = modelsLegend(TOLERANCE);
+const chosenModels = () => [...document.querySelectorAll<HTMLInputElement>('#model-picker input:checked')].map((i) => MODELS.find((m) => m.name === i.value)!);
 const runButton = $<HTMLButtonElement>('run');
 runButton.addEventListener('click', async () => {
   runButton.disabled = true;
   try {
-    await runAll(chosen());
+    await runAll(chosen(), chosenModels());
   } catch (e) {
     $('status').textContent = `failed: ${(e as Error).message}`;
   } finally {
@@ -159,6 +200,8 @@ openSession().then(() => {
   if (params.has('autorun')) {
     const names = params.get('layers')?.split(',').filter(Boolean) ?? LAYERS.map((l) => l.name);
     for (const box of document.querySelectorAll<HTMLInputElement>('#layers input')) box.checked = names.includes(box.value);
+    const models = params.get('models')?.split(',').filter(Boolean) ?? MODELS.map((m) => m.name);
+    for (const box of document.querySelectorAll<HTMLInputElement>('#model-picker input')) box.checked = models.includes(box.value);
     runButton.click();
   }
 }, (e) => {

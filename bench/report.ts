@@ -1,9 +1,12 @@
 /** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
 import type { Ceiling } from './ceiling';
-import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName } from './implementation';
+import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName, type Plan } from './implementation';
 import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
-import { columnKey, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import type { RoundsOptions } from './rounds';
+import type { LayerSpec } from './problem';
+import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
 export const TOLERANCE = 1e-4;
@@ -25,13 +28,17 @@ export function toleranceOf(impl: ImplName): number {
 export interface BenchResult {
   layer: string;
   impl: ImplName;
-  /** Wall-clock median of the timed runs, ms (submit → queue drained). */
-  ms: number | null;
-  /** Fastest timed run, ms. */
-  msMin: number | null;
-  /** Median GPU time from timestamp queries, ms (our paths, where the adapter offers timestamp-query). */
+  /** One call submitted and waited for (submit → queue drained): wall-clock median over the rounds, ms. */
+  latencyMs: number | null;
+  /** The fastest such call, ms. */
+  latencyMinMs: number | null;
+  /** `batch` calls submitted together and waited for once, divided by `batch`: median over the rounds, ms. */
+  throughputMs: number | null;
+  /** K, the calls of one throughput measurement. */
+  batch: number | null;
+  /** Median GPU time of one call from timestamp queries, over the calls of the timed batches, ms (our layers, where the adapter offers timestamp-query). */
   gpuMs: number | null;
-  /** Useful flops / median ms. */
+  /** Useful flops / throughputMs. */
   gflops: number | null;
   /** Largest |output − float64 reference|. */
   maxAbsErr: number | null;
@@ -39,11 +46,11 @@ export interface BenchResult {
   relErr: number | null;
   /** gflops as a percentage of the FMA ceiling. */
   pctFma: number | null;
-  /** Minimal traffic (input + weight + output bytes) / median ms, GB/s. */
+  /** Minimal traffic (input + weight + output bytes) / throughputMs, GB/s. */
   gbps: number | null;
   /** gbps as a percentage of the copy ceiling. */
   pctCopy: number | null;
-  /** Timed runs. */
+  /** Timed rounds: latency calls and throughput batches behind the medians. */
   runs: number;
   /** Why a cell is n/a, a failure, or anything else worth knowing. */
   note: string;
@@ -52,24 +59,31 @@ export interface BenchResult {
    * this device, weight packing and upload; for `auto`, also timing its close candidates) until the queue drains.
    */
   setupMs: number | null;
+  /** What runs, for our layers (the path auto chose, its configuration and dispatches). */
+  plan?: Plan;
 }
 
 /** Per-layer facts and the comparison of our best path with the best peer. */
 export interface LayerSummary {
   layer: string;
+  /** The layer as given (bench/layers.json's fields, refN when the layers file has it). */
+  spec?: LayerSpec;
   inputShape: number[];
   outputShape: number[];
   flops: number;
   bytes: number;
   /** Time the float64 CPU reference took, ms. */
   referenceMs: number;
-  /** Our fastest row (any path, or auto). */
+  /** Our fastest row by latency (any path, or auto). */
   bestOurs: { impl: ImplName; ms: number } | null;
-  /** What a user gets by default: the `auto` row and the path it chose (from its note). */
+  /** What a user gets by default: the `auto` row's latency and the path it chose (from its note). */
   auto: { ms: number; chose: string } | null;
+  /** The peer with the lowest latency. */
   bestPeer: { impl: ImplName; ms: number } | null;
-  /** bestPeer.ms / auto.ms (bestOurs.ms when there is no auto row): above 1 means we are faster. */
+  /** bestPeer.ms / auto.ms (bestOurs.ms when there is no auto row), latencies: above 1 means we are faster. */
   speedup: number | null;
+  /** The same with throughputMs: the best peer's over auto's. */
+  throughputSpeedup?: number | null;
   /** tfjs-webgpu ms / tfjs-webgpu+ours ms: what registerWithTfjs gives an unchanged TF.js model. */
   tfjsOursSpeedup?: number | null;
   /** auto ms / auto/f16 ms: what float16 storage gives our default path (above 1: float16 is faster). */
@@ -91,11 +105,16 @@ export interface BenchReport {
   date: string;
   adapter: AdapterSummary;
   versions: Record<string, string>;
+  /** The ceiling's and the models' timing. */
   timing: Required<TimingOptions>;
+  /** The layers' timing: warm-up and interleaved rounds (bench/rounds.ts). */
+  rounds?: Required<RoundsOptions>;
   tolerance: number;
   ceiling: Ceiling | null;
   results: BenchResult[];
   layers: LayerSummary[];
+  /** Whole models in plain TF.js WebGPU and with registerWithTfjs (bench/model-bench.ts); absent in older reports. */
+  models?: ModelResult[];
   /** Every result that ran is within the tolerance, and nothing that should run failed. */
   passed: boolean;
 }
@@ -111,13 +130,14 @@ export function isHybrid(impl: ImplName): boolean {
 }
 
 /** Ours (`auto`, what users get by default; else our best path) vs the best peer for one layer. */
-export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'auto' | 'bestPeer' | 'speedup' | 'tfjsOursSpeedup' | 'halfSpeedup'> {
-  const best = (pick: (r: BenchResult) => boolean) => {
+export function summarize(layer: string, results: readonly BenchResult[]): Pick<LayerSummary, 'bestOurs' | 'auto' | 'bestPeer' | 'speedup' | 'throughputSpeedup' | 'tfjsOursSpeedup' | 'halfSpeedup'> {
+  const best = (pick: (r: BenchResult) => boolean, metric: 'latencyMs' | 'throughputMs' = 'latencyMs') => {
     let b: { impl: ImplName; ms: number } | null = null;
     for (const r of results) {
-      if (r.layer !== layer || r.ms === null || !pick(r)) continue;
+      const v = r[metric];
+      if (r.layer !== layer || v === null || !pick(r)) continue;
       if (r.relErr === null || !(r.relErr <= toleranceOf(r.impl))) continue; // a wrong answer does not win
-      if (!b || r.ms < b.ms) b = { impl: r.impl, ms: r.ms };
+      if (!b || v < b.ms) b = { impl: r.impl, ms: v };
     }
     return b;
   };
@@ -129,8 +149,12 @@ export function summarize(layer: string, results: readonly BenchResult[]): Pick<
   const ours = auto ?? bestOurs;
   const tfjs = best((r) => r.impl === 'tfjs-webgpu'), tfjsOurs = best((r) => r.impl === 'tfjs-webgpu+ours');
   const autoHalf = best((r) => r.impl === 'auto/f16');
+  const oursThroughput = best((r) => r.impl === 'auto', 'throughputMs') ?? best((r) => (PATH_OPTIONS as readonly string[]).includes(r.impl), 'throughputMs');
+  const peerThroughput = best((r) => !isOurs(r.impl) && !isHybrid(r.impl), 'throughputMs');
   return {
-    bestOurs, auto, bestPeer, speedup: ours && bestPeer ? bestPeer.ms / ours.ms : null, tfjsOursSpeedup: tfjs && tfjsOurs ? tfjs.ms / tfjsOurs.ms : null,
+    bestOurs, auto, bestPeer, speedup: ours && bestPeer ? bestPeer.ms / ours.ms : null,
+    throughputSpeedup: oursThroughput && peerThroughput ? peerThroughput.ms / oursThroughput.ms : null,
+    tfjsOursSpeedup: tfjs && tfjsOurs ? tfjs.ms / tfjsOurs.ms : null,
     halfSpeedup: auto && autoHalf ? auto.ms / autoHalf.ms : null,
   };
 }
@@ -142,16 +166,16 @@ const sci = (v: number | null) => (v === null ? 'n/a' : v === 0 ? '0' : v.toExpo
 const ms = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** The results table's header. */
-export const RESULT_HEADERS: readonly string[] = ['layer', 'impl', 'ms (median)', 'ms (min)', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'runs', 'setup ms', 'note'];
+export const RESULT_HEADERS: readonly string[] = ['layer', 'impl', 'latency ms', 'latency min ms', 'throughput ms', 'K', 'GPU ms', 'GFLOP/s', '% FMA', 'GB/s', '% copy', 'max abs err', 'rel err', 'rounds', 'setup ms', 'note'];
 /** The per-layer table's header. */
-export const SUMMARY_HEADERS: readonly string[] = ['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'speed-up (peer ms / auto ms)', 'float16 speed-up (auto ms / auto/f16 ms)', 'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)'];
+export const SUMMARY_HEADERS: readonly string[] = ['layer', 'output', 'MFLOP', 'auto (chose)', 'best of ours', 'best peer', 'latency speed-up (peer / auto)', 'throughput speed-up (peer / auto)', 'float16 speed-up (auto ms / auto/f16 ms)', 'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)'];
 
 /** The results table as rows of cells (header first). */
 export function resultRows(report: BenchReport): string[][] {
   const rows = [[...RESULT_HEADERS]];
   for (const r of report.results) {
     rows.push([
-      r.layer, r.impl, ms(r.ms), ms(r.msMin), ms(r.gpuMs), sig(r.gflops), sig(r.pctFma),
+      r.layer, r.impl, ms(r.latencyMs), ms(r.latencyMinMs), ms(r.throughputMs), r.batch === null ? 'n/a' : String(r.batch), ms(r.gpuMs), sig(r.gflops), sig(r.pctFma),
       sig(r.gbps), sig(r.pctCopy), sci(r.maxAbsErr), sci(r.relErr), String(r.runs), ms(r.setupMs ?? null), r.note,
     ]);
   }
@@ -168,6 +192,7 @@ export function summaryRows(report: BenchReport): string[][] {
       l.bestOurs ? `${l.bestOurs.impl} ${ms(l.bestOurs.ms)} ms` : 'n/a',
       l.bestPeer ? `${l.bestPeer.impl} ${ms(l.bestPeer.ms)} ms` : 'n/a',
       l.speedup === null ? 'n/a' : `${l.speedup.toFixed(2)}×`,
+      l.throughputSpeedup == null ? 'n/a' : `${l.throughputSpeedup.toFixed(2)}×`,
       l.halfSpeedup == null ? 'n/a' : `${l.halfSpeedup.toFixed(2)}×`,
       l.tfjsOursSpeedup == null ? 'n/a' : `${l.tfjsOursSpeedup.toFixed(2)}×`,
     ]);
@@ -211,17 +236,29 @@ function worstErrors(report: BenchReport): { worst: number; half: string } {
   return { worst: of(report.results.filter((r) => !HALF_ROWS.includes(r.impl))), half };
 }
 
+/** The models section as text lines (nothing when no model ran). */
+function modelsText(report: BenchReport): string[] {
+  if (!report.models?.length) return [];
+  return ['models: end to end, plain TF.js WebGPU vs with registerWithTfjs', textTable(modelRows(report.models)), modelsLegend(report.tolerance), ''];
+}
+
 export function reportText(report: BenchReport): string {
   const { worst, half } = worstErrors(report);
-  return [
-    `adapter: ${adapterLine(report.adapter)}`,
-    ceilingLine(report.ceiling),
-    '',
+  const verdict = report.passed ? 'all within tolerance' : 'FAILED: see notes';
+  // A models-only run (npm run bench -- --models-only) has no layer tables.
+  const layers = report.results.length ? [
     textTable(resultRows(report)),
     '',
     textTable(summaryRows(report)),
     '',
-    `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance})${half}; ${report.passed ? 'all within tolerance' : 'FAILED: see notes'}`,
+  ] : [];
+  return [
+    `adapter: ${adapterLine(report.adapter)}`,
+    ceilingLine(report.ceiling),
+    '',
+    ...layers,
+    ...modelsText(report),
+    report.results.length ? `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance})${half}; ${verdict}` : verdict,
   ].join('\n');
 }
 
@@ -230,6 +267,17 @@ export interface MarkdownMeta {
   command: string;
   browser: string;
   wallSeconds: number;
+}
+
+/** How the layers were timed, in one sentence (reports from before the rounds have none). */
+export function roundsSentence(r: Required<RoundsOptions> | undefined): string {
+  if (!r) return 'Layers: each implementation timed on its own, one waited call at a time.';
+  return `Layers: before setting a layer up, at least ${r.warmMs} ms of the FMA kernel (auto times candidates while it is created), and before timing it, at least ${r.warmMs} ms of back-to-back batches of the implementations about to be timed (so GPU clocks are up), ` +
+    `then rounds in which every implementation runs once (the first one rotating): one call submitted and waited for (latency), then K = ${r.batch} calls ` +
+    `submitted together and waited for once (throughput = that / K; fewer calls, down to 1, where K would take over ${r.batchMaxMs} ms), ` +
+    `until at least ${r.minRounds} rounds and ${r.minMs} ms (at most ${r.maxRounds}; past ${r.maxMs} ms, stop once ${r.floorRounds} are done). ` +
+    'Medians over the rounds; every implementation shares one GPUDevice and waits with `device.queue.onSubmittedWorkDone()`. ' +
+    '"GPU ms" is the median of timestamp queries around each of our passes in the timed batches.';
 }
 
 /** A Markdown list of [name, meaning] pairs. */
@@ -242,17 +290,18 @@ export function reportMarkdown(report: BenchReport, meta: MarkdownMeta): string 
   const c = report.ceiling;
   return `# Benchmark results
 
-Regenerate with \`${meta.command}\` (headless Chromium, the page \`bench/index.html\`; see the top of \`scripts/bench.mjs\`).
+Regenerate with \`${meta.command}\` (see the top of \`scripts/bench.mjs\`: headless Chromium on the page \`bench/index.html\`, or with \`--node\` Node on Dawn).
 Numbers below come from one run on this machine; nothing here is hand-edited.
 
 - Date: ${report.date}
 - Adapter: ${adapterLine(report.adapter)} (features: ${report.adapter.features.join(', ') || 'none'})
-- Browser: ${meta.browser}
+- Runtime: ${meta.browser}
 - Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}
 - Whole suite wall time: ${meta.wallSeconds.toFixed(0)} s
-- Timing: ${t.warmupRuns} warm-up runs (1 when the first takes over ${t.warmupMs} ms), then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done). Each run waits for \`device.queue.onSubmittedWorkDone()\` on the one GPUDevice every implementation shares. "ms" is the median, "GPU ms" the median of timestamp queries around our compute pass.
-- "setup ms" is the first-call latency: the implementation's set-up for the layer (pipeline compiles not yet cached on this device, weight packing and upload; for \`auto\`, also timing its close candidates) until the queue drains. Implementations run in table order, so a path's later layers reuse pipelines compiled for earlier ones.
-- GFLOP/s = 2·N·Cin·(Cout/g)·H·W·kH·kW / median ms. GB/s = (input + weight + output bytes) / median ms.
+- ${roundsSentence(report.rounds)}
+- Ceiling and models: ${t.warmupRuns} warm-up runs (1 when the first takes over ${t.warmupMs} ms), then runs until at least ${t.minRuns} runs and ${t.minMs} ms (at most ${t.maxRuns} runs; past ${t.maxMs} ms, stop once ${t.floorRuns} are done), each waited for.
+- "setup ms" is the first-call latency: the implementation's set-up for the layer (pipeline compiles not yet cached on this device, weight packing and upload; for \`auto\`, also timing its close candidates) until the queue drains. Implementations are set up in table order, so a path's later layers reuse pipelines compiled for earlier ones.
+- GFLOP/s = 2·N·Cin·(Cout/g)·H·W·kH·kW / throughput ms. GB/s = (input + weight + output bytes) / throughput ms.
 - Errors: largest |output − float64 scatter reference|; rel err = that / max|reference|. Tolerance ${report.tolerance}; largest seen ${worst.toExponential(2)}${half}: ${report.passed ? 'all within tolerance' : '**FAILED**'}.
 
 ## Ceiling
@@ -268,7 +317,17 @@ ${markdownTable(summaryRows(report))}
 
 ${keyList(columnKey(SUMMARY_HEADERS, SUMMARY_COLUMNS))}
 
-## All results
+${report.models?.length ? `## Models
+
+Whole models written with TF.js layers, end to end, in plain TF.js WebGPU and with \`registerWithTfjs\` (\`bench/models.ts\`, \`bench/model-bench.ts\`). ${modelsLegend(report.tolerance)}
+
+${report.models.map((m) => `- ${m.model}: ${m.description}`).join('\n')}
+
+${markdownTable(modelRows(report.models))}
+
+${keyList(columnKey(MODEL_HEADERS, MODEL_COLUMNS))}
+
+` : ''}## All results
 
 ${markdownTable(resultRows(report))}
 

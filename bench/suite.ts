@@ -1,20 +1,26 @@
 /**
  * Runs the suite: one shared GPUDevice, the ceiling, then every layer through every implementation with the
- * same timing method and the same float64 reference. The page and the headless driver both go through here.
+ * same timing method (bench/rounds.ts) and the same float64 reference. The page (bench/main.ts) and the Node
+ * entry (bench/node.ts) both go through here; only where the device comes from differs.
  */
 import { applyActivation, getDevice, PATH_OPTIONS, resolveActivation } from '../src/index';
 import pkg from '../package.json';
 import { version as tfjsWebgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/version';
+import { version_layers as tfjsLayersVersion } from '@tensorflow/tfjs-layers';
 import suiteJson from './layers.json';
-import { measureCeiling, type Ceiling } from './ceiling';
-import { IMPLEMENTATIONS, type ImplName, type Preparer } from './implementation';
+import { keepBusy, measureCeiling, type Ceiling } from './ceiling';
+import { IMPLEMENTATIONS, type ImplName, type Prepared, type Preparer } from './implementation';
 import { oursPreparer } from './impl-ours';
 import { tfjsPreparer, tfjsVersion } from './impl-tfjs';
 import { tfjsOursPreparer } from './impl-tfjs-ours';
 import { ortPreparer, ortVersion } from './impl-ort';
 import { problemOf, referenceOf, halfReferenceOf, compareToReference, type LayerSpec } from './problem';
 import { summarize, toleranceOf, TOLERANCE, type AdapterSummary, type BenchReport, type BenchResult, type LayerSummary } from './report';
-import { DEFAULT_TIMING, median, timeRuns, type TimingOptions } from './timing';
+import { DEFAULT_TIMING, median, type TimingOptions } from './timing';
+import { DEFAULT_ROUNDS, runRounds, type Contender, type RoundsOptions } from './rounds';
+import { benchModel, emptyModelResult, type Way } from './model-bench';
+import { modelPassed, type ModelResult } from './model-report';
+import type { ModelSpec } from './models';
 
 /** The standard suite (bench/layers.json). */
 export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
@@ -60,22 +66,30 @@ async function withErrorScopes<T>(device: GPUDevice, step: () => Promise<T>): Pr
 export class BenchSession {
   readonly results: BenchResult[] = [];
   readonly layers: LayerSummary[] = [];
+  /** The models section: whole models in plain TF.js WebGPU and with registerWithTfjs (bench/model-bench.ts). */
+  readonly models: ModelResult[] = [];
   ceiling: Ceiling | null = null;
   readonly timing: Required<TimingOptions>;
+  readonly rounds: Required<RoundsOptions>;
 
-  private constructor(readonly device: GPUDevice, readonly adapter: AdapterSummary, timing: TimingOptions) {
+  private constructor(readonly device: GPUDevice, readonly adapter: AdapterSummary, timing: TimingOptions, rounds: RoundsOptions) {
     this.timing = { ...DEFAULT_TIMING, ...timing };
+    this.rounds = { ...DEFAULT_ROUNDS, ...rounds };
   }
 
-  /** Opens the package's default device (timestamp-query when offered), which every implementation shares. */
-  static async open(options: { timing?: TimingOptions } = {}): Promise<BenchSession> {
-    const device = await getDevice();
+  /**
+   * Opens a session on `device` (default: the package's default device, with timestamp-query when offered),
+   * which every implementation shares. `userAgent` names the runtime (default navigator.userAgent).
+   */
+  static async open(options: { device?: GPUDevice; timing?: TimingOptions; rounds?: RoundsOptions; userAgent?: string } = {}): Promise<BenchSession> {
+    const device = options.device ?? await getDevice();
     const info = device.adapterInfo;
     const adapter: AdapterSummary = {
       vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
-      description: info?.description ?? '', features: [...device.features].sort(), userAgent: navigator.userAgent,
+      description: info?.description ?? '', features: [...device.features].sort(),
+      userAgent: options.userAgent ?? (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? '',
     };
-    return new BenchSession(device, adapter, options.timing ?? {});
+    return new BenchSession(device, adapter, options.timing ?? {}, options.rounds ?? {});
   }
 
   /** Library versions of everything measured. */
@@ -84,6 +98,7 @@ export class BenchSession {
       'webgpu-convtranspose': pkg.version,
       '@tensorflow/tfjs-core': tfjsVersion,
       '@tensorflow/tfjs-backend-webgpu': tfjsWebgpuVersion,
+      '@tensorflow/tfjs-layers': tfjsLayersVersion,
       'onnxruntime-web': ortVersion,
     };
   }
@@ -93,10 +108,14 @@ export class BenchSession {
     return this.ceiling;
   }
 
-  /** Benchmarks one layer through every implementation; appends and returns its rows. */
+  /**
+   * Benchmarks one layer: sets every implementation up (in `impls` order), warms the GPU up with them, times them
+   * in interleaved rounds (bench/rounds.ts), checks each one's output against the float64 reference, and frees
+   * them. Appends and returns its rows.
+   */
   async runLayer(spec: LayerSpec, progress: (message: string, fraction: number) => void = () => {}, impls: readonly ImplName[] = IMPLEMENTATIONS): Promise<BenchResult[]> {
     const problem = problemOf(spec);
-    progress(`${spec.name}: float64 CPU reference`, 0);
+    progress(`${spec.name}: float64 CPU reference${problem.refN < spec.N ? ` (${problem.refN} of ${spec.N} items, repeated)` : ''}`, 0);
     await yieldToUi();
     const t0 = performance.now();
     const ref = referenceOf(problem);
@@ -104,76 +123,112 @@ export class BenchSession {
     // The reference of the float16-rounded input, for float16 rows (computed once, when one runs).
     let halfRef: Float64Array | null = null;
     const refs = { ref, half: () => (halfRef ??= halfReferenceOf(problem)) };
-    const rows: BenchResult[] = [];
-    for (const [i, impl] of impls.entries()) {
-      progress(`${spec.name}: ${impl}`, (i + 1) / (impls.length + 1));
+    const rows = impls.map((impl): BenchResult => ({
+      layer: spec.name, impl, latencyMs: null, latencyMinMs: null, throughputMs: null, batch: null, gpuMs: null, gflops: null,
+      maxAbsErr: null, relErr: null, pctFma: null, gbps: null, pctCopy: null, runs: 0, note: '', setupMs: null,
+    }));
+    const prepared: (Prepared | null)[] = [];
+    try {
+      // Clocks up before set-up too: auto times its close candidates while it is created.
+      if (this.ceiling) await withErrorScopes(this.device, () => keepBusy(this.device, this.rounds.warmMs, this.ceiling!));
+      for (const [i, impl] of impls.entries()) {
+        progress(`${spec.name}: setting up ${impl}`, (i + 1) / (impls.length + 2));
+        await yieldToUi();
+        prepared.push(await this.prepare(impl, problem, rows[i]));
+      }
+      const live = prepared.flatMap((p, i) => (p ? [i] : []));
+      progress(`${spec.name}: warm-up, then ${live.length} implementations in rounds`, (impls.length + 1) / (impls.length + 2));
       await yieldToUi();
-      rows.push(await this.measure(impl, problem, refs));
+      const contenders: Contender[] = live.map((i) => ({ call: () => prepared[i]!.run(), batch: (n, timed) => prepared[i]!.runBatch(n, timed) }));
+      const { timings } = await runRounds(contenders, this.rounds, (k, step) => withErrorScopes(this.device, step));
+      for (const [k, i] of live.entries()) await this.finish(rows[i], prepared[i]!, timings[k], problem, refs);
+    } finally {
+      for (const p of prepared) await p?.destroy();
     }
     this.results.push(...rows);
     this.layers.push({
-      layer: spec.name, inputShape: problem.inputShape, outputShape: problem.outputShape,
+      layer: spec.name, spec: { ...spec }, inputShape: problem.inputShape, outputShape: problem.outputShape,
       flops: problem.flops, bytes: problem.bytes, referenceMs, ...summarize(spec.name, rows),
     });
     return rows;
   }
 
-  private async measure(impl: ImplName, problem: ReturnType<typeof problemOf>, refs: { ref: Float64Array; half: () => Float64Array }): Promise<BenchResult> {
-    const row: BenchResult = {
-      layer: problem.spec.name, impl, ms: null, msMin: null, gpuMs: null, gflops: null, maxAbsErr: null,
-      relErr: null, pctFma: null, gbps: null, pctCopy: null, runs: 0, note: '', setupMs: null,
-    };
-    let prepared;
+  /** Sets `impl` up for the problem (its setupMs into `row`); null, with the reason in the row's note, when it cannot run. */
+  private async prepare(impl: ImplName, problem: ReturnType<typeof problemOf>, row: BenchResult): Promise<Prepared | null> {
     try {
       const t0 = performance.now();
-      prepared = await withErrorScopes(this.device, () => PREPARERS[impl](this.device, problem));
+      const prepared = await withErrorScopes(this.device, () => PREPARERS[impl](this.device, problem));
       await this.device.queue.onSubmittedWorkDone(); // the weight upload is part of the first call
       row.setupMs = performance.now() - t0;
+      if ('unsupported' in prepared) {
+        row.note = `n/a: ${prepared.unsupported}`;
+        return null;
+      }
+      return prepared;
     } catch (e) {
       row.note = `failed to set up: ${(e as Error).message}`;
-      return row;
+      return null;
     }
-    if ('unsupported' in prepared) {
-      row.note = `n/a: ${prepared.unsupported}`;
-      return row;
+  }
+
+  /** A timed implementation's row: medians, GPU time, rates, and its output against the reference. */
+  private async finish(row: BenchResult, ready: Prepared, timing: Awaited<ReturnType<typeof runRounds>>['timings'][number],
+    problem: ReturnType<typeof problemOf>, refs: { ref: Float64Array; half: () => Float64Array }): Promise<void> {
+    if (timing.error) {
+      row.note = `failed: ${timing.error.message}`;
+      return;
     }
-    const ready = prepared;
     try {
       await withErrorScopes(this.device, async () => {
-        const timing = await timeRuns((slot) => ready.run(slot), this.timing);
-        row.ms = timing.medianMs;
-        row.msMin = timing.minMs;
-        row.runs = timing.samplesMs.length;
-        if (ready.gpuMs) row.gpuMs = median(await ready.gpuMs(timing.samplesMs.length));
+        row.latencyMs = median(timing.latencyMs);
+        row.latencyMinMs = Math.min(...timing.latencyMs);
+        row.throughputMs = median(timing.throughputMs);
+        row.batch = timing.batch;
+        row.runs = timing.latencyMs.length;
+        if (ready.gpuMs) {
+          const gpu = await ready.gpuMs();
+          if (gpu.length) row.gpuMs = median(gpu);
+        }
         const ref = ready.half ? refs.half() : refs.ref;
         const expected = ready.activation ? applyActivation(Float64Array.from(ref), resolveActivation(ready.activation)) : ref;
         Object.assign(row, compareToReference(await ready.output(), expected));
       });
-      row.gflops = problem.flops / row.ms! / 1e6;
-      row.gbps = (ready.half?.bytes ?? problem.bytes) / row.ms! / 1e6;
+      row.gflops = problem.flops / row.throughputMs! / 1e6;
+      row.gbps = (ready.half?.bytes ?? problem.bytes) / row.throughputMs! / 1e6;
       if (this.ceiling) {
         row.pctFma = (100 * row.gflops) / this.ceiling.gflops;
         row.pctCopy = (100 * row.gbps) / this.ceiling.gbps;
       }
+      if (ready.plan) row.plan = ready.plan;
       const notes = [ready.note ?? ''];
-      if (!(row.relErr! <= toleranceOf(impl))) notes.push(`ERROR: rel err above ${toleranceOf(impl)}`);
+      if (!(row.relErr! <= toleranceOf(row.impl))) notes.push(`ERROR: rel err above ${toleranceOf(row.impl)}`);
       row.note = notes.filter(Boolean).join('; ');
     } catch (e) {
-      row.ms = row.msMin = row.gpuMs = null;
+      row.latencyMs = row.latencyMinMs = row.throughputMs = row.gpuMs = row.gflops = row.gbps = row.pctFma = row.pctCopy = null;
       row.note = `failed: ${(e as Error).message}`;
-    } finally {
-      await prepared.destroy();
     }
-    return row;
+  }
+
+  /** Runs one model both ways (bench/model-bench.ts); appends and returns its row, and the two outputs when it ran. */
+  async runModel(spec: ModelSpec, timing: TimingOptions = this.timing): Promise<{ result: ModelResult; outputs: Record<Way, Float32Array> | null }> {
+    let run: { result: ModelResult; outputs: Record<Way, Float32Array> | null };
+    try {
+      run = await withErrorScopes(this.device, () => benchModel(this.device, spec, { timing, tolerance: TOLERANCE }));
+    } catch (e) {
+      run = { result: emptyModelResult(spec, `failed: ${(e as Error).message}`), outputs: null };
+    }
+    this.models.push(run.result);
+    return run;
   }
 
   /** The report so far. */
   report(): BenchReport {
     // A failure (not an n/a) of an implementation that should run counts against the suite like a wrong answer.
-    const passed = this.results.every((r) => (r.ms === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= toleranceOf(r.impl)));
+    const passed = this.results.every((r) => (r.latencyMs === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= toleranceOf(r.impl))) &&
+      this.models.every((m) => modelPassed(m, TOLERANCE));
     return {
-      date: new Date().toISOString(), adapter: this.adapter, versions: this.versions, timing: this.timing,
-      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], passed,
+      date: new Date().toISOString(), adapter: this.adapter, versions: this.versions, timing: this.timing, rounds: this.rounds,
+      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], models: [...this.models], passed,
     };
   }
 }

@@ -9,6 +9,7 @@ import { drawCounts, drawCountsZoom, drawRgb, drawRgbZoom, escapeHtml, gridTable
 import { landscape } from './picture';
 import { Chain, KERNELS, timeChain, upsample, type Kernel, type UpsampleResult } from './upsample';
 import { WORKED_EXPECTED, workedExample, workedOnGpu, type Grid, type WorkedExample } from './worked';
+import { setupModelPanel, type ModelPanelApi } from './model-panel';
 
 /** Options of the up-sampling section. */
 export interface RenderOptions {
@@ -54,6 +55,8 @@ export interface DemoApi {
   timings(): TimingCell[];
   /** Moves a step-through view by `delta` steps; returns the new step. */
   step(view: 'scatter' | 'zero-insert', delta: number): number;
+  /** The model panel (demo/model-panel.ts), once the page has a device. */
+  model?: ModelPanelApi;
 }
 
 declare global {
@@ -300,6 +303,7 @@ async function main(): Promise<void> {
     device = await getDevice();
     const info = device.adapterInfo;
     $('adapter').textContent = `WebGPU adapter: ${[info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' / ') || 'unknown'}`;
+    demo.model = setupModelPanel($('model-panel'), device);
     const rerender = (next: Partial<RenderOptions>) => render(next).catch((e) => { $('up-status').textContent = `failed: ${(e as Error).message}`; });
     $<HTMLSelectElement>('path').addEventListener('change', (e) => rerender({ path: (e.target as HTMLSelectElement).value as PathOption }));
     $<HTMLSelectElement>('size').addEventListener('change', (e) => rerender({ size: Number((e.target as HTMLSelectElement).value) }));

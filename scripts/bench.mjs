@@ -1,74 +1,133 @@
 // Headless benchmark: drives bench/index.html in headless Chromium (the same page you can open with
-// `npm run dev` at /bench/index.html), shows progress on stderr, prints the table on stdout.
+// `npm run dev` at /bench/index.html), or with --node runs the same suite in Node on Dawn; shows progress on
+// stderr, prints the table on stdout.
 //
 //   npm run bench                                   whole suite
 //   npm run bench -- --layers dcgan-g2,unet-up      some layers
+//   npm run bench -- --layers-file FILE.json        the layers of another file (bench/layers.json's format; an
+//                                                   entry's refN: the batch of distinct data, tiled up to N)
 //   npm run bench -- --impls phase,auto,gather      some implementations (default: all)
+//   npm run bench -- --models dcgan-64,unet-decoder some models of the models section (default: all)
+//   npm run bench -- --no-models                    layers only, no models section
+//   npm run bench -- --models-only                  the models section only (no ceiling, no layers)
+//   npm run bench -- --rounds minRounds=3,batch=20  how layers are timed (bench/rounds.ts: warmMs, minRounds,
+//                                                   minMs, maxRounds, maxMs, floorRounds, batch, batchMaxMs)
 //   npm run bench -- --json out.json                also write the results as JSON
 //   npm run bench -- --markdown bench/RESULTS.md    also write the Markdown page (how RESULTS.md is made)
+//   npm run bench -- --node [options]               in Node on Dawn (the `webgpu` package) instead of Chromium:
+//                                                   builds .bench-out/bench-node.mjs (npm run bench:node-bundle)
+//                                                   and runs it, on SwiftShader unless VK_ICD_FILENAMES or
+//                                                   VK_DRIVER_FILES already choose a Vulkan driver
+//   npm run bench -- --node --ort-wasm FILE         ORT's wasm binary (default: beside the bundle, else from
+//                                                   node_modules/onnxruntime-web)
 //
-// Plain .mjs on purpose: Node 20 cannot run TypeScript, and all the TypeScript runs in the page.
+// Plain .mjs on purpose: Node 20 cannot run TypeScript; the TypeScript runs in the page or in the Node bundle.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { startBrowserSession } from './browser.mjs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { projectRoot, startBrowserSession } from './browser.mjs';
+import { list, parseBenchArgs, parseRounds, readLayersFile, usage } from './bench-args.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    layers: { type: 'string' },
-    impls: { type: 'string' },
-    json: { type: 'string' },
-    markdown: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-if (args.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n') + '\n');
-  process.exit(0);
+/** Where Dawn finds SwiftShader on a machine without a GPU driver (Debian's chromium package). */
+export const SWIFTSHADER_ENV = { LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
+export const NODE_BUNDLE = join(projectRoot, '.bench-out', 'bench-node.mjs');
+
+/** Builds .bench-out/bench-node.mjs (bench/node.vite.config.ts). */
+export async function buildNodeBundle() {
+  const { build } = await import('vite');
+  await build({ configFile: join(projectRoot, 'bench', 'node.vite.config.ts'), logLevel: 'warn' });
+  return NODE_BUNDLE;
+}
+
+/** The environment of the Node bench: SwiftShader unless a Vulkan driver is already chosen (as run.sh does on a GPU machine). */
+export function nodeBenchEnv(env = process.env) {
+  return env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES ? { ...env } : { ...env, ...SWIFTSHADER_ENV };
 }
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s`;
 const log = (msg) => process.stderr.write(`[${elapsed()}] ${msg}\n`);
 
-const session = await startBrowserSession({ log });
-let exitCode = 0;
-try {
-  const page = await session.open('/bench/index.html');
-  await page.exposeFunction('__benchProgress', (msg) => log(`  ${msg}`));
-  await page.waitForFunction(() => window.benchApi !== undefined, { timeout: 120_000 });
-  const { adapter, layers: all } = await page.evaluate(() => window.benchApi.init());
-  const layers = args.layers ? args.layers.split(',').map((s) => s.trim()).filter(Boolean) : all;
-  const unknown = layers.filter((l) => !all.includes(l));
-  if (unknown.length) throw new Error(`unknown layer(s) ${unknown.join(', ')}; known: ${all.join(', ')}`);
-  log(`adapter: ${adapter}`);
-  log(await page.evaluate(() => window.benchApi.ceiling()));
-  for (const [i, name] of layers.entries()) {
-    log(`layer ${i + 1}/${layers.length}: ${name}`);
-    const impls = args.impls ? args.impls.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    await page.evaluate((n, i) => window.benchApi.runLayer(n, i), name, impls);
+/** --node: build the bundle, run it in a child node with the rest of the arguments. */
+async function runNode(argv) {
+  log('building .bench-out/bench-node.mjs');
+  const bundle = await buildNodeBundle();
+  const rest = argv.filter((a) => a !== '--node');
+  const child = spawn(process.execPath, [bundle, ...rest], { cwd: projectRoot, env: nodeBenchEnv(), stdio: 'inherit' });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+/** The page in headless Chromium. */
+async function runPage(args) {
+  const rounds = parseRounds(args.rounds);
+  const fileLayers = args['layers-file'] ? readLayersFile(args['layers-file']) : null;
+  const session = await startBrowserSession({ log });
+  let exitCode = 0;
+  try {
+    const page = await session.open('/bench/index.html');
+    await page.exposeFunction('__benchProgress', (msg) => log(`  ${msg}`));
+    await page.waitForFunction(() => window.benchApi !== undefined, { timeout: 120_000 });
+    const { adapter, layers: builtIn, models: allModels } = await page.evaluate(() => window.benchApi.init());
+    const all = fileLayers ? fileLayers.map((l) => l.name) : builtIn;
+    const layers = args['models-only'] ? [] : args.layers ? list(args.layers) : all;
+    const unknown = layers.filter((l) => !all.includes(l));
+    if (unknown.length) throw new Error(`unknown layer(s) ${unknown.join(', ')}; known: ${all.join(', ')}`);
+    const models = args['no-models'] ? [] : args.models ? list(args.models) : allModels;
+    const unknownModels = models.filter((m) => !allModels.includes(m));
+    if (unknownModels.length) throw new Error(`unknown model(s) ${unknownModels.join(', ')}; known: ${allModels.join(', ')}`);
+    log(`adapter: ${adapter}`);
+    await page.evaluate((r) => window.benchApi.setRounds(r), rounds);
+    // The ceiling only scales the layers' % columns.
+    if (layers.length) log(await page.evaluate(() => window.benchApi.ceiling()));
+    const impls = args.impls ? list(args.impls) : undefined;
+    for (const [i, name] of layers.entries()) {
+      log(`layer ${i + 1}/${layers.length}: ${name}`);
+      const layer = fileLayers ? fileLayers.find((l) => l.name === name) : name;
+      await page.evaluate((l, i) => window.benchApi.runLayer(l, i), layer, impls);
+    }
+    for (const [i, name] of models.entries()) {
+      log(`model ${i + 1}/${models.length}: ${name}`);
+      await page.evaluate((n) => window.benchApi.runModel(n), name);
+    }
+    const report = await page.evaluate(() => window.benchApi.report());
+    process.stdout.write(await page.evaluate(() => window.benchApi.text()) + '\n');
+    const wallSeconds = (Date.now() - started) / 1000;
+    log(`whole run: ${wallSeconds.toFixed(0)} s`);
+    if (args.json) {
+      writeFileSync(args.json, JSON.stringify({ ...report, wallSeconds }, null, 2) + '\n');
+      log(`wrote ${args.json}`);
+    }
+    if (args.markdown) {
+      const command = ['npm run bench --', ...process.argv.slice(2)].join(' ');
+      const browser = await session.browser.version();
+      writeFileSync(args.markdown, await page.evaluate((meta) => window.benchApi.markdown(meta), { command, browser, wallSeconds }));
+      log(`wrote ${args.markdown}`);
+    }
+    if (!report.passed) {
+      log('FAILED: some implementation failed or is outside the tolerance (see the notes column)');
+      exitCode = 1;
+    }
+  } finally {
+    await session.close();
   }
-  const report = await page.evaluate(() => window.benchApi.report());
-  process.stdout.write(await page.evaluate(() => window.benchApi.text()) + '\n');
-  const wallSeconds = (Date.now() - started) / 1000;
-  log(`whole run: ${wallSeconds.toFixed(0)} s`);
-  if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ ...report, wallSeconds }, null, 2) + '\n');
-    log(`wrote ${args.json}`);
-  }
-  if (args.markdown) {
-    const command = ['npm run bench --', ...(args.layers ? ['--layers', args.layers] : []), ...(args.impls ? ['--impls', args.impls] : []), '--markdown', args.markdown].join(' ');
-    const browser = await session.browser.version();
-    writeFileSync(args.markdown, await page.evaluate((meta) => window.benchApi.markdown(meta), { command, browser, wallSeconds }));
-    log(`wrote ${args.markdown}`);
-  }
-  if (!report.passed) {
-    log('FAILED: some implementation failed or is outside the tolerance (see the notes column)');
+  return exitCode;
+}
+
+// Run as a script (npm run bench), not when a test imports the helpers above.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  let exitCode;
+  try {
+    const args = parseBenchArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(usage(readFileSync(new URL(import.meta.url), 'utf8')));
+      process.exit(0);
+    }
+    if (args['ort-wasm'] && !args.node) throw new Error('--ort-wasm goes with --node (the page gets ORT\'s wasm from the dev server)');
+    exitCode = args.node ? await runNode(process.argv.slice(2)) : await runPage(args);
+  } catch (e) {
+    log(`bench failed: ${e instanceof Error ? e.stack ?? e.message : e}`);
     exitCode = 1;
   }
-} catch (e) {
-  log(`bench failed: ${e instanceof Error ? e.stack ?? e.message : e}`);
-  exitCode = 1;
-} finally {
-  await session.close();
+  process.exit(exitCode);
 }
-process.exit(exitCode);

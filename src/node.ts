@@ -9,10 +9,18 @@ export interface NodeDeviceOptions {
   dawnOptions?: string[];
   /** Adapter request. Default `{ powerPreference: 'high-performance' }`. */
   adapter?: GPURequestAdapterOptions;
-  /** Device request. Default: the adapter's largest storage-buffer binding and buffer sizes, as `getDevice()`. */
-  device?: GPUDeviceDescriptor;
+  /**
+   * Device request, or a function of the adapter that returns it (to ask for what the adapter offers). Default:
+   * the adapter's largest storage-buffer binding and buffer sizes, as `getDevice()`.
+   */
+  device?: GPUDeviceDescriptor | ((adapter: GPUAdapter) => GPUDeviceDescriptor);
   /** Define the WebGPU globals (`GPUBufferUsage`, `GPUMapMode`, ...) on `globalThis` where missing. Default true. */
   globals?: boolean;
+  /**
+   * Set `navigator.gpu` to Dawn's `GPU` object where it is missing (Node has none): TF.js's and ONNX Runtime
+   * Web's WebGPU backends look for WebGPU there. Default false.
+   */
+  navigator?: boolean;
 }
 
 /** The subset of the `webgpu` package this module uses. */
@@ -64,12 +72,18 @@ export async function nodeDevice(options: NodeDeviceOptions = {}): Promise<GPUDe
     const shown = ['LD_LIBRARY_PATH', 'VK_ICD_FILENAMES'].map((k) => `${k}=${env[k] ?? '(unset)'}`).join(' ');
     throw new Error(`nodeDevice: Dawn (the \`webgpu\` package) found no WebGPU adapter (now ${shown}). ${SWIFTSHADER_HINT}`);
   }
-  const device = await adapter.requestDevice(options.device ?? {
+  const descriptor = typeof options.device === 'function' ? options.device(adapter) : options.device;
+  const device = await adapter.requestDevice(descriptor ?? {
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,
     },
   });
   instances.set(device, gpu);
+  if (options.navigator) {
+    const g = globalThis as { navigator?: { gpu?: GPU } };
+    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, writable: true, configurable: true });
+    else if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: gpu, writable: true, configurable: true });
+  }
   return device;
 }

@@ -51,7 +51,7 @@ describe('compareToReference', () => {
 
 describe('summarize', () => {
   const row = (impl: BenchResult['impl'], ms: number | null, relErr: number | null): BenchResult => ({
-    layer: 'L', impl, ms, msMin: ms, gpuMs: null, gflops: null, maxAbsErr: relErr, relErr, pctFma: null,
+    layer: 'L', impl, latencyMs: ms, latencyMinMs: ms, throughputMs: ms === null ? null : ms / 2, batch: 20, gpuMs: null, gflops: null, maxAbsErr: relErr, relErr, pctFma: null,
     gbps: null, pctCopy: null, runs: 10, note: '', setupMs: null,
   });
   it('compares our best path with the best peer', () => {

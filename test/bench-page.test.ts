@@ -11,6 +11,7 @@ import { implColors } from '../bench/chart';
 import { IMPLEMENTATIONS, type ImplName } from '../bench/implementation';
 import { reportMarkdown, RESULT_HEADERS, SUMMARY_HEADERS, type BenchReport, type BenchResult } from '../bench/report';
 import { PATH_OPTIONS } from '../src/index';
+import { MODEL_HEADERS } from '../bench/model-report';
 import layersJson from '../bench/layers.json';
 
 const EXTRA = ['future-path-a', 'future-path-b', 'future-path-c'];
@@ -23,7 +24,7 @@ function madeUpReport(): BenchReport {
     const ms = (li + 1) ** 1.7 * (2 + ii);
     const failed = li === 3 && impl === 'ort-webgpu', na = li === 6 && impl === 'tfjs-webgpu';
     return {
-      layer, impl, ms: failed || na ? null : ms, msMin: failed || na ? null : 0.9 * ms, gpuMs: null, gflops: 1.5, maxAbsErr: 1e-6,
+      layer, impl, latencyMs: failed || na ? null : ms, latencyMinMs: failed || na ? null : 0.9 * ms, throughputMs: failed || na ? null : 0.5 * ms, batch: 20, gpuMs: null, gflops: 1.5, maxAbsErr: 1e-6,
       relErr: 1e-7, pctFma: 12, gbps: 0.05, pctCopy: 2, runs: 10, setupMs: 120,
       note: failed ? `failed: ${'a long failure message that explains in detail what went wrong '.repeat(3)}` : na ? 'n/a: TF.js has no public grouped transposed convolution (groups=64)' : impl === 'auto' ? 'auto → phase' : '',
     };
@@ -36,7 +37,7 @@ function madeUpReport(): BenchReport {
     layers: LAYERS.map((layer) => ({
       layer, inputShape: [1, 64, 32, 32], outputShape: [1, 64, 64, 64], flops: 75e6, bytes: 1e6, referenceMs: 100,
       bestOurs: { impl: 'phase', ms: 20 }, auto: { ms: 21, chose: 'phase' }, bestPeer: { impl: 'tfjs-webgpu', ms: 80 },
-      speedup: 3.8, tfjsOursSpeedup: 2.1, halfSpeedup: 0.7,
+      speedup: 3.8, throughputSpeedup: 4.2, tfjsOursSpeedup: 2.1, halfSpeedup: 0.7,
     })),
   };
 }
@@ -77,7 +78,7 @@ describe('bench page at 1280×900', () => {
   it('is no wider than the window; wide tables scroll inside their own box', async () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     const boxes = await page.$$eval('.scroll', (els) => els.map((e) => ({ id: e.id, right: e.getBoundingClientRect().right, overflow: getComputedStyle(e).overflowX })));
-    expect(boxes.map((b) => b.id)).toEqual(['summary', 'results']);
+    expect(boxes.map((b) => b.id)).toEqual(['summary', 'models', 'results']);
     for (const b of boxes) {
       expect(b.right, b.id).toBeLessThanOrEqual(1280);
       expect(b.overflow, b.id).toBe('auto');
@@ -101,19 +102,20 @@ describe('bench page at 1280×900', () => {
 
   it('every bar carries its value (tooltip), n/a cells say why', async () => {
     const bars = await page.$$eval('#chart svg rect', (rects) => rects.filter((r) => !r.closest('.legend-item')).map((r) => r.querySelector('title')?.textContent ?? ''));
-    const measured = report.results.filter((r) => r.ms !== null);
+    const measured = report.results.filter((r) => r.latencyMs !== null);
     expect(bars).toHaveLength(measured.length);
-    for (const r of measured) expect(bars).toContain(`${r.layer} · ${r.impl}: ${r.ms!.toFixed(3)} ms`);
+    for (const r of measured) expect(bars).toContain(`${r.layer} · ${r.impl}: ${r.latencyMs!.toFixed(3)} ms`);
     const na = await page.$$eval('#chart svg text title', (ts) => ts.map((t) => t.textContent ?? ''));
     expect(na.some((t) => t.startsWith('depthwise-up tfjs-webgpu: n/a: TF.js has no public grouped'))).toBe(true);
   });
 
   it('explains every column (key and header tooltip) and every row; the float16 row says why it can be slower', async () => {
     const key = (id: string) => page.$$eval(`#${id} dt`, (dts) => dts.map((d) => [d.textContent, d.nextElementSibling?.textContent ?? '']));
-    const summaryKey = await key('summary-key'), resultsKey = await key('results-key'), rowsKey = await key('rows-key');
+    const summaryKey = await key('summary-key'), resultsKey = await key('results-key'), rowsKey = await key('rows-key'), modelsKey = await key('models-key');
     expect(summaryKey.map(([k]) => k)).toEqual(SUMMARY_HEADERS);
     expect(resultsKey.map(([k]) => k)).toEqual(RESULT_HEADERS);
-    for (const [k, v] of [...summaryKey, ...resultsKey, ...rowsKey]) expect(v.length, `key of ${k}`).toBeGreaterThan(10);
+    expect(modelsKey.map(([k]) => k)).toEqual(MODEL_HEADERS);
+    for (const [k, v] of [...summaryKey, ...resultsKey, ...rowsKey, ...modelsKey]) expect(v.length, `key of ${k}`).toBeGreaterThan(10);
     for (const id of ['summary', 'results']) {
       const titles = await page.$$eval(`#${id} th`, (ths) => ths.map((th) => th.getAttribute('title') ?? ''));
       for (const t of titles) expect(t.length).toBeGreaterThan(10);

@@ -5,7 +5,7 @@ import { IMPLEMENTATIONS } from '../bench/implementation';
 import { isHybrid, isOurs, summarize, summaryRows, type BenchReport, type BenchResult } from '../bench/report';
 
 const row = (impl: BenchResult['impl'], ms: number | null, relErr: number | null = 1e-7): BenchResult => ({
-  layer: 'L', impl, ms, msMin: ms, gpuMs: null, gflops: null, maxAbsErr: relErr, relErr, pctFma: null,
+  layer: 'L', impl, latencyMs: ms, latencyMinMs: ms, throughputMs: ms === null ? null : ms / 2, batch: 20, gpuMs: null, gflops: null, maxAbsErr: relErr, relErr, pctFma: null,
   gbps: null, pctCopy: null, runs: 10, note: impl === 'auto' ? 'auto → phase' : '', setupMs: null,
 });
 
