@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { registerWithTfjs, type TfjsRegistration } from '../src/tfjs';
+import { registerWithTfjs, type TfjsRegistration } from '../src/integrations/tfjs-kernel';
 import { useTfjsOn } from './impl-tfjs';
 import { buildModel, convTransposesOf, describeModel, modelInputs, modelOutputShape, type ModelSpec } from './models';
 import type { ModelResult } from './model-report';
