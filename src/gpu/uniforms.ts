@@ -42,6 +42,7 @@ export const TAP_FIELDS: readonly UniformField[] = [
   u('inStep', 'dilation / gcd(stride, dilation): input-index step between those taps'),
   u('gcdSD', 'gcd(stride, dilation)'),
   u('invDil', 'inverse of dilation/gcd modulo stride/gcd (0 when stride/gcd is 1)'),
+  u('phases', 'stride phases that hold outputs, min(stride, out) per axis: the phase count a grid spans'),
 ];
 
 /** Field name -> the (up to) 4 values it holds. */
@@ -123,10 +124,15 @@ export function commonValues(
   };
 }
 
+/** Stride phases that hold outputs along each axis, min(stride, out) (at least 1): what a grid over phases spans. */
+export function phaseCounts(p: Problem3d): number[] {
+  return [0, 1, 2].map((a) => Math.max(1, Math.min(p.s[a], p.outS[a])));
+}
+
 /** Values of TAP_FIELDS for a problem. */
 export function tapValues(p: Problem3d): UniformValues {
   const g = [0, 1, 2].map((a) => gcd(p.s[a], p.d[a]));
   const tapStep = [0, 1, 2].map((a) => p.s[a] / g[a]);
   const inStep = [0, 1, 2].map((a) => p.d[a] / g[a]);
-  return { tapStep, inStep, gcdSD: g, invDil: [0, 1, 2].map((a) => inverseMod(inStep[a] % tapStep[a], tapStep[a])) };
+  return { tapStep, inStep, gcdSD: g, invDil: [0, 1, 2].map((a) => inverseMod(inStep[a] % tapStep[a], tapStep[a])), phases: phaseCounts(p) };
 }

@@ -20,6 +20,7 @@
  */
 import type { Problem3d } from '../../shape';
 import type { AdapterClass } from './context';
+import { inverseMod } from '../uniforms';
 
 /** Work one dispatch issues. Loads count scalars (a vec4 load is 4). */
 export interface Work {
@@ -76,7 +77,7 @@ export function estimate(adapter: AdapterClass, stages: readonly Work[]): number
 function firstTap(p: Problem3d, o: number, a: number, g: number, sg: number, inv: number): [number, number] | null {
   const t = o + p.pb[a];
   if (t % g !== 0) return null;
-  const k0 = (((t / g) % sg) * inv) % sg;
+  const k0 = mulMod((t / g) % sg, inv, sg);
   return [k0, (t - k0 * p.d[a]) / p.s[a]];
 }
 
@@ -85,9 +86,9 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-function inverseMod(a: number, m: number): number {
-  for (let x = 0; x < m; x++) if ((a * x) % m === 1 % m) return x;
-  return 0;
+/** a·b mod m, exact past 2^53 (strides up to 2^31). */
+function mulMod(a: number, b: number, m: number): number {
+  return a * b <= Number.MAX_SAFE_INTEGER ? (a * b) % m : Number((BigInt(a) * BigInt(b)) % BigInt(m));
 }
 
 /**
@@ -100,7 +101,7 @@ export function axisTaps(p: Problem3d, a: number, block: number): { taps: number
   const dg = p.d[a] / g;
   const inv = inverseMod(dg % sg, sg);
   let taps = 0, edge = 0;
-  for (let r = 0; r < p.s[a]; r++) {
+  for (let r = 0; r < Math.min(p.s[a], p.outS[a]); r++) { // phases past the output hold no cells
     const f = firstTap(p, r, a, g, sg, inv);
     if (!f) continue;
     const cells = Math.ceil((p.outS[a] - r) / p.s[a]);

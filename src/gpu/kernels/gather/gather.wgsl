@@ -28,7 +28,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let ocBlocks = P.chanG.z;
   var r = id;
   let wb = r % P.grid.z; r = r / P.grid.z;
-  let phase = r % sW; r = r / sW;
+  let phase = r % P.phases.z; r = r / P.phases.z;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
   let ocb = (r % (ocBlocks / OCV)) * OCV; r = r / (ocBlocks / OCV); // first vec4 block of this invocation

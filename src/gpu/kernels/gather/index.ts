@@ -3,7 +3,7 @@
  * that scatter into it, walking only the taps that land on input cells (gather.wgsl).
  */
 import gatherWgsl from './gather.wgsl?raw';
-import { COMMON_FIELDS, TAP_FIELDS, commonValues, tapValues } from '../../uniforms';
+import { COMMON_FIELDS, TAP_FIELDS, commonValues, phaseCounts, tapValues } from '../../uniforms';
 import { givenWeights, ocBlocksFor, packBias, packChannelBlocks } from '../weights';
 import { sizeOf, type Problem3d } from '../../../shape';
 import { blockedWork } from '../../plan/cost';
@@ -22,7 +22,7 @@ const GATHER: KernelDef = {
 function shape(p: Problem3d, { ocv }: GatherConfig) {
   const ocBlocks = ocBlocksFor(p.CoutG, ocv);
   const wBlocks = Math.ceil(Math.ceil(p.outS[2] / p.s[2]) / 4);
-  const invocations = p.N * p.G * (ocBlocks / ocv) * p.outS[0] * p.outS[1] * p.s[2] * wBlocks;
+  const invocations = p.N * p.G * (ocBlocks / ocv) * p.outS[0] * p.outS[1] * phaseCounts(p)[2] * wBlocks;
   return { ocBlocks, wBlocks, invocations };
 }
 

@@ -5,7 +5,7 @@
  */
 import kParallelWgsl from './k_parallel.wgsl?raw';
 import type { Problem3d } from '../../../shape';
-import { COMMON_FIELDS, TAP_FIELDS } from '../../uniforms';
+import { COMMON_FIELDS, TAP_FIELDS, phaseCounts } from '../../uniforms';
 import { packBias } from '../weights';
 import type { PlanContext } from '../../plan/context';
 import { PHASE_FIELDS, packPhaseWeights, phaseGrid, phaseSlots, phaseValues, phaseWeightFloats } from '../phase/pack';
@@ -35,7 +35,8 @@ function geometry(p: Problem3d, c: KParallelConfig) {
   const { slots } = phaseSlots(p);
   const wBlocks = Math.ceil(q[2] / (4 * c.pt));
   const ocBlocks = Math.ceil(p.CoutG / 4);
-  const workgroups = p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * wBlocks * ocBlocks;
+  const ph = phaseCounts(p);
+  const workgroups = p.N * p.G * ph[0] * ph[1] * ph[2] * q[0] * q[1] * wBlocks * ocBlocks;
   return { wBlocks, ocBlocks, workgroups, K: slots[0] * slots[1] * slots[2] * p.CinG };
 }
 

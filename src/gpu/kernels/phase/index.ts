@@ -7,7 +7,7 @@
 import phaseWgsl from './phase.wgsl?raw';
 import phaseNarrowWgsl from './phase_narrow.wgsl?raw';
 import type { Problem3d } from '../../../shape';
-import { COMMON_FIELDS, TAP_FIELDS } from '../../uniforms';
+import { COMMON_FIELDS, TAP_FIELDS, phaseCounts } from '../../uniforms';
 import { ocBlocksFor, packBias } from '../weights';
 import { blockedWork } from '../../plan/cost';
 import type { PlanContext } from '../../plan/context';
@@ -57,7 +57,8 @@ export function usesNarrowKernel(p: Problem3d): boolean {
 export function phaseInvocations(p: Problem3d, b: GemmConfig): number {
   const q = phaseGrid(p);
   const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);
-  return b.ksplit * p.N * p.G * p.s[0] * p.s[1] * p.s[2] * q[0] * q[1] * Math.ceil(q[2] / b.px) * (ocBlocks / b.ocv);
+  const ph = phaseCounts(p);
+  return b.ksplit * p.N * p.G * ph[0] * ph[1] * ph[2] * q[0] * q[1] * Math.ceil(q[2] / b.px) * (ocBlocks / b.ocv);
 }
 
 /** vec4s of output channels per invocation: the largest (up to 4) that pads C_out/groups the least. */
@@ -111,7 +112,7 @@ function narrowWork(p: Problem3d) {
   let chunks = 0;
   for (let rw = 0; rw < Math.min(p.s[2], p.outS[2]); rw++) chunks += Math.ceil(Math.ceil((p.outS[2] - rw) / p.s[2]) / 4);
   const steps = rows * chunks * p.CinG * slots[0] * slots[1] * slots[2];
-  return { invocations: rows * p.s[2], taps: 0, edgeTaps: steps, loads: 0, edgeLoads: steps * 8, fmas: steps * p.CoutG, cells: 0 };
+  return { invocations: rows * phaseCounts(p)[2], taps: 0, edgeTaps: steps, loads: 0, edgeLoads: steps * 8, fmas: steps * p.CoutG, cells: 0 };
 }
 
 export const phase = defineFamily({
@@ -147,7 +148,7 @@ export const phase = defineFamily({
     const { r, p } = ctx;
     if (config.kernel === 'narrow') {
       const { slots } = phaseSlots(p);
-      const invocations = p.N * p.G * p.outS[0] * p.outS[1] * p.s[2];
+      const invocations = p.N * p.G * p.outS[0] * p.outS[1] * phaseCounts(p)[2];
       return {
         stages: [makeStage(ctx, {
           kernel: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations,

@@ -95,9 +95,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let wb = r % P.phaseGrid.w; r = r / P.phaseGrid.w;
   let qh = r % Q.y; r = r / Q.y;
   let qd = r % Q.x; r = r / Q.x;
-  let rw = r % s.z; r = r / s.z;
-  let rh = r % s.y; r = r / s.y;
-  let rd = r % s.x; r = r / s.x;
+  let nph = P.phases.xyz; // stride phases that hold outputs
+  let rw = r % nph.z; r = r / nph.z;
+  let rh = r % nph.y; r = r / nph.y;
+  let rd = r % nph.x; r = r / nph.x;
   let g = r % P.chan.w; r = r / P.chan.w;
   let n = r % P.chan.x;
   let ks = r / P.chan.x; // split-K chunk (0 without split-K)

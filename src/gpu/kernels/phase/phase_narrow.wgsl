@@ -43,7 +43,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (id >= P.grid.x) { return; }
   let sW = P.stride.z;
   var r = id;
-  let rw = r % sW; r = r / sW;
+  let rw = r % P.phases.z; r = r / P.phases.z;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
   let g = r % P.chan.w;

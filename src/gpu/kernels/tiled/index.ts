@@ -6,7 +6,7 @@
  */
 import tiledWgsl from './tiled.wgsl?raw';
 import type { Problem3d } from '../../../shape';
-import { COMMON_FIELDS, TAP_FIELDS, type UniformField } from '../../uniforms';
+import { COMMON_FIELDS, TAP_FIELDS, phaseCounts, type UniformField } from '../../uniforms';
 import { packBias } from '../weights';
 import type { PlanContext } from '../../plan/context';
 import type { Work } from '../../plan/cost';
@@ -55,7 +55,8 @@ function geometry(p: Problem3d, c: TiledConfig) {
   const kTiles = slots[0] * slots[1] * slots[2] * kPerSlot;
   const perChunk = Math.ceil(kTiles / Math.max(1, c.ksplit));
   const ksplit = Math.ceil(kTiles / perChunk); // no empty chunk
-  const tiles = mTiles * nTiles * p.s[0] * p.s[1] * p.s[2] * p.G;
+  const ph = phaseCounts(p);
+  const tiles = mTiles * nTiles * ph[0] * ph[1] * ph[2] * p.G;
   return { M, ocBlocks, mTiles, nTiles, kPerSlot, kTiles, perChunk, ksplit, tiles, workgroups: tiles * ksplit };
 }
 

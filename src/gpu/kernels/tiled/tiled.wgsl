@@ -45,9 +45,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var r = wid;
   let nT = r % P.gemm.z; r = r / P.gemm.z;
   let mT = r % P.gemm.y; r = r / P.gemm.y;
-  let rw = r % s.z; r = r / s.z;
-  let rh = r % s.y; r = r / s.y;
-  let rd = r % s.x; r = r / s.x;
+  let nph = P.phases.xyz; // stride phases that hold outputs
+  let rw = r % nph.z; r = r / nph.z;
+  let rh = r % nph.y; r = r / nph.y;
+  let rd = r % nph.x; r = r / nph.x;
   let g = r % G;
   let ks = r / G;
 
