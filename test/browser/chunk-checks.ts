@@ -16,10 +16,14 @@ import type { CheckResult } from './api-checks';
 const LIMIT = 4 * 1024 * 1024;
 const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
 
-/** The device as one with maxStorageBufferBindingSize = `limit` would look to the library. */
-export function limitedDevice(device: GPUDevice, limit: number): GPUDevice {
+/**
+ * The device as one with lower limits would look to the library: maxStorageBufferBindingSize = `limit`, or each
+ * limit `limit` names.
+ */
+export function limitedDevice(device: GPUDevice, limit: number | Readonly<Record<string, number>>): GPUDevice {
+  const lowered: Readonly<Record<string, number>> = typeof limit === 'number' ? { maxStorageBufferBindingSize: limit } : limit;
   const limits = new Proxy(device.limits, {
-    get: (t, prop) => (prop === 'maxStorageBufferBindingSize' ? limit : Reflect.get(t, prop, t)),
+    get: (t, prop) => (typeof prop === 'string' && prop in lowered ? lowered[prop] : Reflect.get(t, prop, t)),
   });
   return new Proxy(device, {
     get(t, prop) {

@@ -12,6 +12,7 @@ import { randomData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { BufferUsage } from '../../src/gpu/constants';
 import { expectThrow, readBytes, type CheckResult } from './api-checks';
+import { limitedDevice } from './chunk-checks';
 
 const { STORAGE, COPY_SRC, COPY_DST } = BufferUsage;
 
@@ -22,18 +23,6 @@ async function readBits(device: GPUDevice, src: GPUBuffer, bytes: number): Promi
 /** Float16 bit patterns of `a` (round to nearest even). */
 const bitsOf = (a: ArrayLike<number>) => Uint16Array.from(a, toHalfBits);
 const roundAll = (a: Float32Array) => Float32Array.from(a, roundToHalf);
-
-/** The device as one with maxStorageBufferBindingSize = `limit` would look to the library (the layer then splits its work). */
-function limitedDevice(device: GPUDevice, limit: number): GPUDevice {
-  const limits = new Proxy(device.limits, { get: (t, prop) => (prop === 'maxStorageBufferBindingSize' ? limit : Reflect.get(t, prop, t)) });
-  return new Proxy(device, {
-    get(t, prop) {
-      if (prop === 'limits') return limits;
-      const v = Reflect.get(t, prop, t);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  });
-}
 
 /** Bits that no check writes: every word of an output buffer outside the output starts (and must stay) this. */
 const SENTINEL = 0xbeef;

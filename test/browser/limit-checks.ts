@@ -19,21 +19,13 @@ import { randomData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { TEST_TIER } from '../support/variants';
 import { trackingDevice, type CheckResult } from './api-checks';
+import { limitedDevice } from './chunk-checks';
 
 const LIMIT = 4 * 1024 * 1024;
 
 /** The device as one with maxBufferSize (and maxStorageBufferBindingSize) = `limit` would look to the library. */
 function smallBufferDevice(device: GPUDevice, limit: number): GPUDevice {
-  const limits = new Proxy(device.limits, {
-    get: (t, prop) => (prop === 'maxBufferSize' || prop === 'maxStorageBufferBindingSize' ? limit : Reflect.get(t, prop, t)),
-  });
-  return new Proxy(device, {
-    get(t, prop) {
-      if (prop === 'limits') return limits;
-      const v = Reflect.get(t, prop, t);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  });
+  return limitedDevice(device, { maxBufferSize: limit, maxStorageBufferBindingSize: limit });
 }
 
 interface PartsCase {

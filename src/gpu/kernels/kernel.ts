@@ -11,8 +11,11 @@ import { packUniforms, type UniformField, type UniformValues } from '../uniforms
 import type { PlanContext } from '../plan/context';
 import type { Work } from '../plan/cost';
 
-/** Shared WGSL a body may ask for (wgsl/compose.ts): `taps` needs TAP_FIELDS in the uniform, `epilogue` a binding `y`. */
-export type WgslPart = 'taps' | 'epilogue';
+/**
+ * Shared WGSL a body may ask for (wgsl/compose.ts): `taps` needs TAP_FIELDS in the uniform, `phases` (after `taps`)
+ * TAP_FIELDS and PHASE_FIELDS, `epilogue` a binding `y`.
+ */
+export type WgslPart = 'taps' | 'phases' | 'epilogue';
 
 /** Override constants a kernel is specialised with (WG, the workgroup size, among them). */
 export type Overrides = Readonly<Record<string, number>>;

@@ -18,7 +18,7 @@ export interface KParallelConfig {
 }
 
 const K_PARALLEL: KernelDef = {
-  name: 'k-parallel', body: kParallelWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['taps', 'epilogue'],
+  name: 'k-parallel', body: kParallelWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['taps', 'phases', 'epilogue'],
   finiteWeights: true, bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
   workgroupSize: (o) => o.KT * o.PT,
   workgroupBytes: (o) => 16 * o.KT * o.PT * 4,

@@ -34,10 +34,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let wb = r % wBlocks; r = r / wBlocks;
   let qh = r % Q.y; r = r / Q.y;
   let qd = r % Q.x; r = r / Q.x;
-  let nph = P.phases.xyz; // stride phases that hold outputs
-  let rw = r % nph.z; r = r / nph.z;
-  let rh = r % nph.y; r = r / nph.y;
-  let rd = r % nph.x; r = r / nph.x;
+  let pr = takePhase(&r);
+  let rd = pr.x;
+  let rh = pr.y;
+  let rw = pr.z;
   let g = r % P.chan.w;
   let n = r / P.chan.w;
   let pt = t % PT;
@@ -50,16 +50,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let cinG = P.chanG.x;
   let coutG = P.chanG.y;
   let T = P.phaseTaps.xyz;
-  let F = P.phaseFirsts.xyz;
-  let fd = firstTap(rd, 0u);
-  let fh = firstTap(rh, 1u);
-  let fw = firstTap(rw, 2u);
-  let taps = rowOut && fd.z * fh.z * fw.z == 1;
-  let phase = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x);
-  let wPhase = phase * T.x * T.y * T.z * cinG * ocBlocks + cb;
+  let ph = phaseOf(g, pr);
+  let taps = rowOut && ph.taps;
+  let wPhase = ph.weights + cb;
   let inS = vec3<i32>(P.inSize.xyz);
   let kS = vec3<i32>(P.kernel.xyz);
-  let i0 = vec3<i32>(fd.y + i32(qd), fh.y + i32(qh), fw.y + i32(qw0));
+  let i0 = ph.i0 + vec3<i32>(i32(qd), i32(qh), i32(qw0));
   let xW = xStepW();
   let xC = P.xStride.w;
   let lane = vec4<i32>(0, 1, 2, 3);
@@ -81,7 +77,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       // A new tap slot: its input row and which of the 4 pixels read a cell inside the input.
       lastSlot = slot;
       let j = vec3<i32>(i32(slot / (T.z * T.y)), i32((slot / T.z) % T.y), i32(slot % T.z));
-      let kk = vec3<i32>(fd.x, fh.x, fw.x) + j * vec3<i32>(P.tapStep.xyz);
+      let kk = ph.k0 + j * vec3<i32>(P.tapStep.xyz);
       let ii = i0 - j * vec3<i32>(P.inStep.xyz);
       let rowOk = all(kk < kS) && ii.x >= 0 && ii.x < inS.x && ii.y >= 0 && ii.y < inS.y;
       let iw = vec4<i32>(ii.z) + lane;

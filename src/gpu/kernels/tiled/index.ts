@@ -32,7 +32,7 @@ const TILED_FIELDS: readonly UniformField[] = [
 const threads = (o: Overrides) => (o.BM / o.TM) * (o.BN / o.TN);
 
 const TILED: KernelDef = {
-  name: 'tiled', body: tiledWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, ...TILED_FIELDS], parts: ['taps', 'epilogue'],
+  name: 'tiled', body: tiledWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, ...TILED_FIELDS], parts: ['taps', 'phases', 'epilogue'],
   finiteWeights: true, bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
   workgroupSize: threads,
   workgroupBytes: (o) => 4 * (o.BM * o.BK + o.BK * o.BN + o.AOK),

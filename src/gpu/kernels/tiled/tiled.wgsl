@@ -45,10 +45,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var r = wid;
   let nT = r % P.gemm.z; r = r / P.gemm.z;
   let mT = r % P.gemm.y; r = r / P.gemm.y;
-  let nph = P.phases.xyz; // stride phases that hold outputs
-  let rw = r % nph.z; r = r / nph.z;
-  let rh = r % nph.y; r = r / nph.y;
-  let rd = r % nph.x; r = r / nph.x;
+  let pr = takePhase(&r);
   let g = r % G;
   let ks = r / G;
 
@@ -57,13 +54,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let ocBlocks = P.chanG.z;
   let Q = P.phaseGrid.xyz;
   let T = P.phaseTaps.xyz;
-  let F = P.phaseFirsts.xyz;
-  let fd = firstTap(rd, 0u);
-  let fh = firstTap(rh, 1u);
-  let fw = firstTap(rw, 2u);
-  let taps = fd.z * fh.z * fw.z; // 0: no input reaches this phase (gcd(s, d) does not divide it)
-  let phase = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x);
-  let wPhase = phase * T.x * T.y * T.z * cinG * ocBlocks;
+  let ph = phaseOf(g, pr);
   let BN4 = BN / 4u;
 
   // The A row this thread stages (WG is a multiple of BM): its pixel, and its input cell at slot 0.
@@ -75,8 +66,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let qh = q % Q.y; q = q / Q.y;
   let qd = q % Q.x;
   let nA = q / Q.x;
-  let rowIn = taps == 1 && nA < P.chan.x;
-  let i0 = vec3<i32>(fd.y + i32(qd), fh.y + i32(qh), fw.y + i32(qw));
+  let rowIn = ph.taps && nA < P.chan.x;
+  let i0 = ph.i0 + vec3<i32>(i32(qd), i32(qh), i32(qw));
   let inS = vec3<i32>(P.inSize.xyz);
   let kS = vec3<i32>(P.kernel.xyz);
   let xC = P.xStride.w;
@@ -101,7 +92,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let jh = (slotIx / T.z) % T.y;
     let jd = slotIx / (T.z * T.y);
     let j = vec3<i32>(i32(jd), i32(jh), i32(jw));
-    let k = vec3<i32>(fd.x, fh.x, fw.x) + j * vec3<i32>(P.tapStep.xyz);
+    let k = ph.k0 + j * vec3<i32>(P.tapStep.xyz);
     let ii = i0 - j * vec3<i32>(P.inStep.xyz);
     let inside = rowIn && all(k < kS) && all(ii >= vec3<i32>(0)) && all(ii < inS);
     let xRow = xIndex(nA, g * cinG, u32(max(ii.x, 0)), u32(max(ii.y, 0)), 0u) + u32(max(ii.z, 0)) * xStepW();
@@ -113,7 +104,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       As[e * BM + mA] = v;
       if (!FINITE_W) { Aok[e * BM + mA] = select(0.0, 1.0, ok); }
     }
-    let wTile = wPhase + (slotIx * cinG + ic0) * ocBlocks;
+    let wTile = ph.weights + (slotIx * cinG + ic0) * ocBlocks;
     for (var e = t; e < BK * BN4; e += WG) {
       let kk = e / BN4;
       let n4 = nT * BN4 + e % BN4;
@@ -149,9 +140,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let partial = ks * P.chan.x * P.io.y; // partial ks under split-K (dense, io.y = its batch stride)
   for (var i = 0u; i < TM; i++) {
     var mm = mT * BM + tmI + i * MT;
-    let ow = rw + s.z * (mm % Q.z); mm = mm / Q.z;
-    let oh = rh + s.y * (mm % Q.y); mm = mm / Q.y;
-    let od = rd + s.x * (mm % Q.x);
+    let ow = pr.z + s.z * (mm % Q.z); mm = mm / Q.z;
+    let oh = pr.y + s.y * (mm % Q.y); mm = mm / Q.y;
+    let od = pr.x + s.x * (mm % Q.x);
     let n = mm / Q.x;
     if (n >= P.chan.x || od >= P.outSize.x || oh >= P.outSize.y || ow >= P.outSize.z) { continue; }
     let at = partial + yIndex(n, g * coutG, od, oh, ow);
