@@ -99,7 +99,9 @@ async function runPage(args) {
       log(`wrote ${args.json}`);
     }
     if (args.markdown) {
-      const command = ['npm run bench --', ...process.argv.slice(2)].join(' ');
+      // The page names how it was made; --json only wrote a side file (often a scratch path), so it is left out.
+      const argv = process.argv.slice(2).filter((a, i, all) => a !== '--json' && all[i - 1] !== '--json' && !a.startsWith('--json='));
+      const command = ['npm run bench --', ...argv].join(' ');
       const browser = await session.browser.version();
       writeFileSync(args.markdown, await page.evaluate((meta) => window.benchApi.markdown(meta), { command, browser, wallSeconds }));
       log(`wrote ${args.markdown}`);
