@@ -13,9 +13,9 @@ import type { Work } from '../plan/cost';
 
 /**
  * Shared WGSL a body may ask for (wgsl/compose.ts): `taps` needs TAP_FIELDS in the uniform, `phases` (after `taps`)
- * TAP_FIELDS and PHASE_FIELDS, `epilogue` a binding `y`.
+ * TAP_FIELDS and PHASE_FIELDS, `epilogue` a binding `y`, `block` (after `epilogue`) bindings `w` and `bias`.
  */
-export type WgslPart = 'taps' | 'phases' | 'epilogue';
+export type WgslPart = 'taps' | 'phases' | 'epilogue' | 'block';
 
 /** Override constants a kernel is specialised with (WG, the workgroup size, among them). */
 export type Overrides = Readonly<Record<string, number>>;

@@ -8,12 +8,13 @@ import common from './common.wgsl?raw';
 import taps from './taps.wgsl?raw';
 import epilogue from './epilogue.wgsl?raw';
 import phases from './phases.wgsl?raw';
+import block from './block.wgsl?raw';
 import input from './input.wgsl?raw';
 import inputF16 from './input_f16.wgsl?raw';
 import { uniformStruct } from '../uniforms';
 import type { BindingDef, KernelDef, WgslPart } from '../kernels/kernel';
 
-const PARTS: Record<WgslPart, string> = { taps, phases, epilogue };
+const PARTS: Record<WgslPart, string> = { taps, phases, epilogue, block };
 
 const composed = new WeakMap<KernelDef, Map<boolean, string>>();
 

@@ -15,7 +15,7 @@ export interface GatherConfig {
 }
 
 const GATHER: KernelDef = {
-  name: 'gather', body: gatherWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS], parts: ['taps', 'epilogue'], finiteWeights: true,
+  name: 'gather', body: gatherWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS], parts: ['taps', 'epilogue', 'block'], finiteWeights: true,
   bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
 

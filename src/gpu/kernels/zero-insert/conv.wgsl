@@ -1,7 +1,7 @@
 // Zero-insert path, dispatch 2 of 2: an ordinary stride-1, d-dilated convolution (cross-correlation) of the
 // zero-inserted input z with the flipped, channel-swapped kernel:
-//   y[n, oc, o] = bias[oc] + sum_{ic in group, k} z[n, g*C_in/G + ic, o + k*d] * wc[oc, ic, k]
-// where wc[oc, ic, k] = W[g*C_in/G + ic, oc mod C_out/G, kernel-1-k] (prepared once on upload).
+//   y[n, oc, o] = bias[oc] + sum_{ic in group, k} z[n, g*C_in/G + ic, o + k*d] * w'[oc, ic, k]
+// where w'[oc, ic, k] = W[g*C_in/G + ic, oc mod C_out/G, kernel-1-k] (prepared once on upload).
 // z is already padded, so there are no bounds tests; most of the taps read inserted zeros, which is the cost
 // of this method (about stride^dims times the gather path's multiply-adds).
 //
@@ -16,10 +16,8 @@
 // weights, OCV = 1 or 2, an override), so each tap and input channel costs 4 z loads + OCV vec4 weight loads
 // for OCV*16 FMAs.
 //
-// Data: z dense [N][C_in][zD][zH][zW]; wc packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4; y as a view
+// Data: z dense [N][C_in][zD][zH][zW]; w' packed (binding w) [G][C_in/G][kD][kH][kW][ocBlocks] vec4; y as a view
 // (common.wgsl: yIndex); P.grid.z = wBlocks = ceil(outW / 4).
-
-override OCV: u32 = 1u; // vec4s of output channels per invocation: 1 or 2
 
 // Whether z coordinate zc along axis a holds an input cell rather than an inserted zero or padding (the
 // landing test of zero_insert.wgsl: u = zc - zPad with u >= 0, u % s == 0 and u / s < in).
@@ -44,15 +42,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let n = r / P.chan.w;
   let ow0 = 4u * wb;
 
-  // Sums start at +0 and the bias is added by finish() (epilogue.wgsl) after the last tap.
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  var acc4 = vec4<f32>(0.0);
-  var acc5 = vec4<f32>(0.0);
-  var acc6 = vec4<f32>(0.0);
-  var acc7 = vec4<f32>(0.0);
+  var acc = Block(); // block.wgsl: 4 lanes x OCV vec4s of output channels, all +0
   let kD = P.kernel.x;
   let kH = P.kernel.y;
   let kW = P.kernel.z;
@@ -71,22 +61,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           var zo = zRow + kw * P.dilation.z;
           var wo = wGroup + ((kd * kH + kh) * kW + kw) * ocBlocks;
           for (var ic = 0u; ic < cinG; ic++) {
-            let z0 = vec4<f32>(z[zo]);
-            let z1 = vec4<f32>(z[zo + 1u]);
-            let z2 = vec4<f32>(z[zo + 2u]);
-            let z3 = vec4<f32>(z[zo + 3u]);
-            let wv = wc[wo];
-            acc0 = fma(z0, wv, acc0);
-            acc1 = fma(z1, wv, acc1);
-            acc2 = fma(z2, wv, acc2);
-            acc3 = fma(z3, wv, acc3);
-            if (OCV == 2u) {
-              let wv2 = wc[wo + 1u];
-              acc4 = fma(z0, wv2, acc4);
-              acc5 = fma(z1, wv2, acc5);
-              acc6 = fma(z2, wv2, acc6);
-              acc7 = fma(z3, wv2, acc7);
-            }
+            blockFma(&acc, vec4<f32>(z[zo], z[zo + 1u], z[zo + 2u], z[zo + 3u]), wo);
             zo += zPlane;
             wo += wStride;
           }
@@ -109,27 +84,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
           // Lane c reads z column ow0 + kw*d + c: an input cell iff it passes the landing test.
           let u = vec4<i32>(i32(ow0 + kw * P.dilation.z) - P.zPad.z) + vec4<i32>(0, 1, 2, 3);
           let m = (u >= vec4<i32>(0)) & (u % vec4<i32>(sW) == vec4<i32>(0)) & (u / vec4<i32>(sW) < inW) & vec4<bool>(rowIn);
-          let m0 = vec4<bool>(m.x);
-          let m1 = vec4<bool>(m.y);
-          let m2 = vec4<bool>(m.z);
-          let m3 = vec4<bool>(m.w);
           for (var ic = 0u; ic < cinG; ic++) {
-            let z0 = vec4<f32>(z[zo]);
-            let z1 = vec4<f32>(z[zo + 1u]);
-            let z2 = vec4<f32>(z[zo + 2u]);
-            let z3 = vec4<f32>(z[zo + 3u]);
-            let wv = wc[wo];
-            acc0 = select(acc0, fma(z0, wv, acc0), m0);
-            acc1 = select(acc1, fma(z1, wv, acc1), m1);
-            acc2 = select(acc2, fma(z2, wv, acc2), m2);
-            acc3 = select(acc3, fma(z3, wv, acc3), m3);
-            if (OCV == 2u) {
-              let wv2 = wc[wo + 1u];
-              acc4 = select(acc4, fma(z0, wv2, acc4), m0);
-              acc5 = select(acc5, fma(z1, wv2, acc5), m1);
-              acc6 = select(acc6, fma(z2, wv2, acc6), m2);
-              acc7 = select(acc7, fma(z3, wv2, acc7), m3);
-            }
+            blockFmaWhere(&acc, vec4<f32>(z[zo], z[zo + 1u], z[zo + 2u], z[zo + 3u]), wo, m);
             zo += zPlane;
             wo += wStride;
           }
@@ -138,24 +94,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     }
   }
 
-  let coutG = P.chanG.y;
-  let outPlane = P.yStride.w; // elements between output channels
-  let base = yIndex(n, g * coutG + ocb * 4u, od, oh, ow0);
-  let yW = yStepW();
   let lanes = min(4u, P.outSize.z - ow0); // outputs of this block inside the row
-  let chans = min(4u, coutG - ocb * 4u);
-  let b = bias[g * ocBlocks + ocb];
-  store(base, outPlane, chans, finish(acc0, b));
-  if (lanes > 1u) { store(base + yW, outPlane, chans, finish(acc1, b)); }
-  if (lanes > 2u) { store(base + 2u * yW, outPlane, chans, finish(acc2, b)); }
-  if (lanes > 3u) { store(base + 3u * yW, outPlane, chans, finish(acc3, b)); }
-  if (OCV == 2u && coutG > ocb * 4u + 4u) {
-    let base2 = base + 4u * outPlane;
-    let chans2 = min(4u, coutG - ocb * 4u - 4u);
-    let b2 = bias[g * ocBlocks + ocb + 1u];
-    store(base2, outPlane, chans2, finish(acc4, b2));
-    if (lanes > 1u) { store(base2 + yW, outPlane, chans2, finish(acc5, b2)); }
-    if (lanes > 2u) { store(base2 + 2u * yW, outPlane, chans2, finish(acc6, b2)); }
-    if (lanes > 3u) { store(base2 + 3u * yW, outPlane, chans2, finish(acc7, b2)); }
-  }
+  blockStore(&acc, yIndex(n, g * P.chanG.y + ocb * 4u, od, oh, ow0), yStepW(), lanes, g, ocb);
 }

@@ -26,8 +26,8 @@ const ZERO_INSERT: KernelDef = {
   bindings: [BINDINGS.x, { name: 'z', type: 'array<f32>', access: 'read_write' }],
 };
 const CONV: KernelDef = {
-  name: 'conv', body: convWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS], parts: ['epilogue'], finiteWeights: true,
-  bindings: [{ name: 'z', type: 'array<f32>', access: 'read' }, { ...BINDINGS.w, name: 'wc' }, BINDINGS.bias, BINDINGS.y],
+  name: 'conv', body: convWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS], parts: ['epilogue', 'block'], finiteWeights: true,
+  bindings: [{ name: 'z', type: 'array<f32>', access: 'read' }, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
 
 const FLOAT = 4;
@@ -67,7 +67,7 @@ export const zeroInsert = defineFamily({
         }),
         makeStage(ctx, {
           kernel: CONV, overrides: { OCV: config.ocv }, invocations: convInvocations,
-          bind: { z: `scratch:${SCRATCH}`, wc: 'weight', bias: 'bias', y: 'output' },
+          bind: { z: `scratch:${SCRATCH}`, w: 'weight', bias: 'bias', y: 'output' },
           values: { ...commonValues(ctx, ocBlocks, { invocations: convInvocations, extra: [wBlocks, 0] }), ...zValues },
         }),
       ],
