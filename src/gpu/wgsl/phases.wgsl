@@ -19,13 +19,19 @@ fn takePhase(r: ptr<function, u32>) -> vec3<u32> {
   return vec3<u32>(rd, rh, rw);
 }
 
+// Where group g's phase with first taps k0 lies among the packed phases: its weights start at this index
+// times what one phase holds. Only meaningful when every axis has taps.
+fn phaseIndex(g: u32, k0: vec3<i32>) -> u32 {
+  let F = P.phaseFirsts.xyz;
+  return ((g * F.x + u32(k0.x)) * F.y + u32(k0.y)) * F.z + u32(k0.z);
+}
+
 fn phaseOf(g: u32, r: vec3<u32>) -> Phase {
   let fd = firstTap(r.x, 0u);
   let fh = firstTap(r.y, 1u);
   let fw = firstTap(r.z, 2u);
-  let F = P.phaseFirsts.xyz;
+  let k0 = vec3<i32>(fd.x, fh.x, fw.x);
   let T = P.phaseTaps.xyz;
-  let index = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x);
-  return Phase(r, vec3<i32>(fd.x, fh.x, fw.x), vec3<i32>(fd.y, fh.y, fw.y), fd.z * fh.z * fw.z == 1,
-               index * T.x * T.y * T.z * P.chanG.x * P.chanG.z);
+  return Phase(r, k0, vec3<i32>(fd.y, fh.y, fw.y), fd.z * fh.z * fw.z == 1,
+               phaseIndex(g, k0) * T.x * T.y * T.z * P.chanG.x * P.chanG.z);
 }

@@ -28,7 +28,7 @@ type GemmConfig = Extract<PhaseConfig, { kernel: 'gemm' }>;
 
 const FIELDS = [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS];
 const PHASE: KernelDef = {
-  name: 'phase', body: phaseWgsl, fields: FIELDS, parts: ['taps', 'epilogue'], finiteWeights: true,
+  name: 'phase', body: phaseWgsl, fields: FIELDS, parts: ['taps', 'phases', 'epilogue'], finiteWeights: true,
   bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
 const PHASE_NARROW: KernelDef = { ...PHASE, name: 'phase-narrow', body: phaseNarrowWgsl, finiteWeights: false };

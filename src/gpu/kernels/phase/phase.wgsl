@@ -95,10 +95,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let wb = r % P.phaseGrid.w; r = r / P.phaseGrid.w;
   let qh = r % Q.y; r = r / Q.y;
   let qd = r % Q.x; r = r / Q.x;
-  let nph = P.phases.xyz; // stride phases that hold outputs
-  let rw = r % nph.z; r = r / nph.z;
-  let rh = r % nph.y; r = r / nph.y;
-  let rd = r % nph.x; r = r / nph.x;
+  let pr = takePhase(&r); // phases.wgsl
+  let rd = pr.x;
+  let rh = pr.y;
+  let rw = pr.z;
   let g = r % P.chan.w; r = r / P.chan.w;
   let n = r % P.chan.x;
   let ks = r / P.chan.x; // split-K chunk (0 without split-K)
@@ -132,8 +132,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let xW = xStepW();
   let xC = P.xStride.w; // elements between input channels
   let xGroup = xIndex(n, g * cinG + ic0, 0u, 0u, 0u);
-  let F = P.phaseFirsts.xyz;
-  let phase = ((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x); // only read when every axis has taps
+  let phase = phaseIndex(g, vec3<i32>(fd.x, fh.x, fw.x)); // only read when every axis has taps
   let tapBlock = cinG * ocBlocks; // vec4s per tap slot
   let wPhase = phase * T.x * T.y * T.z * tapBlock + ic0 * ocBlocks + cb * OCV;
   for (var jd = 0; jd < td.z; jd++) {

@@ -61,8 +61,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let xW = xStepW();
   let xGroup = xIndex(n, g * cinG, 0u, 0u, 0u);
   let T = TD * TH * TW;
-  let F = P.phaseFirsts.xyz;
-  let wPhase = (((g * F.x + u32(fd.x)) * F.y + u32(fh.x)) * F.z + u32(fw.x)) * T * cinG;
+  let wPhase = phaseIndex(g, vec3<i32>(fd.x, fh.x, fw.x)) * T * cinG;
   let qn = (P.outSize.z - rw + sW - 1u) / sW; // phase-grid pixels of this phase row
   let lane = vec4<i32>(0, 1, 2, 3);
   let plane = P.yStride.w; // elements between output channels
