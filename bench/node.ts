@@ -18,7 +18,7 @@ import { reportMarkdown, reportText } from './report';
 import { ORT_WASM_FILE, setOrtWasm } from './impl-ort';
 import type { LayerSpec } from './problem';
 import benchSource from '../scripts/bench.mjs?raw';
-import { list, parseBenchArgs, parseRounds, readLayersFile, usage } from '../scripts/bench-args.mjs';
+import { list, parseBenchArgs, parseRounds, readLayersFile, shownCommand, usage } from '../scripts/bench-args.mjs';
 
 /** Dawn toggles: exact timestamps (Dawn otherwise rounds them to 65.5 µs). */
 export const DAWN_OPTIONS = ['disable-dawn-features=timestamp_quantization'];
@@ -112,7 +112,7 @@ async function main(): Promise<number> {
     log('ceiling (FMA and copy kernels)');
     await session.measureCeiling();
   }
-  const command = ['npm run bench -- --node', ...process.argv.slice(2)].join(' ');
+  const command = shownCommand('npm run bench -- --node', process.argv.slice(2));
   const writeJson = () => {
     if (args.json) writeFileSync(args.json, JSON.stringify({ ...session.report(), wallSeconds: (performance.now() - started) / 1000, command, runtime }, null, 2) + '\n');
   };

@@ -12,3 +12,4 @@ export declare function list(text: string): string[];
 export declare function parseRounds(text: string | undefined): RoundsOptions;
 export declare function readLayersFile(file: string): LayerSpec[];
 export declare function usage(source: string): string;
+export declare function shownCommand(prefix: string, argv: string[]): string;

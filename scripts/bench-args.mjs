@@ -76,3 +76,11 @@ export function readLayersFile(file) {
 export function usage(source) {
   return source.split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n') + '\n';
 }
+
+/**
+ * The command a report names, to make it again: `prefix` and the arguments, less --json and its file (a side
+ * output, often a scratch path).
+ */
+export function shownCommand(prefix, argv) {
+  return [prefix, ...argv.filter((a, i) => a !== '--json' && argv[i - 1] !== '--json' && !a.startsWith('--json='))].join(' ');
+}

@@ -27,7 +27,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot, startBrowserSession } from './browser.mjs';
-import { list, parseBenchArgs, parseRounds, readLayersFile, usage } from './bench-args.mjs';
+import { list, parseBenchArgs, parseRounds, readLayersFile, shownCommand, usage } from './bench-args.mjs';
 
 /** Where Dawn finds SwiftShader on a machine without a GPU driver (Debian's chromium package). */
 export const SWIFTSHADER_ENV = { LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
@@ -99,9 +99,7 @@ async function runPage(args) {
       log(`wrote ${args.json}`);
     }
     if (args.markdown) {
-      // The page names how it was made; --json only wrote a side file (often a scratch path), so it is left out.
-      const argv = process.argv.slice(2).filter((a, i, all) => a !== '--json' && all[i - 1] !== '--json' && !a.startsWith('--json='));
-      const command = ['npm run bench --', ...argv].join(' ');
+      const command = shownCommand('npm run bench --', process.argv.slice(2));
       const browser = await session.browser.version();
       writeFileSync(args.markdown, await page.evaluate((meta) => window.benchApi.markdown(meta), { command, browser, wallSeconds }));
       log(`wrote ${args.markdown}`);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { batchSize, DEFAULT_ROUNDS, roundOrder, roundsDone, runRounds, type Contender } from '../bench/rounds';
 import { halfReferenceOf, problemOf, referenceOf, type LayerSpec } from '../bench/problem';
 import { sizeCopy } from '../bench/ceiling';
-import { parseRounds, readLayersFile } from '../scripts/bench-args.mjs';
+import { parseRounds, readLayersFile, shownCommand } from '../scripts/bench-args.mjs';
 import { resolveConvTranspose, roundToHalf, scatterReference } from '../src/index';
 
 /** Fake implementations on a fake clock: each call costs `ms[i]`, a batch of n costs n·ms[i]·`batchFactor`. */
@@ -150,6 +150,11 @@ describe('--layers-file and --rounds', () => {
     expect(() => parseRounds('rounds=3')).toThrow(/unknown key rounds/);
     expect(() => parseRounds('batch=0')).toThrow(/batch: expected a positive integer/);
     expect(() => parseRounds('minMs=x')).toThrow(/minMs: expected a number/);
+  });
+  it('the command a report names leaves out --json and its file, in both spellings', () => {
+    expect(shownCommand('npm run bench --', ['--json', '/tmp/x.json', '--markdown', 'bench/RESULTS.md', '--layers', 'a']))
+      .toBe('npm run bench -- --markdown bench/RESULTS.md --layers a');
+    expect(shownCommand('npm run bench -- --node', ['--json=/tmp/x.json', '--impls', 'auto'])).toBe('npm run bench -- --node --impls auto');
   });
 });
 
