@@ -1,7 +1,7 @@
 /**
  * ONNX Runtime Web's WebGPU execution provider as a peer: a one-node ConvTranspose model built in code
- * (weights as initializers), run on the benchmark's own GPUDevice with input and output bound as GPU buffers,
- * so a run is only the operator (no upload, no download).
+ * (weights as initializers), with input and output bound as GPU buffers on ORT's device (the same adapter as
+ * ours), so a run is only the operator (no upload, no download).
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { createBuffer, readBuffer, Usage } from './buffers';
@@ -45,30 +45,32 @@ export const ortPreparer: Preparer = async (device, problem) => {
     outputPadding: spec.op,
     group: spec.g,
   });
-  // `device` in the EP options makes ORT import our GPUDevice instead of requesting its own; the GPU-buffer
-  // tensors below would fail validation on any other device, so a correct output also proves the sharing.
+  // ORT 1.31 runs on a GPUDevice of its own (same adapter): handed ours in the EP options, it still does, and
+  // leaves env.webgpu.device unset. So it is handed none, and its GPU-buffer tensors are made on its device, whose
+  // queue the runs wait on.
   const session = await ort.InferenceSession.create(model, {
-    executionProviders: [{ name: 'webgpu', device }],
+    executionProviders: ['webgpu'],
     graphOptimizationLevel: 'all',
   });
+  const ortDevice: GPUDevice = await ort.env.webgpu.device;
   const outBytes = 4 * problem.outputShape.reduce((a, b) => a * b, 1);
-  const input = createBuffer(device, { label: 'bench ort input', bytes: problem.x.byteLength, usage: Usage.STORAGE | Usage.COPY_SRC, data: problem.x });
-  const output = createBuffer(device, { label: 'bench ort output', bytes: outBytes, usage: Usage.STORAGE | Usage.COPY_SRC });
+  const input = createBuffer(ortDevice, { label: 'bench ort input', bytes: problem.x.byteLength, usage: Usage.STORAGE | Usage.COPY_SRC, data: problem.x });
+  const output = createBuffer(ortDevice, { label: 'bench ort output', bytes: outBytes, usage: Usage.STORAGE | Usage.COPY_SRC });
   const feeds = { [MODEL_INPUT]: ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: problem.inputShape }) };
   // A pre-allocated output on the GPU: ORT writes into it instead of allocating and downloading.
   const fetches = { [MODEL_OUTPUT]: ort.Tensor.fromGpuBuffer(output, { dataType: 'float32', dims: problem.outputShape }) };
   return {
     async run() {
       await session.run(feeds, fetches);
-      await device.queue.onSubmittedWorkDone();
+      await ortDevice.queue.onSubmittedWorkDone();
     },
     // Each session.run submits its own work: `count` runs, then one wait.
     async runBatch(count) {
       for (let i = 0; i < count; i++) await session.run(feeds, fetches);
-      await device.queue.onSubmittedWorkDone();
+      await ortDevice.queue.onSubmittedWorkDone();
     },
     async output() {
-      return new Float32Array(await readBuffer(device, output, outBytes));
+      return new Float32Array(await readBuffer(ortDevice, output, outBytes));
     },
     async destroy() {
       await session.release();
