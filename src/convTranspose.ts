@@ -113,8 +113,10 @@ export async function runProblem(who: string, problem: Problem, x: PartData, o: 
       const key = whole ? '' : JSON.stringify([chunk.r.inputShape, chunk.r.outputShape, chunk.r.padsBegin, chunk.weights]);
       let layer = layers.get(key);
       if (!layer) {
-        const sel = whole ? { w: problem.weights, bias: problem.bias } : selectWeights(p, problem.weights, problem.bias, chunk.weights);
-        layer = await createLayer(device, whole ? problem : { ...problem, r: chunk.r, weights: sel.w, bias: sel.bias }, choice);
+        const weights = problem.weights!; // the one-shot forms take CPU weights only (problem.ts)
+        const sel = whole ? { w: weights, bias: problem.bias } : selectWeights(p, weights, problem.bias, chunk.weights);
+        const part = { ...problem, r: chunk.r, weights: sel.w, bias: sel.bias, weightSpec: { layout: 'iohw' as const, shape: chunk.r.weightShape } };
+        layer = await createLayer(device, whole ? problem : part, choice);
         layers.set(key, layer);
       }
       return layer;

@@ -16,7 +16,7 @@ export {
   scatterReference, matrixReference, zeroInsertReference, cpuReference, zeroInsertGeometry, flipSwapKernel,
   MATRIX_REFERENCE_LIMIT, type NumericArray, type ReferenceMethod, type ZeroInsertGeometry,
 } from './reference';
-export type { Tensor, TensorLike, BiasLike, HalfTensor } from './tensor';
+export type { Tensor, TensorLike, BiasLike, HalfTensor, GpuTensor } from './tensor';
 export { DATA_TYPES, toHalfBits, fromHalfBits, roundToHalf, type DataType, type Float16ArrayLike } from './half';
 export { setCompileMode, type CompileMode } from './gpu/compile';
 export {

@@ -39,12 +39,28 @@ export function checkFilterLayout(value: unknown): asserts value is FilterLayout
 export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw', dataType?: DataType, name = 'weight'): TensorLike {
   checkFilterLayout(layout);
   if (layout === 'iohw' || !weight || typeof weight !== 'object' || !Array.isArray(weight.shape)) return weight;
-  const shape = weight.shape;
+  const { shape, size, stride } = filterGeometry(weight.shape, layout, name);
+  const data = tensorData(name, weight, dataType);
+  const out = new Float32Array(data.length);
+  let o = 0;
+  for (let i = 0; i < size.i; i++) for (let oc = 0; oc < size.o; oc++) for (let s = 0; s < size.s; s++, o++) {
+    out[o] = data[i * stride.i + oc * stride.o + s * stride.s];
+  }
+  return { data: out, shape };
+}
+
+/** The iohw shape of a filter of `shape` in `layout` (a weight given without data: in a GPU buffer). */
+export function filterShapeToIohw(shape: readonly number[], layout: FilterLayout = 'iohw', name = 'weight'): readonly number[] {
+  checkFilterLayout(layout);
+  return layout === 'iohw' ? shape : filterGeometry(shape, layout, name).shape;
+}
+
+/** A filter's blocks (i, o, spatial) in `layout`: their sizes and row-major strides, and its iohw shape. */
+function filterGeometry(shape: readonly number[], layout: FilterLayout, name: string) {
   const dims = shape.length - 2;
   if (dims < 1 || dims > 3) {
     throw new RangeError(`${name}: a ${layout} filter has rank 3 to 5 (1 to 3 kernel axes), got shape [${shape.join(', ')}]`);
   }
-  const data = tensorData(name, weight, dataType);
   // Sizes and row-major strides of the three blocks in the given order (the spatial block is contiguous).
   const order = ORDER[layout];
   const at: Record<'i' | 'o' | 's', number> = { i: 0, o: 0, s: 0 };
@@ -55,12 +71,7 @@ export function filterToIohw(weight: TensorLike, layout: FilterLayout = 'iohw', 
   const stride = { i: 1, o: 1, s: 1 };
   let inner = 1;
   for (const t of [...order].reverse()) { stride[t] = inner; inner *= size[t]; }
-  const out = new Float32Array(data.length);
-  let o = 0;
-  for (let i = 0; i < size.i; i++) for (let oc = 0; oc < size.o; oc++) for (let s = 0; s < size.s; s++, o++) {
-    out[o] = data[i * stride.i + oc * stride.o + s * stride.s];
-  }
-  return { data: out, shape: [size.i, size.o, ...kernel] };
+  return { shape: [size.i, size.o, ...kernel], size, stride };
 }
 
 /**

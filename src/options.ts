@@ -101,6 +101,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 'activation', kind: 'run', entries: WEBNN, check: resolveWebnnActivation },
   { name: 'dataType', kind: 'run', entries: ALL, default: 'float32', check: (v) => { checkDataType(v); return v; } },
   {
+    name: 'finiteWeights', kind: 'run', entries: PREPARED,
+    check: (v) => { if (typeof v !== 'boolean') throw new TypeError(`finiteWeights: expected a boolean, got ${describeValue(v)}`); return v; },
+  },
+  {
     name: 'label', kind: 'run', entries: PREPARED, default: 'convtranspose',
     check: (v) => { if (typeof v !== 'string') throw new TypeError(`label: expected a string, got ${describeValue(v)}`); return v; },
   },
@@ -146,6 +150,8 @@ export interface CheckedOptions {
   readonly activation: ResolvedActivation;
   readonly dataType: DataType;
   readonly label: string;
+  /** Prepared forms: whether the kernels may assume finite weights (undefined: decided from the weights). */
+  readonly finiteWeights?: boolean;
 }
 
 /** What an entry point calls its options argument. */

@@ -1,5 +1,6 @@
 /** Tensors as the public API takes and returns them, and the checks on their data. */
 import { checkDataLength } from './shape';
+import { isGpuBuffer } from './gpu/buffer-checks';
 import { fromHalfBits, isFloat16Array, toHalfBits, type DataType, type Float16ArrayLike } from './half';
 
 /**
@@ -34,6 +35,20 @@ export interface HalfTensor {
 export interface TensorLike {
   readonly data: NumericTypedArray | readonly number[];
   readonly shape: readonly number[];
+}
+
+/**
+ * A tensor whose values are in a GPU buffer, as the prepared forms take a weight: the buffer (STORAGE usage;
+ * float32, or packed float16 words for a float16 layer, row-major in the filter layout) and the shape.
+ */
+export interface GpuTensor {
+  readonly buffer: GPUBuffer;
+  readonly shape: readonly number[];
+}
+
+/** Whether `t` is a {@link GpuTensor} (duck-typed). */
+export function isGpuTensor(t: unknown): t is GpuTensor {
+  return !!t && typeof t === 'object' && 'buffer' in t && 'shape' in t && isGpuBuffer((t as GpuTensor).buffer);
 }
 
 /** Bias: a 1-D array of C_out values, or a tensor with its shape. */

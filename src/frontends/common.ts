@@ -34,6 +34,8 @@ export interface FrontendRunOptions {
 export interface FrontendLayerOptions extends Omit<FrontendRunOptions, 'device'> {
   /** Label prefix of the layer's GPU objects (see ConvTransposeLayerOptions.label). */
   label?: string;
+  /** Whether the kernels may assume finite weights (see ConvTransposeLayerOptions.finiteWeights). */
+  finiteWeights?: boolean;
 }
 
 /** The run options' keys, one-shot and prepared: from the table (options.ts), as are each entry point's keys. */

@@ -38,8 +38,8 @@ import type { ConvTransposeLayer } from '../gpu/layer';
 import type { TfjsActivation } from '../activation';
 import type { DataType } from '../half';
 import { attributeKeys, checkOptions, hintsFor, type CheckedOptions, type EntryPoint } from '../options';
-import { inputData, resolveProblem, type TensorNames } from '../problem';
-import type { BiasLike, HalfTensor, Tensor, TensorLike } from '../tensor';
+import { inputData, resolveProblem, weightShapeOf, type TensorNames } from '../problem';
+import type { BiasLike, GpuTensor, HalfTensor, Tensor, TensorLike } from '../tensor';
 import {
   checkKeys, intAtLeast, optionsObject, sameShape, shapeOf, show, tensorShape,
   type CoreMapping, type FrontendLayerOptions, type FrontendRunOptions,
@@ -359,10 +359,10 @@ async function runTfjs(dims: 2 | 3, entry: EntryPoint, x: TensorLike, filter: Te
   return y;
 }
 
-async function layerTfjs(dims: 2 | 3, entry: EntryPoint, device: GPUDevice, xShape: unknown, filter: TensorLike, outputShape: unknown, strides: unknown, pad: unknown, opts: unknown): Promise<ConvTransposeLayer> {
+async function layerTfjs(dims: 2 | 3, entry: EntryPoint, device: GPUDevice, xShape: unknown, filter: TensorLike | GpuTensor, outputShape: unknown, strides: unknown, pad: unknown, opts: unknown): Promise<ConvTransposeLayer> {
   const o = checkTfjsOptions(dims, entry, opts, true);
-  const m = mapTfjsAttributes(dims, xShape, tensorShape('filter', filter), outputShape, strides, pad, o.attributes);
-  const problem = resolveProblem(NAMES, xShape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+  const m = mapTfjsAttributes(dims, xShape, weightShapeOf('filter', filter), outputShape, strides, pad, o.attributes);
+  const problem = resolveProblem(NAMES, xShape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout }, true);
   checkDeviceArgument(device);
   const layer = await createLayer(device, problem, o);
   if (!sameShape(layer.outputShape, m.outputShape)) {
@@ -408,7 +408,7 @@ export function tfjsConv3dTranspose<D extends DataType = 'float32'>(
  * `device` (the first argument), with `label`.
  */
 export function createTfjsConv2dTranspose(
-  device: GPUDevice, xShape: readonly number[], filter: TensorLike, outputShape: readonly number[],
+  device: GPUDevice, xShape: readonly number[], filter: TensorLike | GpuTensor, outputShape: readonly number[],
   strides: number | readonly [number, number], pad: TfjsPad2d, opts: TfjsConv2dTransposeLayerOptions = {},
 ): Promise<ConvTransposeLayer> {
   return layerTfjs(2, 'createTfjsConv2dTranspose', device, xShape, filter, outputShape, strides, pad, opts);
@@ -416,7 +416,7 @@ export function createTfjsConv2dTranspose(
 
 /** The prepared form of {@link tfjsConv3dTranspose}. */
 export function createTfjsConv3dTranspose(
-  device: GPUDevice, xShape: readonly number[], filter: TensorLike, outputShape: readonly number[],
+  device: GPUDevice, xShape: readonly number[], filter: TensorLike | GpuTensor, outputShape: readonly number[],
   strides: number | readonly [number, number, number], pad: TfjsPad3d, opts?: TfjsConv3dTransposeLayerOptions,
 ): Promise<ConvTransposeLayer> {
   return layerTfjs(3, 'createTfjsConv3dTranspose', device, xShape, filter, outputShape, strides, pad, opts);

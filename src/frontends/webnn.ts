@@ -29,8 +29,9 @@ import type { ConvTransposeLayer } from '../gpu/layer';
 import type { WebnnActivation } from '../activation';
 import type { DataType } from '../half';
 import { attributeKeys, checkOptions, hintsFor as formHintsFor, type EntryPoint } from '../options';
-import { inputData, resolveProblem, type TensorNames } from '../problem';
-import type { BiasLike, HalfTensor, Tensor, TensorLike } from '../tensor';
+import { inputData, resolveProblem, weightShapeOf, type TensorNames } from '../problem';
+import { isGpuBuffer } from '../gpu/buffer-checks';
+import type { BiasLike, GpuTensor, HalfTensor, Tensor, TensorLike } from '../tensor';
 import {
   checkKeys, intAtLeast, intSequence, optionsObject, sameShape, shapeOf, show, tensorShape,
   type CoreMapping, type FrontendLayerOptions, type FrontendRunOptions,
@@ -248,11 +249,12 @@ export function webnnConvTranspose2d<D extends DataType = 'float32'>(
  * the filter on the GPU, buffers in and out in `inputLayout` (see createConvTranspose). `options` as
  * webnnConvTranspose2d without `device` (the first argument), with `label` (WebNN's MLOperatorOptions.label).
  */
-export async function createWebnnConvTranspose2d(device: GPUDevice, inputShape: readonly number[], filter: TensorLike, options?: WebnnConvTranspose2dLayerOptions): Promise<ConvTransposeLayer> {
+export async function createWebnnConvTranspose2d(device: GPUDevice, inputShape: readonly number[], filter: TensorLike | GpuTensor, options?: WebnnConvTranspose2dLayerOptions): Promise<ConvTransposeLayer> {
   const entry: EntryPoint = 'createWebnnConvTranspose2d';
   const o = checkOptions(entry, options, formHintsFor(entry, hintsFor(entry, true)));
-  const m = mapWebnn(inputShape, tensorShape('filter', filter), { ...o.attributes, bias: o.bias });
-  const problem = resolveProblem(NAMES, inputShape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
+  // A bias in a GPUBuffer has no shape to check here; the layer checks its size.
+  const m = mapWebnn(inputShape, weightShapeOf('filter', filter), { ...o.attributes, bias: isGpuBuffer(o.bias) ? null : o.bias });
+  const problem = resolveProblem(NAMES, inputShape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout }, true);
   checkDeviceArgument(device);
   const layer = await createLayer(device, problem, o);
   if (!sameShape(layer.outputShape, m.outputShape)) {

@@ -20,3 +20,9 @@ export function checkBuffer(name: string, buffer: GPUBuffer, bytes: number, shap
     throw new RangeError(`${name}: buffer has ${buffer.size} bytes, shape [${shape.join(', ')}] needs ${bytes}`);
   }
 }
+
+/** Whether `v` is a GPUBuffer (duck-typed: no reliance on the global class, which Node may lack). */
+export function isGpuBuffer(v: unknown): v is GPUBuffer {
+  const b = v as Partial<GPUBuffer> | null;
+  return !!b && typeof b === 'object' && typeof b.size === 'number' && typeof b.usage === 'number' && typeof b.mapAsync === 'function';
+}

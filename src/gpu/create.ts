@@ -5,27 +5,39 @@
  */
 import { storageBytes } from '../half';
 import { sizeOf, type ConvTransposeAttributes } from '../shape';
-import type { BiasLike, TensorLike } from '../tensor';
+import type { BiasLike, GpuTensor, TensorLike } from '../tensor';
 import type { Activation } from '../activation';
 import type { DataLayout, FilterLayout } from '../layout';
 import type { DataType } from '../half';
 import { checkOptions, type CheckedOptions } from '../options';
-import { CORE_NAMES, resolveProblem, type Problem } from '../problem';
+import { CORE_NAMES, allFinite, resolveNewWeights, resolveProblem, type Problem } from '../problem';
 import { deviceLostInfo } from './device';
 import { GPU_PATHS, familyOf, type PathOption } from './kernels/registry';
 import { adapterClassOf, deviceLimits, makeContext, type AdapterClass, type PlanContext } from './plan/context';
 import { chunkedPlan, fitsDevice, type Candidate } from './plan/chunked';
 import { autoChoice } from './plan/auto';
-import { buildLayer, lostLayerError, type ConvTransposeLayer } from './layer';
+import { buildLayer, lostLayerError, type ConvTransposeLayer, type LayerWeights } from './layer';
 
 /** Options of {@link createConvTranspose}: the attributes, the weights and the input shape the layer runs on. */
 export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
   /** `[N, C_in, ...spatial]` (`[N, ...spatial, C_in]` with `inputLayout: 'nhwc'`), 1 to 3 spatial axes; N may be left out (unbatched). */
   inputShape: readonly number[];
-  /** `[C_in, C_out/groups, ...kernel]`. */
-  weight: TensorLike;
-  /** `[C_out]`, optional. */
-  bias?: BiasLike | null;
+  /**
+   * `[C_in, C_out/groups, ...kernel]` (in `filterLayout`): CPU data, or a GPU buffer `{ buffer, shape }`
+   * (STORAGE usage; float32, or packed float16 words for a float16 layer), packed on the GPU when the layer is
+   * made: keep it alive and unchanged until this promise resolves. Either way, `layer.setWeights` and
+   * `layer.encodeWeights` change the weights later without re-planning.
+   */
+  weight: TensorLike | GpuTensor;
+  /** `[C_out]`, optional: CPU data, or (with a weight in a GPU buffer) a GPUBuffer. */
+  bias?: BiasLike | GPUBuffer | null;
+  /**
+   * Let the kernels assume every weight is finite (a little faster at tensor edges). Default: true when the
+   * weight is CPU data and all finite; false for a weight in a GPU buffer, which cannot be checked. A layer
+   * that assumes it checks new CPU weights (RangeError for NaN or ±Infinity) and refuses weights from GPU
+   * buffers: give `false` to create from CPU weights a layer whose weights will later come from GPU buffers.
+   */
+  finiteWeights?: boolean;
   /** A path by name, or `auto` (default): the path the cost model expects to be fastest here. */
   path?: PathOption;
   /**
@@ -85,12 +97,6 @@ export interface ConvTransposeLayerOptions extends ConvTransposeAttributes {
   dataType?: DataType;
 }
 
-/** Whether every value is finite (no ±Inf, no NaN). */
-function allFinite(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
-
 /** Plans a forced candidate now, so that a problem it cannot run says which paths can. */
 function checkForced(ctx: PlanContext, candidate: Candidate): void {
   try {
@@ -107,7 +113,7 @@ function checkForced(ctx: PlanContext, candidate: Candidate): void {
 export async function createConvTranspose(device: GPUDevice, options: ConvTransposeLayerOptions): Promise<ConvTransposeLayer> {
   checkDeviceArgument(device);
   const o = checkOptions('createConvTranspose', options);
-  const problem = resolveProblem(CORE_NAMES, o.inputShape, o.weight, o.attributes, o);
+  const problem = resolveProblem(CORE_NAMES, o.inputShape, o.weight, o.attributes, o, true);
   return createLayer(device, problem, o);
 }
 
@@ -119,14 +125,28 @@ export function checkDeviceArgument(device: unknown): asserts device is GPUDevic
 }
 
 /** How a layer is picked and labelled: checked options (options.ts). */
-export type LayerChoice = Pick<CheckedOptions, 'path' | 'config' | 'label' | 'adapterClass' | 'tune'>;
+export type LayerChoice = Pick<CheckedOptions, 'path' | 'config' | 'label' | 'adapterClass' | 'tune' | 'finiteWeights'>;
+
+/**
+ * Whether the layer's kernels may assume finite weights: asked for, or what the CPU weights show; never for
+ * weights in GPU buffers, which cannot be checked. Throws, naming `finiteWeights`, for a promise it cannot keep.
+ */
+function finiteWeightsOf(problem: Problem, asked: boolean | undefined): boolean {
+  if (!problem.weights) {
+    if (asked) throw new TypeError('finiteWeights: true needs weights the layer can check: a weight in a GPU buffer cannot be (leave finiteWeights out)');
+    return false;
+  }
+  const finite = allFinite(problem.weights);
+  if (asked && !finite) throw new RangeError('finiteWeights: true, but the weight holds NaN or ±Infinity');
+  return asked ?? finite;
+}
 
 /**
  * A layer for a resolved problem (problem.ts) with checked options (options.ts): what every entry point's
  * prepared form, and the one-shot forms, call once they have checked their arguments.
  */
 export async function createLayer(device: GPUDevice, problem: Problem, o: LayerChoice): Promise<ConvTransposeLayer> {
-  const { r, weights: w, dataType } = problem;
+  const { r, dataType } = problem;
   const limits = deviceLimits(device);
   for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
     const bytes = storageBytes(sizeOf(shape), dataType);
@@ -136,7 +156,7 @@ export async function createLayer(device: GPUDevice, problem: Problem, o: LayerC
   }
   const ctx: PlanContext = makeContext(r, {
     limits, adapter: o.adapterClass ?? adapterClassOf(device), activation: problem.activation,
-    channelsLast: problem.inputLayout === 'nhwc', dataType, finiteWeights: allFinite(w),
+    channelsLast: problem.inputLayout === 'nhwc', dataType, finiteWeights: finiteWeightsOf(problem, o.finiteWeights),
   });
   const asked = o.path;
   if (asked !== 'auto') {
@@ -148,6 +168,11 @@ export async function createLayer(device: GPUDevice, problem: Problem, o: LayerC
   // A layer made on a lost device would "work" and compute nothing: refuse it (arguments are checked first).
   const lostAlready = await deviceLostInfo(device, 0);
   if (lostAlready) throw lostLayerError('createConvTranspose', lostAlready);
-  const build = (c: Candidate) => buildLayer(device, ctx, c, w, problem.bias, o.label);
+  const weights: LayerWeights = {
+    initial: problem.gpuWeights ? { gpu: problem.gpuWeights } : { w: problem.weights!, bias: problem.bias },
+    spec: problem.weightSpec,
+    fromCpu: (weight, bias) => resolveNewWeights(CORE_NAMES, problem, weight, bias),
+  };
+  const build = (c: Candidate) => buildLayer(device, ctx, c, weights, o.label);
   return forced ? build(forced) : autoChoice(device, ctx, o.tune, build);
 }

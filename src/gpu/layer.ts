@@ -7,12 +7,17 @@ import { sizeOf, type ResolvedConvTranspose } from '../shape';
 import { shapeFromChannelsFirst, type DataLayout } from '../layout';
 import { storageBytes, type DataType } from '../half';
 import { BufferUsage } from './constants';
-import { checkBuffer } from './buffer-checks';
+import { checkBuffer, isGpuBuffer } from './buffer-checks';
+import { allFinite } from '../problem';
+import type { FilterLayout } from '../layout';
+import type { BiasLike, TensorLike } from '../tensor';
+import { makeWeightStore, type WeightSpec, type WeightStore } from './layer-weights';
+import { packWeightsStage } from './kernels/stages/pack-weights';
 import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
 import { getPipeline } from './pipelines';
 import { stageName, type Resource } from './kernels/kernel';
 import { familyOf, type GpuPath } from './kernels/registry';
-import { chunkedPlan, selectWeights, type Candidate, type PlannedChunk } from './plan/chunked';
+import { chunkedPlan, type Candidate, type PlannedChunk } from './plan/chunked';
 import type { PlanContext } from './plan/context';
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
@@ -60,8 +65,40 @@ export interface ConvTransposeLayer {
    * `device.queue.onSubmittedWorkDone()`); a failure nobody awaits is an unhandled rejection, never silence.
    */
   run(input: GPUBuffer, output: GPUBuffer): Promise<void>;
+  /** The weight's shape as the layer takes it, in its `filterLayout` (what setWeights and encodeWeights take). */
+  readonly weightShape: readonly number[];
+  readonly filterLayout: FilterLayout;
+  /** Bytes a weight buffer given to encodeWeights/setWeights must hold (in the layer's `dataType`); `biasBytes` likewise for `[C_out]`. */
+  readonly weightBytes: number;
+  readonly biasBytes: number;
+  /**
+   * The kernels assume every weight finite (ConvTransposeLayerOptions.finiteWeights): new CPU weights are then
+   * checked, and weights from GPU buffers, which cannot be, are refused.
+   */
+  readonly finiteWeights: boolean;
+  /**
+   * New weights (and bias) from the CPU, `{ data, shape }` in the layer's `filterLayout` (a bias as for
+   * creation), or from GPU buffers (as encodeWeights, encoded and submitted here). Written through the queue:
+   * work submitted before this call uses the old values, work submitted after it the new. `bias` undefined
+   * leaves the bias as it is; `null` removes it. The plan is unchanged: nothing is compiled or re-planned.
+   */
+  setWeights(weight: TensorLike | GPUBuffer, bias?: BiasLike | GPUBuffer | null): void;
+  /**
+   * Records, into the caller's encoder, the packing of new weights (and bias) from GPU buffers: `weight` holds
+   * the weight in the layer's `filterLayout` and storage type (`weightBytes`), `bias` `[C_out]` likewise,
+   * `null` for no bias, undefined to leave the bias as it is. Passes this layer encodes after it use the new
+   * values, passes before it the old ones; nothing is read back to the CPU. Checks synchronously as `encode`.
+   */
+  encodeWeights(encoder: GPUCommandEncoder, weight: GPUBuffer, bias?: GPUBuffer | null): void;
   /** Frees the layer's GPU buffers; idempotent. */
   destroy(): void;
+}
+
+/** Throws a TypeError naming `encoder` unless it is a GPUCommandEncoder. */
+function checkEncoder(encoder: unknown): asserts encoder is GPUCommandEncoder {
+  if (!encoder || typeof (encoder as GPUCommandEncoder).beginComputePass !== 'function') {
+    throw new TypeError(`encoder: expected a GPUCommandEncoder, got ${encoder === null ? 'null' : typeof encoder}`);
+  }
 }
 
 /** The error a layer (or its creation) gives once its device is lost: the loss, and what to do about it. */
@@ -71,9 +108,22 @@ export function lostLayerError(who: string, loss: DeviceLoss): Error {
   return e;
 }
 
-/** Uploads the weights in the plan's layout, compiles its pipelines and returns the layer. */
-export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate: Candidate, w: Float32Array, biasValues: Float32Array | undefined, label: string): Promise<ConvTransposeLayer> {
-  const { r, p } = ctx;
+/** The weights a layer starts with: CPU values (iohw float32, checked), or the caller's GPU buffers. */
+export type InitialWeights =
+  | { readonly w: Float32Array; readonly bias: Float32Array | undefined }
+  | { readonly gpu: { readonly weight: GPUBuffer; readonly bias: GPUBuffer | null } };
+
+/** What a layer needs besides its plan: its first weights and how the caller's weights are laid out. */
+export interface LayerWeights {
+  readonly initial: InitialWeights;
+  readonly spec: WeightSpec;
+  /** Turns setWeights' CPU arguments into iohw float32 values, checked against the layer (problem.ts). */
+  readonly fromCpu: (weight: unknown, bias: unknown) => { w: Float32Array; bias: Float32Array | undefined | null };
+}
+
+/** Packs the weights in the plan's layout (on the host, or on the GPU from the caller's buffers), compiles its pipelines and returns the layer. */
+export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate: Candidate, weights: LayerWeights, label: string): Promise<ConvTransposeLayer> {
+  const { r } = ctx;
   const { path } = candidate;
   const inputLayout: DataLayout = ctx.channelsLast ? 'nhwc' : 'nchw';
   const inputShape = shapeFromChannelsFirst(r.inputShape, inputLayout, r.unbatched);
@@ -83,14 +133,6 @@ export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate:
   const chunks = chunkedPlan(ctx, candidate);
   // Every stage of every chunk, in order; chunks with the same weight selection and packing share weights.
   const stages = chunks.flatMap(({ plan }, ci) => plan.stages.map((stage) => ({ stage, ci })));
-  const packed = new Map<string, { weights: Float32Array; bias: Float32Array }>();
-  const weightKey = ({ chunk, plan }: PlannedChunk) => `${JSON.stringify(chunk.weights)}/${plan.weightBytes}`;
-  for (const c of chunks) {
-    const key = weightKey(c);
-    if (packed.has(key)) continue;
-    const sel = selectWeights(p, w, biasValues, c.chunk.weights);
-    packed.set(key, { weights: c.plan.packWeights(sel.w), bias: c.plan.packBias(sel.bias) });
-  }
   // Scratch buffers are shared by the chunks (they run in order), sized for the largest.
   const scratchBytes = new Map<string, number>();
   for (const { plan } of chunks) for (const [name, bytes] of Object.entries(plan.scratch)) scratchBytes.set(name, Math.max(bytes, scratchBytes.get(name) ?? 0));
@@ -104,32 +146,46 @@ export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate:
     return buffer;
   };
   let destroyed = false;
+  let store: WeightStore | null = null;
   const destroy = () => {
     if (destroyed) return;
     destroyed = true;
     for (const buffer of owned) buffer.destroy();
     owned.length = 0;
+    store?.destroy();
   };
   // Compile first: pipelines are shared and cached, and awaiting here keeps the error scopes below free of
   // awaits, so concurrent callers cannot interleave their scopes.
-  const compiled = await Promise.all(stages.map(({ stage }) => getPipeline(device, stage)));
+  const packStage = packWeightsStage(ctx, 0, 0);
+  const [pack, ...compiled] = await Promise.all([packStage, ...stages.map(({ stage }) => stage)].map((stage) => getPipeline(device, stage)));
   try {
+    // Setup runs inside error scopes (popped on the way out, whatever happens), so that a GPU failure here
+    // becomes this layer's error.
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const weightBuffers = new Map<string, { weight: GPUBuffer; bias: GPUBuffer }>();
-    for (const [key, data] of packed) {
-      const part = packed.size > 1 ? `#${weightBuffers.size}` : '';
-      weightBuffers.set(key, { weight: upload(`weight${part}`, data.weights, BufferUsage.STORAGE), bias: upload(`bias${part}`, data.bias, BufferUsage.STORAGE) });
+    let uniforms: GPUBuffer[], scratch: Map<string, GPUBuffer>;
+    let validation: Promise<GPUError | null>, oom: Promise<GPUError | null>;
+    try {
+      store = makeWeightStore(device, ctx, chunks, weights.spec, pack, label);
+      const initial = weights.initial;
+      if ('gpu' in initial) {
+        const encoder = device.createCommandEncoder({ label: `${label}/pack weights` });
+        store.encode(encoder, initial.gpu.weight, initial.gpu.bias);
+        device.queue.submit([encoder.finish()]);
+      } else {
+        store.write(initial.w, initial.bias);
+      }
+      uniforms = stages.map(({ stage: s }, i) => upload(`params${i}`, s.uniforms, BufferUsage.UNIFORM));
+      scratch = new Map<string, GPUBuffer>();
+      for (const [name, bytes] of scratchBytes) {
+        const buffer = device.createBuffer({ label: `${label}/${name}`, size: Math.max(16, bytes), usage: BufferUsage.STORAGE });
+        owned.push(buffer);
+        scratch.set(`scratch:${name}`, buffer);
+      }
+    } finally {
+      validation = device.popErrorScope();
+      oom = device.popErrorScope();
     }
-    const uniforms = stages.map(({ stage: s }, i) => upload(`params${i}`, s.uniforms, BufferUsage.UNIFORM));
-    const scratch = new Map<string, GPUBuffer>();
-    for (const [name, bytes] of scratchBytes) {
-      const buffer = device.createBuffer({ label: `${label}/${name}`, size: Math.max(16, bytes), usage: BufferUsage.STORAGE });
-      owned.push(buffer);
-      scratch.set(`scratch:${name}`, buffer);
-    }
-    const validation = device.popErrorScope();
-    const oom = device.popErrorScope();
     const error = (await validation) ?? (await oom);
     if (error) throw new Error(`${path}: the GPU rejected the layer's setup: ${error.message}`);
     // Lost while compiling or uploading: the scopes above then report nothing.
@@ -151,7 +207,7 @@ export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate:
       // The caller's buffers are bound as the chunk's windows (the whole tensor when there is one chunk).
       const resource = (b: Resource, c: PlannedChunk): GPUBufferBinding => {
         if (b === 'input' || b === 'output') return { buffer: b === 'input' ? input : output, ...c.chunk.windows[b] };
-        const own = weightBuffers.get(weightKey(c))!;
+        const own = store!.buffersOf(c);
         return { buffer: b === 'weight' ? own.weight : b === 'bias' ? own.bias : scratch.get(b)! };
       };
       const groups = stages.map(({ stage, ci }, i) => device.createBindGroup({
@@ -178,11 +234,37 @@ export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate:
       inputBytes,
       outputBytes,
       label,
+      weightShape: weights.spec.shape,
+      filterLayout: weights.spec.layout,
+      weightBytes: store.sourceBytes.weight,
+      biasBytes: store.sourceBytes.bias,
+      finiteWeights: ctx.finiteWeights,
+      setWeights(weight, bias) {
+        checkUsable();
+        if (isGpuBuffer(weight) || isGpuBuffer(bias)) {
+          if (!isGpuBuffer(weight)) throw new TypeError('weight: with a bias in a GPUBuffer, give the weight in a GPUBuffer too (or both as CPU data)');
+          const encoder = device.createCommandEncoder({ label: `${label}/setWeights` });
+          layer.encodeWeights(encoder, weight, bias as GPUBuffer | null | undefined);
+          device.queue.submit([encoder.finish()]);
+          return;
+        }
+        const values = weights.fromCpu(weight, bias);
+        if (ctx.finiteWeights && !allFinite(values.w)) {
+          throw new RangeError(`weight: holds NaN or ±Infinity, and ${who} runs kernels that assume finite weights (its first weights were all finite); create the layer with finiteWeights: false to give it such weights`);
+        }
+        store!.write(values.w, values.bias);
+      },
+      encodeWeights(encoder, weight, bias) {
+        checkUsable();
+        checkEncoder(encoder);
+        if (ctx.finiteWeights) {
+          throw new Error(`weight: ${who} runs kernels that assume finite weights (its first weights were CPU data, all finite), which weights in a GPU buffer cannot be checked for; create the layer with finiteWeights: false (or with its weight in a GPU buffer) to give it weights from GPU buffers`);
+        }
+        store!.encode(encoder, weight, bias);
+      },
       encode(encoder, input, output, timestampWrites) {
         checkUsable();
-        if (!encoder || typeof (encoder as GPUCommandEncoder).beginComputePass !== 'function') {
-          throw new TypeError(`encoder: expected a GPUCommandEncoder, got ${encoder === null ? 'null' : typeof encoder}`);
-        }
+        checkEncoder(encoder);
         checkBuffer('input', input, inputBytes, inputShape);
         checkBuffer('output', output, outputBytes, outputShape);
         if (input === output) throw new RangeError('output: must be a different buffer from input');
