@@ -14,6 +14,7 @@ import { chunkChecks } from './chunk-checks';
 import { limitChecks } from './limit-checks';
 import { halfChecks } from './half-checks';
 import { familyChecks } from './family-checks';
+import { weightChecks } from './weight-checks';
 
 /**
  * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
@@ -164,7 +165,7 @@ async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'g
   return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
 }
 
-const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, limitChecks, halfChecks, familyChecks };
+const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, limitChecks, halfChecks, familyChecks, weightChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

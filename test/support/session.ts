@@ -14,6 +14,7 @@ export interface HarnessPage {
   planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'gpu'): Promise<string>;
   apiChecks(): Promise<CheckResult[]>;
   familyChecks(): Promise<CheckResult[]>;
+  weightChecks(): Promise<CheckResult[]>;
   close(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ export async function openHarness(log: (msg: string) => void = (m) => process.st
       rejectCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.rejectCase(s), spec),
       apiChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.apiChecks()),
       familyChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.familyChecks()),
+      weightChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.weightChecks()),
       close: () => session.close(),
     };
   } catch (e) {

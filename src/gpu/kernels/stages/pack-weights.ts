@@ -4,12 +4,14 @@
  * change (gpu/layer-weights.ts), so the plan is the same whatever the weight values are.
  */
 import packWgsl from './pack_weights.wgsl?raw';
+import { COMMON_FIELDS, commonValues } from '../../uniforms';
 import type { PlanContext } from '../../plan/context';
 import { makeStage, type KernelDef, type Stage } from '../kernel';
 
 export const PACK_WEIGHTS: KernelDef = {
   name: 'pack-weights', body: packWgsl, parts: [],
-  fields: [{ name: 'packCount', type: 'vec4<u32>', doc: 'packed elements, source elements, unused, unused' }],
+  // The common fields come with common.wgsl, which every kernel composes; this stage reads only packCount.
+  fields: [...COMMON_FIELDS, { name: 'packCount', type: 'vec4<u32>', doc: 'packed elements, source elements, unused, unused' }],
   bindings: [
     // The caller's weight or bias, in the layer's storage type (packed float16 words for a float16 layer).
     { name: 'x', type: 'input', access: 'read' },
@@ -22,6 +24,6 @@ export const PACK_WEIGHTS: KernelDef = {
 export function packWeightsStage(ctx: PlanContext, packed: number, sourceElements: number): Stage {
   return makeStage(ctx, {
     kernel: PACK_WEIGHTS, invocations: packed, bind: { x: 'weight', src: 'weight', dst: 'weight' },
-    values: { packCount: [packed, sourceElements, 0, 0] },
+    values: { ...commonValues(ctx, 0, { invocations: packed }), packCount: [packed, sourceElements, 0, 0] },
   });
 }
