@@ -1,38 +1,41 @@
 /**
- * `webgpu-convtranspose/tfjs`: one line makes TF.js models use this library for `tf.conv2dTranspose` (and
- * layers' conv2dTranspose, and the input gradient of conv2d), unchanged:
+ * `webgpu-convtranspose/tfjs`: one line makes TF.js models use this library for their transposed convolutions,
+ * unchanged, inference and training alike:
  *
  *   import * as tf from '@tensorflow/tfjs';            // or tfjs-core + tfjs-backend-webgpu
  *   import { registerWithTfjs } from 'webgpu-convtranspose/tfjs';
- *   const ours = registerWithTfjs(tf);                 // ours.unregister() puts TF.js's kernel back
+ *   const ours = registerWithTfjs(tf);                 // ours.unregister() puts TF.js's kernels back
  *
- * It replaces the TF.js WebGPU backend's `Conv2DBackpropInput` kernel. TF.js is not imported here: the caller
- * passes its namespace, so TF.js stays the application's (peer) dependency and never the core's.
+ * It replaces three kernels of the TF.js WebGPU backend: `Conv2DBackpropInput` (tf.conv2dTranspose, and the
+ * input gradient of conv2d), `Conv3DBackpropInputV2` (tf.conv3dTranspose, conv3d's input gradient) and
+ * `DepthwiseConv2dNativeBackpropInput` (depthwise conv2d's input gradient: a grouped transposed convolution,
+ * one group per input channel). TF.js is not imported here: the caller passes its namespace, so TF.js stays
+ * the application's (peer) dependency and never the core's.
  *
  * How a call runs, on TF.js's own GPUDevice and GPU buffers, with no trip through the CPU:
- * - TF.js kernels are synchronous, and preparing a layer is not (pipelines compile asynchronously, the filter
- *   is read once to pack the weights). So the first call for a given (filter tensor, shapes, attributes) runs
- *   TF.js's own kernel while the layer is prepared in the background; later calls run ours. `ready()` waits for
- *   the layers being prepared (call the model once, await ready(), then run it for real).
- * - The filter is read once per filter tensor: from TF.js's CPU copy when it has one, else copied from its GPU
- *   buffer (TF.js's encoder, so pending writes come first) and mapped. Prepared layers are cached per backend,
- *   filter tensor (TF.js data ids are never reused for other contents) and shapes/attributes, at most
- *   `maxLayers` of them, least recently used dropped first; a layer whose filter tensor was disposed is dropped
- *   on the next call.
- * - The call maps through the library's TF.js spelling (frontends/tfjs.ts: the pads TF.js derives from
- *   inputShape, strides, pad and dimRoundingMode) onto a layer with `inputLayout` 'nhwc' (or 'nchw' for
- *   dataFormat NCHW) and `filterLayout` 'hwoi' (TF.js's [kH, kW, outC, inC], permuted once when the layer is
- *   prepared). The kernels read dy and write dx in TF.js's layout directly: no transpose pass.
- * - Our pass is encoded into TF.js's command encoder between its own passes, so queue order is TF.js's order;
- *   the temporaries are released through TF.js's deferred-disposal list, so no buffer is reused before the
- *   commands that read it are submitted.
+ * - Layers are prepared per kernel, shapes and attributes, never per filter: TF.js kernels are synchronous
+ *   and preparing a layer is not (pipelines compile asynchronously), so the first call of a shape runs
+ *   TF.js's own kernel while the layer is prepared; every later call of that shape runs ours, whatever its
+ *   filter. `ready()` waits for the layers being prepared.
+ * - The filter is packed on the GPU, from TF.js's buffer, inside TF.js's command encoder, by the layer's
+ *   encodeWeights, whenever the layer last packed another filter tensor (a TF.js data id holds one value
+ *   for its life; a Variable's assign gives it a new one). So weights that change every training step cost
+ *   one small packing pass per step, never a read-back; a model whose weights stay packs each filter once.
+ * - The call maps through the library's TF.js spelling (mapTfjsConv2dTranspose/mapTfjsConv3dTranspose: the
+ *   pads TF.js derives from inputShape, strides, pad, dilations and dimRoundingMode) onto a layer with
+ *   `inputLayout` 'nhwc' (or 'nchw' for dataFormat NCHW) and `filterLayout` 'hwoi' (TF.js's [kH, kW, outC,
+ *   inC]); a depthwise filter [kH, kW, inC, multiplier] is the same memory as an hwoi filter [kH, kW, 1,
+ *   inC·multiplier] with inC groups. The kernels read dy and write dx in TF.js's layout: no transpose pass.
+ * - Our passes are encoded into TF.js's command encoder between its own passes, so queue order is TF.js's
+ *   order; the tensors they use are held through TF.js's list of ids owned by the pending command queue, so no
+ *   buffer is reused before the commands that read it are submitted.
  * - Anything else runs TF.js's original kernel: another backend's tensors, non-float32 data, a filter or input
  *   held in a texture, or a call the TF.js spelling or our layer rejects (e.g. a dy that is not the size TF.js
  *   derives from inputShape). `stats` counts both, with the reason.
  */
 // The library through its main entry: in the build this stays an import of dist/webgpu-convtranspose.js, so the
 // library is bundled once (vite.config.ts).
-import { createTfjsConv2dTranspose, mapTfjsConv2dTranspose, type ConvTransposeLayer, type PathOption, type TfjsPad2d } from '../index';
+import { createConvTranspose, mapTfjsConv2dTranspose, mapTfjsConv3dTranspose, type ConvTransposeLayer, type CoreMapping, type PathOption, type TfjsPad2d, type TfjsPad3d } from '../index';
 
 /** TF.js data types. */
 export type TfjsDataType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
@@ -84,7 +87,7 @@ export interface TfjsOptions {
 export interface TfjsStats {
   /** Calls our layers ran. */
   ours: number;
-  /** Calls TF.js's original kernel ran, by reason (`preparing` for first calls; `unsupported: ...`, ...). */
+  /** Calls TF.js's original kernels ran, by reason (`preparing` for first calls; `unsupported: ...`, ...). */
   fallback: number;
   reasons: Record<string, number>;
   /** Layers prepared so far (including dropped ones). */
@@ -93,6 +96,10 @@ export interface TfjsStats {
   layers: number;
   /** The paths our layers run, by how many layers run each (auto's choices). */
   paths: Record<string, number>;
+  /** Filters packed into a layer on the GPU (once per filter tensor a layer had not packed last). */
+  weightPacks: number;
+  /** Calls our layers ran, by TF.js kernel. */
+  kernels: Record<string, number>;
 }
 
 /** The registration: its counters, a way to wait for layers being prepared, and undoing it. */
@@ -100,11 +107,13 @@ export interface TfjsRegistration {
   readonly stats: TfjsStats;
   /** Resolves when every layer being prepared is ready (or has failed, which `stats.reasons` then shows). */
   ready(): Promise<void>;
-  /** Puts TF.js's original kernel back and frees every prepared layer. Idempotent. */
+  /** Puts TF.js's original kernels back and frees every prepared layer. Idempotent. */
   unregister(): void;
 }
 
-const KERNEL = 'Conv2DBackpropInput';
+/** The TF.js kernels replaced: each maps its call onto a layer (or says why not). */
+const KERNELS = ['Conv2DBackpropInput', 'Conv3DBackpropInputV2', 'DepthwiseConv2dNativeBackpropInput'] as const;
+type KernelName = (typeof KERNELS)[number];
 const MARK = Symbol.for('webgpu-convtranspose/tfjs');
 
 /** The parts of TF.js's WebGPUBackend (tfjs-backend-webgpu 4.x) used here; checked at run time. */
@@ -126,19 +135,12 @@ interface TensorData {
   values?: ArrayLike<number> | null;
   resource?: unknown;
   dtype: TfjsDataType;
-  refCount?: number;
-}
-
-/** Whether a tensor's data is still referenced (a disposed one may linger until TF.js's next submit, with refCount 0). */
-function alive(backend: WebGpuBackendLike, dataId: object): boolean {
-  const data = backend.tensorMap.get(dataId);
-  return !!data && (data.refCount ?? 1) > 0;
 }
 
 function isWebGpuBackend(b: unknown): b is WebGpuBackendLike {
   const x = b as Partial<WebGpuBackendLike> | null;
   return !!x && typeof x.device?.createBuffer === 'function' && typeof x.tensorMap?.get === 'function' &&
-    typeof x.uploadToGPU === 'function' && typeof x.makeTensorInfo === 'function' && typeof x.disposeData === 'function' &&
+    typeof x.tensorMap?.has === 'function' && typeof x.uploadToGPU === 'function' && typeof x.makeTensorInfo === 'function' &&
     typeof x.ensureCommandEncoderReady === 'function' && typeof x.endComputePassEncoder === 'function' &&
     typeof x.submitQueue === 'function' && x.commandQueueOwnedIds instanceof WeakSet;
 }
@@ -149,69 +151,61 @@ function isBuffer(r: unknown): r is GPUBuffer {
   return !!b && typeof b.size === 'number' && typeof b.usage === 'number' && typeof b.mapAsync === 'function';
 }
 
-/** One call's Conv2DBackpropInput attributes, as the TF.js spelling takes them. */
+/** One call as a layer: the core's options (ONNX spelling, layouts), the filter shape the layer takes, dx's shape. */
 interface Spec {
-  /** dx's shape: Conv2DBackpropInput's inputShape (NHWC, or NCHW for dataFormat NCHW). */
-  outputShape: number[];
-  strides: number | [number, number];
-  pad: TfjsPad2d;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined;
   key: string;
+  mapping: CoreMapping;
+  /** The filter as the layer takes it (hwoi): TF.js's, or a depthwise filter seen as [kH, kW, 1, inC·multiplier]. */
+  filterShape: number[];
+  group: number;
 }
 
-/** The call's attributes, or why it is left to TF.js: the TF.js spelling refuses it (it checks everything). */
-function specOf(dy: TfjsTensorInfo, filter: TfjsTensorInfo, attrs: Record<string, unknown>): Spec | string {
-  const { inputShape, strides = 1, pad, dataFormat = 'NHWC', dimRoundingMode } = attrs as {
-    inputShape?: number[]; strides?: number | [number, number]; pad?: TfjsPad2d; dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+/** The call's layer, or why it is left to TF.js: the TF.js spelling refuses it (it checks everything). */
+function specOf(kernel: KernelName, dy: TfjsTensorInfo, filter: TfjsTensorInfo, attrs: Record<string, unknown>): Spec | string {
+  const { inputShape, strides = 1, pad, dataFormat, dimRoundingMode, dilations } = attrs as {
+    inputShape?: number[]; strides?: number | number[]; pad?: unknown; dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dilations?: number | number[];
   };
   if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return `dtype ${dy.dtype}/${filter.dtype}`;
   if (!Array.isArray(inputShape) || [...dy.shape, ...filter.shape, ...inputShape].some((v) => v === 0)) return 'empty';
+  const key = JSON.stringify([kernel, dy.shape, filter.shape, inputShape, strides, pad, dataFormat ?? null, dimRoundingMode ?? null, dilations ?? null]);
   try {
-    mapTfjsConv2dTranspose(dy.shape, filter.shape, inputShape, strides, pad as TfjsPad2d, { dataFormat, dimRoundingMode });
+    if (kernel === 'Conv3DBackpropInputV2') {
+      // Its data format is NDHWC (the only one TF.js's conv3dTranspose makes); dilations are 1.
+      const mapping = mapTfjsConv3dTranspose(dy.shape, filter.shape, inputShape, strides as number, pad as TfjsPad3d);
+      return { key, mapping, filterShape: filter.shape, group: 1 };
+    }
+    const attributes = { dimRoundingMode, ...(dilations !== undefined ? { dilations: dilations as number } : {}) };
+    if (kernel === 'Conv2DBackpropInput') {
+      const mapping = mapTfjsConv2dTranspose(dy.shape, filter.shape, inputShape, strides as number, pad as TfjsPad2d, { ...attributes, dataFormat: (dataFormat ?? 'NHWC') as 'NHWC' | 'NCHW' });
+      return { key, mapping, filterShape: filter.shape, group: 1 };
+    }
+    // Depthwise: dx [.., inC], dy [.., inC·m], filter [kH, kW, inC, m]. As a transposed convolution with inC
+    // groups of m input channels and 1 output channel each, its hwoi filter is [kH, kW, 1, inC·m] (the same
+    // memory). The pads come from the mapping of a dense filter of that size, which has the same geometry.
+    const [kh, kw, inC, m] = filter.shape;
+    const mapping = mapTfjsConv2dTranspose(dy.shape, [kh, kw, inC, inC * m], inputShape, strides as number, pad as TfjsPad2d, attributes);
+    return { key, mapping, filterShape: [kh, kw, 1, inC * m], group: inC };
   } catch (e) {
     return (e as Error).message;
   }
-  const key = JSON.stringify([dataFormat, dy.shape, filter.shape, inputShape, strides, pad, dimRoundingMode ?? null]);
-  return { outputShape: [...inputShape], strides, pad: pad as TfjsPad2d, dataFormat, dimRoundingMode, key };
 }
 
-/** A prepared (or preparing, or failed) layer for one filter tensor and one Spec. */
+/** A prepared (or preparing, or failed) layer for one kernel, shapes and attributes. */
 interface Entry {
   backend: WebGpuBackendLike;
-  filterId: object;
   layer: ConvTransposeLayer | null;
   error: string | null;
   pending: Promise<void> | null;
   dropped: boolean;
-}
-
-/** The filter's values: TF.js's CPU copy, or a copy of its GPU buffer made in TF.js's encoder, mapped. */
-function filterValues(backend: WebGpuBackendLike, filter: TfjsTensorInfo): Promise<ArrayLike<number>> | string {
-  const data = backend.tensorMap.get(filter.dataId);
-  if (!data) return 'filter not in this backend';
-  if (data.values) return Promise.resolve(data.values);
-  if (!isBuffer(data.resource)) return 'filter not in a GPU buffer';
-  const bytes = 4 * filter.shape.reduce((a, b) => a * b, 1);
-  const device = backend.device;
-  const staging = device.createBuffer({ label: 'webgpu-convtranspose/tfjs filter read', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  backend.ensureCommandEncoderReady();
-  backend.endComputePassEncoder();
-  backend.commandEncoder!.copyBufferToBuffer(data.resource, 0, staging, 0, bytes);
-  backend.submitQueue();
-  return staging.mapAsync(GPUMapMode.READ).then(() => {
-    const values = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    return values;
-  }, (e) => {
-    staging.destroy();
-    throw e;
-  });
+  /** The filter tensor whose values the layer holds (packed last). */
+  packed: object | null;
 }
 
 /**
- * Replaces the TF.js WebGPU backend's `Conv2DBackpropInput` kernel (what `tf.conv2dTranspose` runs) with this
- * library's layers. Throws when TF.js's WebGPU backend is not loaded, or when a registration is already active.
+ * Replaces the TF.js WebGPU backend's transposed-convolution kernels (`Conv2DBackpropInput`,
+ * `Conv3DBackpropInputV2`, `DepthwiseConv2dNativeBackpropInput`: tf.conv2dTranspose, tf.conv3dTranspose and
+ * the input gradients of conv2d, conv3d and depthwiseConv2d) with this library's layers. Throws when TF.js's
+ * WebGPU backend is not loaded, or when a registration is already active.
  */
 export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsRegistration {
   const { path = 'auto', tune = true, maxLayers = 64, backendName = 'webgpu' } = options;
@@ -219,12 +213,17 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     throw new TypeError('registerWithTfjs: expected the TF.js namespace (import * as tf from \'@tensorflow/tfjs\')');
   }
   if (!Number.isInteger(maxLayers) || maxLayers < 1) throw new RangeError(`maxLayers: expected a positive integer, got ${maxLayers}`);
-  const original = tf.getKernel(KERNEL, backendName);
-  if (!original) throw new Error(`registerWithTfjs: TF.js has no '${KERNEL}' kernel for backend '${backendName}'; import '@tensorflow/tfjs-backend-webgpu' first`);
-  if ((original as unknown as Record<symbol, unknown>)[MARK]) throw new Error('registerWithTfjs: already registered; call unregister() on the earlier registration first');
+  const originals = new Map<KernelName, TfjsKernelConfig>();
+  for (const name of KERNELS) {
+    const original = tf.getKernel(name, backendName);
+    if (!original) continue;
+    if ((original as unknown as Record<symbol, unknown>)[MARK]) throw new Error('registerWithTfjs: already registered; call unregister() on the earlier registration first');
+    originals.set(name, original);
+  }
+  if (!originals.has('Conv2DBackpropInput')) throw new Error(`registerWithTfjs: TF.js has no 'Conv2DBackpropInput' kernel for backend '${backendName}'; import '@tensorflow/tfjs-backend-webgpu' first`);
 
-  const stats: TfjsStats = { ours: 0, fallback: 0, reasons: {}, prepared: 0, layers: 0, paths: {} };
-  /** Entries by backend, filter and spec, in least-recently-used order (Map order; a hit moves to the end). */
+  const stats: TfjsStats = { ours: 0, fallback: 0, reasons: {}, prepared: 0, layers: 0, paths: {}, weightPacks: 0, kernels: {} };
+  /** Entries by backend, kernel and spec, in least-recently-used order (Map order; a hit moves to the end). */
   const cache = new Map<string, Entry>();
   const ids = new WeakMap<object, number>();
   let nextId = 0;
@@ -234,12 +233,6 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     return id;
   };
   let active = true;
-
-  const fallback = (reason: string, params: TfjsKernelParams) => {
-    stats.fallback++;
-    stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
-    return original.kernelFunc(params);
-  };
 
   /** Frees an entry's layer once nothing still to be submitted refers to it. */
   const drop = (key: string, e: Entry) => {
@@ -257,18 +250,16 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     stats.layers--;
   };
 
-  const prepare = (backend: WebGpuBackendLike, dy: TfjsTensorInfo, filter: TfjsTensorInfo, spec: Spec, entry: Entry) => {
-    const values = filterValues(backend, filter);
-    if (typeof values === 'string') {
-      entry.error = values;
-      return;
-    }
+  /** Prepares the entry's layer: weights are zeros until a call packs its filter (finite kernels not assumed). */
+  const prepare = (backend: WebGpuBackendLike, kernel: KernelName, dy: TfjsTensorInfo, spec: Spec, entry: Entry) => {
     entry.pending = (async () => {
       try {
-        const layer = await createTfjsConv2dTranspose(
-          backend.device, dy.shape, { data: (await values) as Float32Array, shape: filter.shape }, spec.outputShape, spec.strides, spec.pad,
-          { dataFormat: spec.dataFormat, dimRoundingMode: spec.dimRoundingMode, path, tune, label: `tfjs ${KERNEL} ${spec.key}` },
-        );
+        const { mapping: m } = spec;
+        const layer = await createConvTranspose(backend.device, {
+          ...m.attributes, group: spec.group, inputShape: dy.shape, inputLayout: m.inputLayout, filterLayout: m.filterLayout,
+          weight: { data: new Float32Array(spec.filterShape.reduce((a, b) => a * b, 1)), shape: spec.filterShape },
+          finiteWeights: false, path, tune, label: `tfjs ${kernel} ${spec.key}`,
+        });
         stats.prepared++;
         stats.paths[layer.path] = (stats.paths[layer.path] ?? 0) + 1;
         if (entry.dropped || !active) {
@@ -285,20 +276,28 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     })();
   };
 
-  /** Encodes our layer into TF.js's command encoder: dy in, dx out, both in TF.js's layout, no transposes. */
-  const run = (backend: WebGpuBackendLike, layer: ConvTransposeLayer, spec: Spec, dy: TfjsTensorInfo): TfjsTensorInfo => {
-    const y = backend.makeTensorInfo(spec.outputShape, 'float32');
+  /** Encodes our layer into TF.js's command encoder (the filter packed first when new): dy in, dx out, both in TF.js's layout. */
+  const run = (backend: WebGpuBackendLike, entry: Entry, spec: Spec, dy: TfjsTensorInfo, filter: TfjsTensorInfo, filterBuffer: GPUBuffer): TfjsTensorInfo => {
+    const layer = entry.layer!;
+    const y = backend.makeTensorInfo([...spec.mapping.outputShape], 'float32');
     backend.uploadToGPU(dy.dataId);
     backend.uploadToGPU(y.dataId);
     const input = backend.tensorMap.get(dy.dataId)!.resource as GPUBuffer;
     const output = backend.tensorMap.get(y.dataId)!.resource as GPUBuffer;
     backend.ensureCommandEncoderReady();
     backend.endComputePassEncoder();
-    layer.encode(backend.commandEncoder!, input, output);
+    const encoder = backend.commandEncoder!;
+    let dispatches = layer.dispatches.length;
+    if (entry.packed !== filter.dataId) {
+      layer.encodeWeights(encoder, filterBuffer);
+      entry.packed = filter.dataId;
+      stats.weightPacks++;
+      dispatches++;
+    }
+    layer.encode(encoder, input, output);
     // Until TF.js submits its encoder, these must not be released for reuse.
-    backend.commandQueueOwnedIds.add(dy.dataId);
-    backend.commandQueueOwnedIds.add(y.dataId);
-    backend.dispatchCountInPass += layer.dispatches.length;
+    for (const id of [dy.dataId, filter.dataId, y.dataId]) backend.commandQueueOwnedIds.add(id);
+    backend.dispatchCountInPass += dispatches;
     // TF.js submits every WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE dispatches; count ours the same way.
     const batch = Number(tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'));
     if (backend.commandEncoder && Number.isFinite(batch) && backend.dispatchCountInPass >= batch) {
@@ -308,41 +307,54 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     return y;
   };
 
-  const kernelFunc = (params: TfjsKernelParams): TfjsTensorInfo | TfjsTensorInfo[] => {
+  const kernelFuncOf = (kernel: KernelName, original: TfjsKernelConfig) => (params: TfjsKernelParams): TfjsTensorInfo | TfjsTensorInfo[] => {
+    const fallback = (reason: string) => {
+      stats.fallback++;
+      stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
+      return original.kernelFunc(params);
+    };
     const { inputs, backend, attrs = {} } = params;
     const dy = inputs.dy, filter = inputs.filter;
-    if (!active || !dy || !filter) return fallback('inactive', params);
-    if (!isWebGpuBackend(backend)) return fallback('not a WebGPU backend', params);
-    // Forget layers whose filter tensor is gone.
-    for (const [key, e] of cache) if (!alive(e.backend, e.filterId)) drop(key, e);
-    const spec = specOf(dy, filter, attrs);
-    if (typeof spec === 'string') return fallback(`unsupported: ${spec}`, params);
-    const dyData = backend.tensorMap.get(dy.dataId);
-    if (!dyData || (dyData.resource != null && !isBuffer(dyData.resource))) return fallback('input not in a GPU buffer', params);
-    const key = `${idOf(backend)}|${idOf(filter.dataId)}|${spec.key}`;
+    if (!active || !dy || !filter) return fallback('inactive');
+    if (!isWebGpuBackend(backend)) return fallback('not a WebGPU backend');
+    const spec = specOf(kernel, dy, filter, attrs);
+    if (typeof spec === 'string') return fallback(`unsupported: ${spec}`);
+    for (const t of [dy, filter]) {
+      const data = backend.tensorMap.get(t.dataId);
+      if (!data || (data.resource != null && !isBuffer(data.resource))) return fallback(`${t === dy ? 'input' : 'filter'} not in a GPU buffer`);
+    }
+    const key = `${idOf(backend)}|${spec.key}`;
     let entry = cache.get(key);
     if (entry) {
       cache.delete(key); // most recently used: to the end
       cache.set(key, entry);
     } else {
-      entry = { backend, filterId: filter.dataId, layer: null, error: null, pending: null, dropped: false };
+      entry = { backend, layer: null, error: null, pending: null, dropped: false, packed: null };
       cache.set(key, entry);
       for (const [k, e] of cache) {
         if (cache.size <= maxLayers) break;
         drop(k, e);
       }
-      prepare(backend, dy, filter, spec, entry);
-      return fallback(entry.error ?? 'preparing', params);
+      prepare(backend, kernel, dy, spec, entry);
+      return fallback('preparing');
     }
-    if (!entry.layer) return fallback(entry.error ?? 'preparing', params);
+    if (!entry.layer) return fallback(entry.error ?? 'preparing');
+    backend.uploadToGPU(filter.dataId);
+    const filterBuffer = backend.tensorMap.get(filter.dataId)!.resource;
+    if (!isBuffer(filterBuffer)) return fallback('filter not in a GPU buffer');
     stats.ours++;
-    return run(backend, entry.layer, spec, dy);
+    stats.kernels[kernel] = (stats.kernels[kernel] ?? 0) + 1;
+    return run(backend, entry, spec, dy, filter, filterBuffer);
   };
 
-  const config: TfjsKernelConfig = { ...original, kernelFunc };
-  Object.defineProperty(config, MARK, { value: true });
-  tf.unregisterKernel(KERNEL, backendName);
-  tf.registerKernel(config);
+  const configs = new Map<KernelName, TfjsKernelConfig>();
+  for (const [name, original] of originals) {
+    const config: TfjsKernelConfig = { ...original, kernelFunc: kernelFuncOf(name, original) };
+    Object.defineProperty(config, MARK, { value: true });
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel(config);
+    configs.set(name, config);
+  }
 
   return {
     stats,
@@ -356,9 +368,11 @@ export function registerWithTfjs(tf: TfjsLike, options: TfjsOptions = {}): TfjsR
     unregister() {
       if (!active) return;
       active = false;
-      if (tf.getKernel(KERNEL, backendName) === config) {
-        tf.unregisterKernel(KERNEL, backendName);
-        tf.registerKernel(original);
+      for (const [name, config] of configs) {
+        if (tf.getKernel(name, backendName) === config) {
+          tf.unregisterKernel(name, backendName);
+          tf.registerKernel(originals.get(name)!);
+        }
       }
       for (const [key, e] of cache) drop(key, e);
     },
