@@ -2,8 +2,9 @@
  * registerWithTfjs(tf) in headless Chromium (test/tfjs/index.html): TF.js conv2dTranspose with and without the
  * registration agree on the TF.js conformance fixtures (and both match the fixtures' expected values), on
  * every path and `auto`, plus extra cases (output padding, numeric and explicit pads, one channel, 1×1 input,
- * GPU-resident tensors, dataFormat NCHW), conv2d's input gradient, NHWC in and out with no Transpose pass, and
- * the layer cache.
+ * GPU-resident tensors, dataFormat NCHW), conv2d's input gradient, NHWC in and out with no Transpose pass, the
+ * layer cache; and on every path: filters and layers models disposed and swapped, 20 SGD training steps against
+ * TF.js's own kernels, and the gradients of conv2d, conv2dTranspose, conv3d, conv3dTranspose and depthwiseConv2d.
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,9 +65,18 @@ describe('registerWithTfjs: more cases', () => {
     }
   });
 
-  it('conv2d input gradient, no Transpose pass, layer cache, disposed filters, double registration, unregister', async () => {
+  it('conv2d input gradient, no Transpose pass, layer cache, double registration, unregister', async () => {
     const checks = await page.evaluate(() => (window as unknown as Win).tfjsHarness.behaviour());
-    expect(checks.length).toBeGreaterThanOrEqual(6);
+    expect(checks.length).toBeGreaterThanOrEqual(5);
+    expect(checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`)).toEqual([]);
+  });
+});
+
+describe('registerWithTfjs: training and gradients', () => {
+  it.each([...PATH_OPTIONS])('path %s: filters disposed and swapped, models disposed and swapped, 20 SGD steps against TF.js\'s own kernels; conv2d, conv2dTranspose, conv3d, conv3dTranspose and depthwise gradients', async (path) => {
+    const checks = await page.evaluate((p) => (window as unknown as Win).tfjsHarness.training(p), path);
+    if (process.env.CHECK_REPORT) for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+    expect(checks.length).toBeGreaterThanOrEqual(8);
     expect(checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`)).toEqual([]);
   });
 });
