@@ -1,7 +1,7 @@
 /**
  * The benchmark page: wires the suite to the DOM (adapter info, progress bar, tables, chart, JSON download)
  * and exposes `window.benchApi` for the headless driver (scripts/bench.mjs), which calls the same steps.
- * `?autorun` (optionally `&layers=a,b`, `&models=a,b` or `&models=none`) starts a run on load.
+ * `?autorun` (optionally `&layers=a,b`, `&models=a,b` or `&models=none`, `&training=a` or `&training=none`) starts a run on load.
  */
 import { BenchSession, LAYERS, type ProgressFn } from './suite';
 import { barChartSvg } from './chart';
@@ -11,6 +11,7 @@ import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from
 import { PATH_OPTIONS } from '../src/index';
 import { MODELS, type ModelSpec } from './models';
 import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
+import { TRAININGS, trainingLegend, trainingRows, type TrainingResult, type TrainingSpec } from './training';
 import type { TimingOptions } from './timing';
 import type { LayerSpec } from './problem';
 import { DEFAULT_ROUNDS, type RoundsOptions } from './rounds';
@@ -24,7 +25,7 @@ setOrtWasm({ url: ortWasmUrl });
 /** What the headless driver calls; every call is short enough for one CDP round trip. */
 export interface BenchApi {
   /** Opens the device; returns the adapter line and the layer names. */
-  init(): Promise<{ adapter: string; layers: string[]; models: string[] }>;
+  init(): Promise<{ adapter: string; layers: string[]; models: string[]; trainings: string[] }>;
   ceiling(): Promise<string>;
   /** Sets how layers are timed (bench/rounds.ts) from here on; returns the options in force. */
   setRounds(options: RoundsOptions): Required<RoundsOptions>;
@@ -35,6 +36,8 @@ export interface BenchApi {
    * with `outputs` the two outputs (NHWC, flattened).
    */
   runModel(model: string | ModelSpec, options?: { timing?: TimingOptions; outputs?: boolean }): Promise<{ result: ModelResult; outputs?: { tfjs: number[]; ours: number[] } }>;
+  /** One GAN of bench/training.ts trained with SGD, stock and with registerWithTfjs; its row. */
+  runTraining(name: string, options?: { timing?: TimingOptions }): Promise<TrainingResult>;
   report(): BenchReport;
   /** Shows a saved report (the JSON of Download JSON or `npm run bench -- --json`) in the page's chart and tables. */
   show(report: BenchReport): void;
@@ -93,16 +96,19 @@ function render(report: BenchReport | undefined = session?.report()): void {
   $('summary').innerHTML = htmlTable(summaryRows(report), SUMMARY_COLUMNS);
   $('results').innerHTML = htmlTable(resultRows(report), RESULT_COLUMNS);
   $('models').innerHTML = report.models?.length ? htmlTable(modelRows(report.models), MODEL_COLUMNS) : '';
+  $('training').innerHTML = report.training?.length ? htmlTable(trainingRows(report.training), {}) : '';
+  $('training-legend').textContent = report.training?.length ? trainingLegend(report.training) : '';
   $('rows-key').innerHTML = keyHtml(rowKey([...IMPLEMENTATIONS, ...report.results.map((r) => r.impl)]));
   $<HTMLButtonElement>('download').disabled = report.results.length === 0 && !report.models?.length;
 }
 
 /** Steps of a whole run, in order, with the suite-wide fraction each layer covers. */
-async function runAll(names: string[], models: readonly ModelSpec[] = []): Promise<void> {
+async function runAll(names: string[], models: readonly ModelSpec[] = [], trainings: readonly TrainingSpec[] = []): Promise<void> {
   const s = await openSession();
   s.results.length = 0;
   s.layers.length = 0;
   s.models.length = 0;
+  s.training.length = 0;
   progress('measuring the ceiling (FMA and copy kernels)', 0);
   await s.measureCeiling();
   render();
@@ -116,13 +122,18 @@ async function runAll(names: string[], models: readonly ModelSpec[] = []): Promi
     await s.runModel(spec);
     render();
   }
-  progress(`done: ${names.length} layers, ${models.length} models`, 1);
+  for (const spec of trainings) {
+    progress(`training ${spec.name}: stock TF.js and registerWithTfjs`, 1);
+    await s.runTraining(spec);
+    render();
+  }
+  progress(`done: ${names.length} layers, ${models.length} models, ${trainings.length} trainings`, 1);
 }
 
 const api: BenchApi = {
   async init() {
     const s = await openSession();
-    return { adapter: adapterLine(s.adapter), layers: LAYERS.map((l) => l.name), models: MODELS.map((m) => m.name) };
+    return { adapter: adapterLine(s.adapter), layers: LAYERS.map((l) => l.name), models: MODELS.map((m) => m.name), trainings: TRAININGS.map((t) => t.name) };
   },
   async ceiling() {
     const s = await openSession();
@@ -153,6 +164,15 @@ const api: BenchApi = {
     render();
     return options.outputs && outputs ? { result, outputs: { tfjs: Array.from(outputs.tfjs), ours: Array.from(outputs.ours) } } : { result };
   },
+  async runTraining(name, options = {}) {
+    const s = await openSession();
+    const spec = TRAININGS.find((t) => t.name === name);
+    if (!spec) throw new Error(`unknown training ${name}; known: ${TRAININGS.map((t) => t.name).join(', ')}`);
+    progress(`training ${spec.name}: stock TF.js and registerWithTfjs`, 0);
+    const row = await s.runTraining(spec, options.timing);
+    render();
+    return row;
+  },
   report: () => session!.report(),
   show: (report) => render(report),
   text: () => reportText(session!.report()),
@@ -173,11 +193,13 @@ const chosen = () => [...document.querySelectorAll<HTMLInputElement>('#layers in
 $('model-picker').innerHTML = MODELS.map((m) => `<label title="${m.kind}"><input type="checkbox" value="${m.name}" checked> ${m.name}</label>`).join('');
 $('models-legend').textContent = modelsLegend(TOLERANCE);
 const chosenModels = () => [...document.querySelectorAll<HTMLInputElement>('#model-picker input:checked')].map((i) => MODELS.find((m) => m.name === i.value)!);
+$('training-picker').innerHTML = TRAININGS.map((t) => `<label><input type="checkbox" value="${t.name}" checked> ${t.name}</label>`).join('');
+const chosenTrainings = () => [...document.querySelectorAll<HTMLInputElement>('#training-picker input:checked')].map((i) => TRAININGS.find((t) => t.name === i.value)!);
 const runButton = $<HTMLButtonElement>('run');
 runButton.addEventListener('click', async () => {
   runButton.disabled = true;
   try {
-    await runAll(chosen(), chosenModels());
+    await runAll(chosen(), chosenModels(), chosenTrainings());
   } catch (e) {
     $('status').textContent = `failed: ${(e as Error).message}`;
   } finally {
@@ -202,6 +224,8 @@ openSession().then(() => {
     for (const box of document.querySelectorAll<HTMLInputElement>('#layers input')) box.checked = names.includes(box.value);
     const models = params.get('models')?.split(',').filter(Boolean) ?? MODELS.map((m) => m.name);
     for (const box of document.querySelectorAll<HTMLInputElement>('#model-picker input')) box.checked = models.includes(box.value);
+    const trainings = params.get('training')?.split(',').filter(Boolean) ?? TRAININGS.map((t) => t.name);
+    for (const box of document.querySelectorAll<HTMLInputElement>('#training-picker input')) box.checked = trainings.includes(box.value);
     runButton.click();
   }
 }, (e) => {

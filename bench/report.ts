@@ -7,6 +7,7 @@ import type { RoundsOptions } from './rounds';
 import type { LayerSpec } from './problem';
 import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
 import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
+import { trainingLegend, trainingRows, type TrainingResult } from './training';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
 export const TOLERANCE = 1e-4;
@@ -115,6 +116,8 @@ export interface BenchReport {
   layers: LayerSummary[];
   /** Whole models in plain TF.js WebGPU and with registerWithTfjs (bench/model-bench.ts); absent in older reports. */
   models?: ModelResult[];
+  /** A GAN trained in TF.js WebGPU, stock and with registerWithTfjs (bench/training.ts); absent in older reports. */
+  training?: TrainingResult[];
   /** Every result that ran is within the tolerance, and nothing that should run failed. */
   passed: boolean;
 }
@@ -236,6 +239,12 @@ function worstErrors(report: BenchReport): { worst: number; half: string } {
   return { worst: of(report.results.filter((r) => !HALF_ROWS.includes(r.impl))), half };
 }
 
+/** The training section as text lines (nothing when none ran). */
+function trainingText(report: BenchReport): string[] {
+  if (!report.training?.length) return [];
+  return ['training: SGD steps, stock TF.js WebGPU vs with registerWithTfjs', textTable(trainingRows(report.training)), trainingLegend(report.training), ''];
+}
+
 /** The models section as text lines (nothing when no model ran). */
 function modelsText(report: BenchReport): string[] {
   if (!report.models?.length) return [];
@@ -258,6 +267,7 @@ export function reportText(report: BenchReport): string {
     '',
     ...layers,
     ...modelsText(report),
+    ...trainingText(report),
     report.results.length ? `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance})${half}; ${verdict}` : verdict,
   ].join('\n');
 }
@@ -326,6 +336,12 @@ ${report.models.map((m) => `- ${m.model}: ${m.description}`).join('\n')}
 ${markdownTable(modelRows(report.models))}
 
 ${keyList(columnKey(MODEL_HEADERS, MODEL_COLUMNS))}
+
+` : ''}${report.training?.length ? `## Training
+
+A GAN trained with SGD in TF.js WebGPU, stock and with \`registerWithTfjs\` (\`bench/training.ts\`). ${trainingLegend(report.training)}
+
+${markdownTable(trainingRows(report.training))}
 
 ` : ''}## All results
 

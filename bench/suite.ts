@@ -21,6 +21,7 @@ import { DEFAULT_ROUNDS, runRounds, type Contender, type RoundsOptions } from '.
 import { benchModel, emptyModelResult, type Way } from './model-bench';
 import { modelPassed, type ModelResult } from './model-report';
 import type { ModelSpec } from './models';
+import { benchTraining, type TrainingResult, type TrainingSpec } from './training';
 
 /** The standard suite (bench/layers.json). */
 export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
@@ -68,6 +69,8 @@ export class BenchSession {
   readonly layers: LayerSummary[] = [];
   /** The models section: whole models in plain TF.js WebGPU and with registerWithTfjs (bench/model-bench.ts). */
   readonly models: ModelResult[] = [];
+  /** The training section: a GAN trained in TF.js WebGPU, stock and with registerWithTfjs (bench/training.ts). */
+  readonly training: TrainingResult[] = [];
   ceiling: Ceiling | null = null;
   readonly timing: Required<TimingOptions>;
   readonly rounds: Required<RoundsOptions>;
@@ -221,14 +224,21 @@ export class BenchSession {
     return run;
   }
 
+  /** Trains one GAN both ways (bench/training.ts); appends and returns its row. */
+  async runTraining(spec: TrainingSpec, timing: TimingOptions = this.timing): Promise<TrainingResult> {
+    const row = await withErrorScopes(this.device, () => benchTraining(this.device, spec, timing));
+    this.training.push(row);
+    return row;
+  }
+
   /** The report so far. */
   report(): BenchReport {
     // A failure (not an n/a) of an implementation that should run counts against the suite like a wrong answer.
     const passed = this.results.every((r) => (r.latencyMs === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= toleranceOf(r.impl))) &&
-      this.models.every((m) => modelPassed(m, TOLERANCE));
+      this.models.every((m) => modelPassed(m, TOLERANCE)) && this.training.every((t) => t.speedup !== null);
     return {
       date: new Date().toISOString(), adapter: this.adapter, versions: this.versions, timing: this.timing, rounds: this.rounds,
-      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], models: [...this.models], passed,
+      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], models: [...this.models], training: [...this.training], passed,
     };
   }
 }

@@ -5,7 +5,7 @@ export declare const BENCH_OPTIONS: NonNullable<ParseArgsConfig['options']>;
 export declare const ROUNDS_KEYS: readonly string[];
 export interface BenchArgs {
   node?: boolean; layers?: string; 'layers-file'?: string; impls?: string; models?: string; 'no-models'?: boolean;
-  'models-only'?: boolean; rounds?: string; 'ort-wasm'?: string; json?: string; markdown?: string; help?: boolean;
+  'models-only'?: boolean; training?: string; 'no-training'?: boolean; 'training-only'?: boolean; rounds?: string; 'ort-wasm'?: string; json?: string; markdown?: string; help?: boolean;
 }
 export declare function parseBenchArgs(argv: string[]): BenchArgs;
 export declare function list(text: string): string[];

@@ -12,6 +12,9 @@ export const BENCH_OPTIONS = {
   models: { type: 'string' },
   'no-models': { type: 'boolean' },
   'models-only': { type: 'boolean' },
+  training: { type: 'string' },
+  'no-training': { type: 'boolean' },
+  'training-only': { type: 'boolean' },
   rounds: { type: 'string' },
   'ort-wasm': { type: 'string' },
   json: { type: 'string' },
@@ -30,6 +33,8 @@ export function parseBenchArgs(argv) {
   const { values } = parseArgs({ args: argv, options: BENCH_OPTIONS, strict: true });
   if (values['no-models'] && (values['models-only'] || values.models)) throw new Error('--no-models cannot go with --models or --models-only');
   if (values['models-only'] && (values.layers || values.impls || values['layers-file'])) throw new Error('--models-only cannot go with --layers, --layers-file or --impls');
+  if (values['training-only'] && (values.layers || values.impls || values['layers-file'] || values.models || values['models-only'])) throw new Error('--training-only cannot go with --layers, --layers-file, --impls, --models or --models-only');
+  if (values['no-training'] && (values['training-only'] || values.training)) throw new Error('--no-training cannot go with --training or --training-only');
   return values;
 }
 

@@ -9,7 +9,10 @@
 //   npm run bench -- --impls phase,auto,gather      some implementations (default: all)
 //   npm run bench -- --models dcgan-64,unet-decoder some models of the models section (default: all)
 //   npm run bench -- --no-models                    layers only, no models section
-//   npm run bench -- --models-only                  the models section only (no ceiling, no layers)
+//   npm run bench -- --models-only                  the models section only (no ceiling, no layers, no training)
+//   npm run bench -- --training dcgan-32-train       some GANs of the training section (default: all)
+//   npm run bench -- --no-training                  no training section
+//   npm run bench -- --training-only                the training section only
 //   npm run bench -- --rounds minRounds=3,batch=20  how layers are timed (bench/rounds.ts: warmMs, minRounds,
 //                                                   minMs, maxRounds, maxMs, floorRounds, batch, batchMaxMs)
 //   npm run bench -- --json out.json                also write the results as JSON
@@ -68,12 +71,16 @@ async function runPage(args) {
     const page = await session.open('/bench/index.html');
     await page.exposeFunction('__benchProgress', (msg) => log(`  ${msg}`));
     await page.waitForFunction(() => window.benchApi !== undefined, { timeout: 120_000 });
-    const { adapter, layers: builtIn, models: allModels } = await page.evaluate(() => window.benchApi.init());
+    const { adapter, layers: builtIn, models: allModels, trainings: allTrainings } = await page.evaluate(() => window.benchApi.init());
     const all = fileLayers ? fileLayers.map((l) => l.name) : builtIn;
-    const layers = args['models-only'] ? [] : args.layers ? list(args.layers) : all;
+    const only = args['models-only'] || args['training-only'];
+    const layers = only ? [] : args.layers ? list(args.layers) : all;
     const unknown = layers.filter((l) => !all.includes(l));
     if (unknown.length) throw new Error(`unknown layer(s) ${unknown.join(', ')}; known: ${all.join(', ')}`);
-    const models = args['no-models'] ? [] : args.models ? list(args.models) : allModels;
+    const models = args['no-models'] || args['training-only'] ? [] : args.models ? list(args.models) : allModels;
+    const trainings = args['no-training'] || args['models-only'] ? [] : args.training ? list(args.training) : allTrainings;
+    const unknownTrainings = trainings.filter((t) => !allTrainings.includes(t));
+    if (unknownTrainings.length) throw new Error(`unknown training(s) ${unknownTrainings.join(', ')}; known: ${allTrainings.join(', ')}`);
     const unknownModels = models.filter((m) => !allModels.includes(m));
     if (unknownModels.length) throw new Error(`unknown model(s) ${unknownModels.join(', ')}; known: ${allModels.join(', ')}`);
     log(`adapter: ${adapter}`);
@@ -89,6 +96,10 @@ async function runPage(args) {
     for (const [i, name] of models.entries()) {
       log(`model ${i + 1}/${models.length}: ${name}`);
       await page.evaluate((n) => window.benchApi.runModel(n), name);
+    }
+    for (const [i, name] of trainings.entries()) {
+      log(`training ${i + 1}/${trainings.length}: ${name}`);
+      await page.evaluate((n) => window.benchApi.runTraining(n), name);
     }
     const report = await page.evaluate(() => window.benchApi.report());
     process.stdout.write(await page.evaluate(() => window.benchApi.text()) + '\n');
