@@ -4,14 +4,14 @@
  * change (gpu/layer-weights.ts), so the plan is the same whatever the weight values are.
  */
 import packWgsl from './pack_weights.wgsl?raw';
-import { COMMON_FIELDS, commonValues } from '../../uniforms';
+import { COMMON_FIELDS, INVOCATIONS_FIELD, commonValues, u32Field } from '../../uniforms';
 import type { PlanContext } from '../../plan/context';
 import { makeStage, type KernelDef, type Stage } from '../kernel';
 
 export const PACK_WEIGHTS: KernelDef = {
-  name: 'pack-weights', body: packWgsl, parts: [],
-  // The common fields come with common.wgsl, which every kernel composes; this stage reads only packCount.
-  fields: [...COMMON_FIELDS, { name: 'packCount', type: 'vec4<u32>', doc: 'packed elements, source elements, unused, unused' }],
+  name: 'pack-weights', body: packWgsl, snippets: [],
+  // The common fields come with common.wgsl, which every kernel composes; the body reads the two counts.
+  fields: [...COMMON_FIELDS, INVOCATIONS_FIELD, u32Field('sources', 'elements of the source (the caller\'s weight or bias)')],
   bindings: [
     // The caller's weight or bias, in the layer's storage type (packed float16 words for a float16 layer).
     { name: 'x', type: 'input', access: 'read' },
@@ -20,10 +20,10 @@ export const PACK_WEIGHTS: KernelDef = {
   ],
 };
 
-/** The packing stage for `packed` elements gathered from a source of `sourceElements`. */
-export function packWeightsStage(ctx: PlanContext, packed: number, sourceElements: number): Stage {
+/** The packing stage for `packed` elements gathered from a source of `sources` elements. */
+export function packWeightsStage(ctx: PlanContext, packed: number, sources: number): Stage {
   return makeStage(ctx, {
     kernel: PACK_WEIGHTS, invocations: packed, bind: { x: 'weight', src: 'weight', dst: 'weight' },
-    values: { ...commonValues(ctx, 0, { invocations: packed }), packCount: [packed, sourceElements, 0, 0] },
+    values: { ...commonValues(ctx), sources },
   });
 }

@@ -5,7 +5,7 @@
 // layer's weights are packed float16 words, widened exactly, like its input. Every path's packing is such a
 // gather (layout permutation, flips, phase slots, channel blocks, chunk selections), so one stage serves all.
 //
-// Data: P.packCount.x = packed elements (dst and src length), P.packCount.y = source elements (bounds check).
+// Data: P.invocations = packed elements (dst and src length), P.sources = source elements (bounds check).
 
 const NONE: u32 = 0xffffffffu;
 
@@ -13,8 +13,8 @@ const NONE: u32 = 0xffffffffu;
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let i = invocationIndex(wg, nwg, lid);
-  if (i >= P.packCount.x) { return; }
+  if (i >= P.invocations) { return; }
   let s = src[i];
   // NONE (and, defensively, an index past the source) packs a zero.
-  dst[i] = select(0.0, loadX(min(s, P.packCount.y - 1u)), s < P.packCount.y);
+  dst[i] = select(0.0, loadX(min(s, P.sources - 1u)), s < P.sources);
 }
