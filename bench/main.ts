@@ -50,6 +50,8 @@ declare global {
     benchApi?: BenchApi;
     /** Set by the headless driver (puppeteer exposeFunction) to receive progress lines. */
     __benchProgress?: (message: string) => void;
+    /** Set by the headless driver's polled training run: null while it runs, then 'done' or 'failed: ...'. */
+    __trainingState?: string | null;
   }
 }
 

@@ -22,7 +22,7 @@ export interface TrainingSpec {
 }
 
 export const TRAININGS: readonly TrainingSpec[] = [
-  { name: 'dcgan-32-train', batch: 8, width: 256, size: 32 },
+  { name: 'dcgan-32-train', batch: 4, width: 128, size: 32 },
 ];
 
 const Z = 64;

@@ -99,7 +99,14 @@ async function runPage(args) {
     }
     for (const [i, name] of trainings.entries()) {
       log(`training ${i + 1}/${trainings.length}: ${name}`);
-      await page.evaluate((n) => window.benchApi.runTraining(n), name);
+      // Started, then polled: a step takes seconds on a software adapter, and one CDP call may not outlast the protocol timeout.
+      await page.evaluate((n) => {
+        window.__trainingState = null;
+        window.benchApi.runTraining(n).then(() => { window.__trainingState = 'done'; }, (e) => { window.__trainingState = `failed: ${e?.message ?? e}`; });
+      }, name);
+      await page.waitForFunction(() => window.__trainingState !== null, { timeout: 0, polling: 2000 });
+      const state = await page.evaluate(() => window.__trainingState);
+      if (state !== 'done') throw new Error(`training ${name}: ${state}`);
     }
     const report = await page.evaluate(() => window.benchApi.report());
     process.stdout.write(await page.evaluate(() => window.benchApi.text()) + '\n');
