@@ -10,6 +10,17 @@ import { epilogueChecks } from './epilogue-checks';
 
 export interface CheckResult { name: string; ok: boolean; detail: string }
 
+/** A check runner appending to `results`: a body that throws is a failed check with its stack, never a lost one. */
+export function checkInto(results: CheckResult[]) {
+  return async (name: string, body: () => Promise<{ ok: boolean; detail: string }>): Promise<void> => {
+    try {
+      results.push({ name, ...(await body()) });
+    } catch (e) {
+      results.push({ name, ok: false, detail: `threw ${(e as Error)?.stack ?? e}` });
+    }
+  };
+}
+
 const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
 
 /**

@@ -12,7 +12,7 @@ import { compare, compareHalf } from '../support/compare';
 import { caseData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { fromHalfBits, roundToHalf, toHalfBits } from '../../src/half';
-import type { CheckResult } from './api-checks';
+import { checkInto, type CheckResult } from './api-checks';
 
 interface EdgeCase {
   name: string;
@@ -46,13 +46,7 @@ export async function familyChecks(): Promise<CheckResult[]> {
   const device = await getDevice();
   const limits = deviceLimits(device);
   const results: CheckResult[] = [];
-  const check = async (name: string, body: () => Promise<{ ok: boolean; detail: string }>) => {
-    try {
-      results.push({ name, ...(await body()) });
-    } catch (e) {
-      results.push({ name, ok: false, detail: `threw ${(e as Error)?.stack ?? e}` });
-    }
-  };
+  const check = checkInto(results);
   for (const [ci, c] of EDGE_CASES.entries()) {
     const groups = (c.attrs.groups ?? c.attrs.group ?? 1) as number;
     const r = resolveConvTranspose(c.inputShape, c.weightShape, [c.weightShape[1] * groups], c.attrs);

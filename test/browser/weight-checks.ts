@@ -11,7 +11,7 @@ import {
 import { compare, compareHalf } from '../support/compare';
 import { randomData } from '../support/random';
 import { limitedDevice } from './chunk-checks';
-import type { CheckResult } from './api-checks';
+import { checkInto, type CheckResult } from './api-checks';
 
 const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
 
@@ -88,13 +88,7 @@ function message(e: unknown): string {
 export async function weightChecks(): Promise<CheckResult[]> {
   const base = await getDevice();
   const results: CheckResult[] = [];
-  const check = async (name: string, body: () => Promise<{ ok: boolean; detail: string }>) => {
-    try {
-      results.push({ name, ...(await body()) });
-    } catch (e) {
-      results.push({ name, ok: false, detail: `threw ${(e as Error)?.stack ?? e}` });
-    }
-  };
+  const check = checkInto(results);
 
   for (const [ci, c] of CASES.entries()) {
     const device = c.limit ? limitedDevice(base, c.limit) : base;
