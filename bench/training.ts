@@ -11,21 +11,19 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { registerWithTfjs, type TfjsRegistration } from '../src/integrations/tfjs-kernel';
 import { useTfjsOn } from './impl-tfjs';
 import { median, timeRuns, type TimingOptions } from './timing';
+import { buildModel, describeModel, MODELS, Z_SIZE, type ModelSpec } from './models';
 
-/** A GAN trained in the section: the generator's width (channels of its 4×4 map; halved per upsampling) and batch. */
+/** A GAN trained in the section: the bench's DCGAN generator (bench/models.ts) and a discriminator that mirrors it. */
 export interface TrainingSpec {
   name: string;
-  batch: number;
-  width: number;
-  /** Output side: 4 · 2^(upsamplings). */
-  size: number;
+  /** A `dcgan` model of bench/models.ts: the generator, with its seeded weights. */
+  generator: ModelSpec;
 }
 
 export const TRAININGS: readonly TrainingSpec[] = [
-  { name: 'dcgan-32-train', batch: 4, width: 128, size: 32 },
+  { name: 'dcgan-64-train', generator: MODELS.find((m) => m.name === 'dcgan-64')! },
 ];
 
-const Z = 64;
 const KERNELS = ['Conv2DBackpropInput', 'Conv3DBackpropInputV2', 'DepthwiseConv2dNativeBackpropInput'];
 
 /** One row of the training table. */
@@ -47,33 +45,26 @@ export interface TrainingResult {
   note: string;
 }
 
-function describe(spec: TrainingSpec): string {
-  const ups = Math.log2(spec.size / 4);
-  return `DCGAN G (z ${Z} → 4×4×${spec.width}, ${ups} conv2dTranspose k4 s2 → ${spec.size}×${spec.size}×3) + D (${ups} conv2d k4 s2, dense), batch ${spec.batch}, SGD`;
+/** The discriminator's convolution widths: the generator's in reverse (DCGAN's D mirrors its G). */
+function discriminatorWidths(g: ModelSpec): number[] {
+  return [g.width / 8, g.width / 4, g.width / 2, g.width];
 }
 
-/** Generator and discriminator, seeded. */
-function buildGan(spec: TrainingSpec): { g: tfl.Sequential; d: tfl.Sequential } {
-  const ups = Math.log2(spec.size / 4);
+function describe(spec: TrainingSpec): string {
+  const g = spec.generator;
+  return `the bench's ${g.name} generator (${describeModel(g)}) + a mirrored D (conv2d k4 s2 to ${discriminatorWidths(g).join(', ')} channels, leaky ReLU, dense), batch ${g.batch}, SGD`;
+}
+
+/** Generator (the models section's, seeded) and discriminator (seeded). */
+function buildGan(spec: TrainingSpec): { g: tfl.LayersModel; d: tfl.Sequential } {
+  const g = buildModel(spec.generator);
   let seed = 1;
-  const init = () => tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: seed++ });
-  const g = tfl.sequential();
-  g.add(tfl.layers.dense({ inputShape: [Z], units: 16 * spec.width, kernelInitializer: init() }));
-  g.add(tfl.layers.reshape({ targetShape: [4, 4, spec.width] }));
-  for (let i = 0; i < ups; i++) {
-    const last = i === ups - 1;
-    g.add(tfl.layers.conv2dTranspose({
-      filters: last ? 3 : spec.width >> (i + 1), kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init(),
-      activation: last ? 'tanh' : 'relu',
-    }));
-  }
+  const init = () => tfl.initializers.heNormal({ seed: seed++ });
   const d = tfl.sequential();
-  for (let i = 0; i < ups; i++) {
-    d.add(tfl.layers.conv2d({
-      ...(i === 0 ? { inputShape: [spec.size, spec.size, 3] } : {}), filters: spec.width >> (ups - 1 - i), kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init(),
-    }));
+  discriminatorWidths(spec.generator).forEach((filters, i) => {
+    d.add(tfl.layers.conv2d({ ...(i === 0 ? { inputShape: [64, 64, 3] } : {}), filters, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init() }));
     d.add(tfl.layers.leakyReLU({ alpha: 0.2 }));
-  }
+  });
   d.add(tfl.layers.flatten());
   d.add(tfl.layers.dense({ units: 1, kernelInitializer: init() }));
   return { g, d };
@@ -97,9 +88,10 @@ export async function benchTraining(device: GPUDevice, spec: TrainingSpec, timin
   };
   const { g, d } = buildGan(spec);
   const optG = tf.train.sgd(0.01), optD = tf.train.sgd(0.01);
-  const z = tf.randomNormal([spec.batch, Z], 0, 1, 'float32', 7);
-  const real = tf.randomUniform([spec.batch, spec.size, spec.size, 3], -1, 1, 'float32', 8);
-  const ones = tf.ones([spec.batch, 1]), zeros = tf.zeros([spec.batch, 1]);
+  const batch = spec.generator.batch;
+  const z = tf.randomNormal([batch, Z_SIZE], 0, 1, 'float32', 7);
+  const real = tf.randomUniform([batch, 64, 64, 3], -1, 1, 'float32', 8);
+  const ones = tf.ones([batch, 1]), zeros = tf.zeros([batch, 1]);
   const bce = (labels: tf.Tensor, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
   const gVars = g.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = d.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -146,7 +138,7 @@ export async function benchTraining(device: GPUDevice, spec: TrainingSpec, timin
           counts.packs += s.reg.stats.weightPacks - before.packs;
         }
       }
-    }, timing);
+    }, { ...timing, floorRuns: Math.max(timing.floorRuns ?? 3, 5) });
     Object.assign(row, {
       tfjsMs: median(ms.tfjs), oursMs: median(ms.ours), runs: ms.tfjs.length,
       oursCallsPerStep: counts.ours / oursSteps, fallbacksPerStep: counts.fallback / oursSteps, packsPerStep: counts.packs / oursSteps,
