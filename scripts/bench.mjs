@@ -104,8 +104,11 @@ async function runPage(args) {
         window.__trainingState = null;
         window.benchApi.runTraining(n).then(() => { window.__trainingState = 'done'; }, (e) => { window.__trainingState = `failed: ${e?.message ?? e}`; });
       }, name);
-      await page.waitForFunction(() => window.__trainingState !== null, { timeout: 0, polling: 2000 });
-      const state = await page.evaluate(() => window.__trainingState);
+      let state = null;
+      while (state === null) {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        state = await page.evaluate(() => window.__trainingState);
+      }
       if (state !== 'done') throw new Error(`training ${name}: ${state}`);
     }
     const report = await page.evaluate(() => window.benchApi.report());
