@@ -42,7 +42,7 @@ describe('createOrtSession: test models vs plain ORT and the float64 reference',
   it('has at least 10 models', () => { expect(modelNames.length).toBeGreaterThanOrEqual(10); });
   it.each([...PATH_OPTIONS])('path %s', async (path) => {
     for (const name of modelNames) expectModel(await page.evaluate((n, p) => (window as unknown as Win).ortHarness.runModel(n, p), name, path));
-  });
+  }, 400_000);
 });
 
 describe('createOrtSession: what stays with ORT, and bad models', () => {

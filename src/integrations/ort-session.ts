@@ -46,7 +46,7 @@ export interface OrtLike {
   InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtInferenceSessionLike> };
   Tensor: {
     new (type: string, data: unknown, dims: readonly number[]): OrtTensorLike;
-    fromGpuBuffer(buffer: GPUBuffer, options: { dataType: 'float32' | 'float16'; dims: readonly number[]; dispose?: () => void }): OrtTensorLike;
+    fromGpuBuffer(buffer: GPUBuffer, options: { dataType: 'float32' | 'float16'; dims: readonly number[]; download?: () => Promise<Float32Array | Uint16Array>; dispose?: () => void }): OrtTensorLike;
   };
   env: { webgpu: { device?: unknown } };
 }
@@ -151,6 +151,22 @@ function hostBytes(t: OrtTensorLike): Uint8Array {
   return padded;
 }
 
+/** Reads one of our output buffers back (what ORT's getData() calls for a tensor we made). */
+async function download(device: GPUDevice, buffer: GPUBuffer, bytes: number, type: 'float32' | 'float16', dims: readonly number[]): Promise<Float32Array | Uint16Array> {
+  const staging = device.createBuffer({ label: 'ort download', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const data = staging.getMappedRange().slice(0);
+    const count = dims.reduce((a, b) => a * b, 1);
+    return type === 'float16' ? new Uint16Array(data, 0, count) : new Float32Array(data, 0, count);
+  } finally {
+    staging.destroy();
+  }
+}
+
 /**
  * Creates a session for an ONNX model (bytes or a URL) that runs its ConvTranspose nodes with this library
  * and everything else with ONNX Runtime Web, on ORT's WebGPU device. Throws for a model that cannot run
@@ -186,7 +202,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
         sessions.push(null);
         continue;
       }
-      const whole = cut.steps.length === 1;
+      const whole = cut.steps.length === 1; // nothing cut: ORT runs the model's own bytes
       const session = await ort.InferenceSession.create(whole ? bytes : segmentModel(decoded, step, k, types), {
         ...base, preferredOutputLocation: whole ? where ?? 'cpu' : 'gpu-buffer',
       });
@@ -201,13 +217,15 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     throw e;
   }
   const hereSteps = cut.steps.filter((s): s is HereStep => s.kind === 'here');
+  let keeper: OrtInferenceSessionLike | null = null;
   let device: GPUDevice | null = null;
   if (hereSteps.length > 0) {
     // ORT 1.31 makes its WebGPU device when its first WebGPU session is created; a model that is all ours
     // gets one from a session ORT makes for nothing else.
+    // ORT destroys its device when its last session is released, so that one is held until release().
     if (!sessions.some((s) => s)) {
       try {
-        await (await ort.InferenceSession.create(identityModel(), base)).release();
+        keeper = await ort.InferenceSession.create(identityModel(), base);
       } catch (e) {
         throw new Error(`ort: could not start ORT's WebGPU provider: ${(e as Error).message}`);
       }
@@ -283,7 +301,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     dev.queue.submit([encoder.finish()]);
     // Destroying after submit is fine: WebGPU keeps a buffer alive for the work already submitted.
     upload?.destroy();
-    return ort.Tensor.fromGpuBuffer(output, { dataType: want, dims: layer.outputShape, dispose: () => output.destroy() });
+    return ort.Tensor.fromGpuBuffer(output, { dataType: want, dims: layer.outputShape, download: () => download(dev, output, layer.outputBytes, want, layer.outputShape), dispose: () => output.destroy() });
   };
 
   async function run(feeds: Record<string, OrtTensorLike>, fetchesOrOptions?: readonly string[] | object, maybeOptions?: object): Promise<Record<string, OrtTensorLike>> {
@@ -293,7 +311,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     const runOptions = Array.isArray(fetchesOrOptions) ? maybeOptions : fetchesOrOptions;
     for (const name of inputNames) if (!(name in feeds)) throw new Error(`feeds: input '${name}' is missing (inputs: ${inputNames.join(', ')})`);
     for (const name of fetches) if (!outputNames.includes(name)) throw new Error(`fetches: '${name}' is not an output of the model (outputs: ${outputNames.join(', ')})`);
-    if (cut.steps.length === 1) {
+    if (cut.steps.length === 1 && sessions[0]) {
       // Nothing cut: ORT runs the model as it is.
       stats.runs++;
       return sessions[0]!.run(feeds, runOptions);
@@ -344,9 +362,11 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     async release() {
       if (released) return;
       released = true;
-      await release();
+      // Our layers first: their buffers live on ORT's device, which ORT destroys with its last session.
       for (const layer of layers.values()) await layer.then((l) => l.destroy(), () => {});
       layers.clear();
+      await release();
+      await keeper?.release();
       stats.layers = 0;
     },
   };

@@ -10,7 +10,7 @@ import { createOrtSession, type OrtSession, type OrtTensorLike } from '../../src
 import { decodeModel, encodeModel } from '../../src/integrations/ort/onnx-model';
 import { resolveConvTranspose, scatterReference, resolveActivation, applyActivation, fromHalfBits, type PathOption } from '../../src/index';
 import { compare, compareHalf, type Comparison } from '../support/compare';
-import { badModels, smallModel, subgraphModel, testModels, type Feed, type TestModel } from './models';
+import { badModels, GraphBuilder, smallModel, subgraphModel, testModels, type Feed, type TestModel } from './models';
 
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
 // Threads need cross-origin isolation, which the dev server does not set up.
@@ -20,7 +20,7 @@ ort.env.logLevel = 'error';
 const models = new Map<string, TestModel>([...testModels(), subgraphModel(), smallModel()].map((m) => [m.name, m]));
 
 export interface Check { name: string; ok: boolean; detail: string }
-export interface ModelResult { name: string; path: string; error: string | null; checks: Check[]; plan: string }
+export interface ModelResult { name: string; path: string; error: string | null; checks: Check[]; plan: string; ms: Record<string, number> }
 
 const toTensor = (f: Feed) => new ort.Tensor(f.type, f.data, f.dims);
 const feedsOf = (fs: Record<string, Feed>) => Object.fromEntries(Object.entries(fs).map(([k, f]) => [k, toTensor(f)]));
@@ -68,9 +68,14 @@ async function runModel(name: string, path: PathOption, minFlops = 0): Promise<M
   const checks: Check[] = [];
   const check = (what: string, ok: boolean, d = '') => checks.push({ name: what, ok, detail: d });
   let session: OrtSession | null = null;
+  const ms: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (what: string) => { const now = performance.now(); ms[what] = Math.round(now - t); t = now; };
   try {
     const expected = m.vsOrt ? await plain(m) : null;
+    lap('plain');
     session = await createOrtSession(ort, inspected(m), { path, minFlops });
+    lap('create');
     for (const n of m.here) check(`plan: ${n} runs here`, session.plan.nodes.some((p) => p.node === n && p.runs === 'here'), session.plan.toString());
     for (const n of m.ort) check(`plan: ${n} stays with ORT`, session.plan.nodes.some((p) => p.node === n && p.runs === 'ort'), session.plan.toString());
     check('stats: nodes run here per run', session.stats.perRun.here === m.here.length, JSON.stringify(session.stats));
@@ -98,11 +103,12 @@ async function runModel(name: string, path: PathOption, minFlops = 0): Promise<M
         check(`feeds ${k}: ${ct.node} vs the float64 reference`, c.ok && got.length === ref.length, `${got.length} vs ${ref.length} values; ${detail(c)}`);
       }
       for (const t of Object.values(out)) t.dispose();
+      lap(`run${k}`);
     }
     if (m.moreFeeds) check('a layer per input shape', session.stats.layers === m.here.length * (1 + m.moreFeeds.length), `${session.stats.layers} layers`);
-    return { name, path, error: null, checks, plan: session.plan.toString() };
+    return { name, path, error: null, checks, plan: session.plan.toString(), ms };
   } catch (e) {
-    return { name, path, error: (e as Error).stack ?? String(e), checks, plan: session?.plan.toString() ?? '' };
+    return { name, path, error: (e as Error).stack ?? String(e), checks, plan: session?.plan.toString() ?? '', ms };
   } finally {
     await session?.release();
   }
@@ -200,6 +206,11 @@ async function gpuOutputs(): Promise<Check[]> {
 async function init(): Promise<{ ok: boolean; info: string }> {
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) return { ok: false, info: 'navigator.gpu has no adapter' };
+  // ORT destroys its device (and its compiled shaders) when its last session is released: one session held
+  // for the page's life keeps them, so each model compiles ORT's shaders once, not once per path.
+  const g = new GraphBuilder(1);
+  g.output(g.node('Identity', [g.input('x', [1])], ['y']));
+  await ort.InferenceSession.create(g.bytes(), { executionProviders: ['webgpu'] });
   return { ok: true, info: `onnxruntime-web ${ort.env.versions.web}` };
 }
 

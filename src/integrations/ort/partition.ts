@@ -211,7 +211,8 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
     if (readers.length === 1 && !graphOutputs.has(output)) {
       const j = readers[0], a = graph.node[j];
       if (FUSABLE.has(a.op_type) && ((a.domain ?? '') === '' || a.domain === 'ai.onnx') && a.input[0] === output) {
-        let act: Activation | string | null = null;
+        let act: Activation | null = null;
+        let refused: string | null = null;
         if (a.op_type === 'Relu') act = 'relu';
         else if (a.op_type === 'Sigmoid') act = 'sigmoid';
         else if (a.op_type === 'Tanh') act = 'tanh';
@@ -227,14 +228,15 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
             return scalar(c ? tensorValues(c) : undefined);
           };
           const lo = bound(1, 'min', -Infinity), hi = bound(2, 'max', Infinity);
-          act = typeof lo === 'number' && typeof hi === 'number' ? { name: 'clamp', min: lo, max: hi } : `Clip's bounds: ${typeof lo === 'string' ? lo : hi}`;
+          if (typeof lo === 'number' && typeof hi === 'number') act = { name: 'clamp', min: lo, max: hi };
+          else refused = `Clip's bounds: ${typeof lo === 'string' ? lo : hi}`;
         }
-        if (typeof act !== 'string' && act !== null) {
+        if (act !== null) {
           activation = act;
           output = a.output[0];
           absorbed.add(j);
           fused = `${a.op_type} '${nodeName(a, j)}'`;
-        }
+        } else if (refused) fused = undefined;
       }
     }
     const reason = flops === null
