@@ -59,6 +59,21 @@ describe('createOrtSession: what stays with ORT, and bad models', () => {
   });
 });
 
+describe('plain ORT Web on a 3-D ConvTranspose', () => {
+  it('places it on its WebGPU execution provider (1.31: the session log\'s node placements)', async () => {
+    const lines: string[] = [];
+    const listen = (m: { text(): string }) => { if (/placed on \[/.test(m.text())) lines.push(m.text().replace(/^.*\] /, '')); };
+    page.on('console', listen);
+    try {
+      await page.evaluate(() => (window as unknown as Win).ortHarness.verboseSession('convtranspose-3d'));
+      await page.evaluate(() => 0); // console events sent before this reply are in by now
+    } finally {
+      page.off('console', listen);
+    }
+    expect(lines.join('\n')).toMatch(/All nodes placed on \[WebGpuExecutionProvider\]/);
+  });
+});
+
 describe('createOrtSession: 1000 runs', () => {
   it('leave no buffer behind and give bitwise identical outputs', async () => {
     const checks = await page.evaluate(() => (window as unknown as Win).ortHarness.leakCheck('depthwise-1d-output-padding', 1000));

@@ -174,10 +174,12 @@ async function leakCheck(name: string, runs: number): Promise<Check[]> {
       const b = await first();
       if (differ < 0 && (b.length !== reference.length || b.some((v, j) => v !== reference[j]))) differ = i;
     }
-    const ours = [...live].filter((b) => b.label.startsWith('ort '));
+    // Per-run buffers of ours (a step's output, an uploaded feed, a read-back); the layers' own stay until release().
+    const ours = [...live].filter((b) => /^ort .* (input|output)$|^ort download$/.test(b.label));
     checks.push({ name: `${runs} runs: no new buffers on ORT's device`, ok: live.size <= before, detail: `${before} before, ${live.size} after` });
     checks.push({ name: `${runs} runs: none of ours live between runs`, ok: ours.length === 0, detail: ours.map((b) => b.label).join(', ') });
     checks.push({ name: `${runs} runs: bitwise identical outputs`, ok: differ < 0, detail: differ < 0 ? '' : `run ${differ} differs` });
+    checks.push({ name: 'the layer\'s buffers exist (the filter above sees ours)', ok: [...live].some((b) => b.label.startsWith('ort ')), detail: '' });
     checks.push({ name: 'runs here', ok: session.stats.perRun.here > 0 && session.stats.runs === runs + 4, detail: JSON.stringify(session.stats) });
   } finally {
     await session.release();
@@ -195,11 +197,30 @@ async function gpuOutputs(): Promise<Check[]> {
   try {
     const out = await session.run(feedsOf(m.feeds));
     const t = out[session.outputNames[0]];
+    const location = t.location;
     const c = compare(await values(t), (await plain(m))[0][0]);
     t.dispose();
-    return [{ name: 'gpu-buffer output', ok: t.location === 'gpu-buffer', detail: t.location }, { name: 'gpu-buffer output vs plain ORT', ok: c.ok, detail: detail(c) }];
+    return [{ name: 'gpu-buffer output', ok: location === 'gpu-buffer', detail: location }, { name: 'gpu-buffer output vs plain ORT', ok: c.ok, detail: detail(c) }];
   } finally {
     await session.release();
+  }
+}
+
+/**
+ * Plain ORT on a model with its session log at the verbose level, which includes the "Node placements" ORT
+ * writes while it assigns the graph's nodes to its execution providers (ORT logs to the console; the test
+ * reads the page's console).
+ */
+async function verboseSession(name: string): Promise<void> {
+  const m = models.get(name)!;
+  const level = ort.env.logLevel;
+  ort.env.logLevel = 'verbose';
+  try {
+    const s = await ort.InferenceSession.create(m.bytes, { executionProviders: ['webgpu'], logSeverityLevel: 0, logVerbosityLevel: 0 });
+    await s.run(feedsOf(m.feeds));
+    await s.release();
+  } finally {
+    ort.env.logLevel = level;
   }
 }
 
@@ -215,7 +236,7 @@ async function init(): Promise<{ ok: boolean; info: string }> {
 }
 
 export const harness = {
-  init, runModel, badModelChecks, leakCheck, gpuOutputs,
+  init, runModel, badModelChecks, leakCheck, gpuOutputs, verboseSession,
   modelNames: () => testModels().map((m) => m.name),
   fallbackNames: () => [subgraphModel().name, smallModel().name],
 };

@@ -394,3 +394,16 @@ export function badModels(): { name: string; bytes: Uint8Array; error: RegExp }[
     { name: 'external data', bytes: encodeModel(ext), error: /initializer 'ct_external.weight' has external data/ },
   ];
 }
+
+/**
+ * The README's model, demo/models/upsample2x.onnx: x [1, 1, 2, 2] → ConvTranspose 'up' (k2 s2, weights 1: a
+ * nearest 2× upsampling) → Add 0.5 → y. test/ort-partition.test.ts checks the file is these bytes.
+ */
+export function exampleModel(): Uint8Array {
+  const g = new GraphBuilder(0);
+  g.inputs.push(valueInfo('x', FLOAT, [1, 1, 2, 2]));
+  g.inits.push(tensor('up.weight', [1, 1, 2, 2], Float32Array.of(1, 1, 1, 1)), tensor('half', [], Float32Array.of(0.5)));
+  g.node('ConvTranspose', ['x', 'up.weight'], ['up'], { kernel_shape: [2, 2], strides: [2, 2] });
+  g.output(g.node('Add', ['up', 'half'], ['y'], {}, 'shift'));
+  return g.bytes();
+}

@@ -4,8 +4,8 @@
  * A tensor that crosses a cut is an output of the step that makes it and an input of every later step that
  * reads it, however many cuts it skips (U-Net skips).
  */
-import { flopsOf, resolveConvTranspose, type ConvTransposeAttributes } from '../../shape';
-import type { Activation } from '../../activation';
+// Through the main entry, as ort-session.ts: the build keeps it an import of dist/webgpu-convtranspose.js.
+import { flopsOf, resolveConvTranspose, type Activation, type ConvTransposeAttributes } from '../../index';
 import {
   attribute, declared, intsOf, stringOf, tensorValues, ONNX_TYPES,
   type ConstantValues, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor,
@@ -65,6 +65,12 @@ export interface Partition {
 export interface PartitionOptions {
   /** Below this many FLOPs (for a known input shape) a ConvTranspose stays with ORT: its cut costs more than it gains. */
   readonly minFlops: number;
+}
+
+/** FLOPs for people: 32 FLOP, 1.5 kFLOP, 2.3 MFLOP, 4.1 GFLOP. */
+function showFlops(f: number): string {
+  const [scale, unit] = f >= 1e9 ? [1e9, 'GFLOP'] : f >= 1e6 ? [1e6, 'MFLOP'] : f >= 1e3 ? [1e3, 'kFLOP'] : [1, 'FLOP'];
+  return `${Number((f / scale).toPrecision(3))} ${unit}`;
 }
 
 const nodeName = (n: OnnxNode, i: number) => n.name || `${n.op_type}#${i}`;
@@ -200,7 +206,7 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
       continue;
     }
     if (flops !== null && flops < options.minFlops) {
-      stay(`cost model: ${(flops / 1e6).toFixed(3)} MFLOP, under minFlops ${(options.minFlops / 1e6).toFixed(3)} MFLOP: one cut (an extra ORT run and a pass of ours) costs more than it gains`);
+      stay(`cost model: ${showFlops(flops)}, under minFlops (${showFlops(options.minFlops)}): one cut (an extra ORT run and a pass of ours) costs more than it gains`);
       continue;
     }
     // A following activation, when this node is its only producer and it is this node's only consumer.
@@ -241,7 +247,7 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
     }
     const reason = flops === null
       ? 'its input shape is known only at run time: runs here (layers are made per input shape)'
-      : `cost model: ${(flops / 1e6).toFixed(3)} MFLOP ≥ minFlops ${(options.minFlops / 1e6).toFixed(3)} MFLOP`;
+      : `cost model: ${showFlops(flops)}, at least minFlops (${showFlops(options.minFlops)})`;
     plan.push({ node: name, runs: 'here', reason, ...(fused ? { fused } : {}) });
     here.set(i, {
       kind: 'here', name, input: x, output, weight, weightShape: shape, bias: bias as HereStep['bias'], attributes, activation,
