@@ -10,7 +10,7 @@ import { projectRoot } from '../scripts/browser.mjs';
 import { decodeModel, encodeModel } from '../src/integrations/ort/onnx-model';
 import { partition, type OrtStep } from '../src/integrations/ort/partition';
 import { segmentModel } from '../src/integrations/ort/segment';
-import { badModels, exampleModel, smallModel, subgraphModel, testModels } from './ort/models';
+import { badModels, exampleModel, smallModel, subgraphModel, testModels } from '../bench/onnx-models';
 
 const byName = new Map(testModels().map((m) => [m.name, m]));
 const cut = (name: string, minFlops = 0) => partition(decodeModel(byName.get(name)!.bytes), { minFlops });

@@ -10,7 +10,7 @@ import { createOrtSession, type OrtSession, type OrtTensorLike } from '../../src
 import { decodeModel, encodeModel } from '../../src/integrations/ort/onnx-model';
 import { resolveConvTranspose, scatterReference, resolveActivation, applyActivation, fromHalfBits, type PathOption } from '../../src/index';
 import { compare, compareHalf, type Comparison } from '../support/compare';
-import { badModels, GraphBuilder, smallModel, subgraphModel, testModels, type Feed, type TestModel } from './models';
+import { badModels, GraphBuilder, smallModel, subgraphModel, testModels, type Feed, type TestModel } from '../../bench/onnx-models';
 
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
 // Threads need cross-origin isolation, which the dev server does not set up.

@@ -1,14 +1,21 @@
 /**
- * The ONNX test models of test/ort.test.ts, built in code with seeded random weights (no downloads) and
+ * ONNX models built in code for the ORT entry (webgpu-convtranspose/ort): the test models of test/ort.test.ts and
+ * the benchmark's (bench/ort-models.ts), built in code with seeded random weights (no downloads) and
  * encoded with the entry's own protobufjs schema (plain ORT decoding the same bytes checks the field numbers).
  * Each records its ConvTranspose nodes (weights, attributes, the activation we should fuse) so that the test
  * can hold every one of them to the float64 reference.
  */
-import { encodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from '../../src/integrations/ort/onnx-model';
-import { toHalfBits } from '../../src/half';
-import { randomData } from '../support/random';
-import type { ConvTransposeAttributes } from '../../src/shape';
-import type { Activation } from '../../src/activation';
+import { encodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from '../src/integrations/ort/onnx-model';
+import { toHalfBits } from '../src/half';
+import type { ConvTransposeAttributes } from '../src/shape';
+import type { Activation } from '../src/activation';
+import { mulberry32 } from './random';
+
+/** `n` uniform values in [-1, 1) from `seed` (test/support/random.ts's randomData). */
+export function randomData(seed: number, n: number): Float32Array {
+  const r = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => r() * 2 - 1);
+}
 
 export interface Feed { type: 'float32' | 'float16'; data: Float32Array | Uint16Array; dims: number[] }
 
@@ -179,7 +186,7 @@ function halfValue(h: number): number {
 }
 
 /** BatchNormalization with random positive variance. */
-function batchNorm(g: GraphBuilder, name: string, x: string, c: number): string {
+export function batchNorm(g: GraphBuilder, name: string, x: string, c: number): string {
   g.init(`${name}.scale`, [c], 0.5);
   g.init(`${name}.b`, [c], 0.1);
   g.init(`${name}.mean`, [c], 0.1);
@@ -188,7 +195,7 @@ function batchNorm(g: GraphBuilder, name: string, x: string, c: number): string 
 }
 
 /** GELU spelled with Erf (x·½·(1 + erf(x/√2))), as exporters write it before opset 20. */
-function gelu(g: GraphBuilder, name: string, x: string): string {
+export function gelu(g: GraphBuilder, name: string, x: string): string {
   g.inits.push(tensor(`${name}.sqrt2`, [], Float32Array.of(Math.SQRT2)), tensor(`${name}.one`, [], Float32Array.of(1)), tensor(`${name}.half`, [], Float32Array.of(0.5)));
   g.node('Div', [x, `${name}.sqrt2`], [`${name}.d`]);
   g.node('Erf', [`${name}.d`], [`${name}.e`]);
@@ -198,7 +205,7 @@ function gelu(g: GraphBuilder, name: string, x: string): string {
 }
 
 /** A channel LayerNorm (SAM's LayerNorm2d): NCHW → NHWC, LayerNormalization on the last axis, back. */
-function layerNorm2d(g: GraphBuilder, name: string, x: string, c: number): string {
+export function layerNorm2d(g: GraphBuilder, name: string, x: string, c: number): string {
   g.node('Transpose', [x], [`${name}.t`], { perm: [0, 2, 3, 1] });
   g.init(`${name}.scale`, [c], 0.5);
   g.init(`${name}.bias`, [c], 0.1);
@@ -206,13 +213,13 @@ function layerNorm2d(g: GraphBuilder, name: string, x: string, c: number): strin
   return g.node('Transpose', [`${name}.n`], [name], { perm: [0, 3, 1, 2] });
 }
 
-function conv(g: GraphBuilder, name: string, x: string, cin: number, cout: number, k: number[], attrs: Record<string, number[] | number> = {}): string {
+export function conv(g: GraphBuilder, name: string, x: string, cin: number, cout: number, k: number[], attrs: Record<string, number[] | number> = {}): string {
   g.init(`${name}.w`, [cout, cin, ...k], 1 / Math.sqrt(cin * k.reduce((a, b) => a * b, 1)));
   g.init(`${name}.b`, [cout], 0.1);
   return g.node('Conv', [x, `${name}.w`, `${name}.b`], [name], { kernel_shape: k, ...attrs });
 }
 
-function finish(name: string, g: GraphBuilder, extra: Partial<TestModel> = {}, opset = 17): TestModel {
+export function finish(name: string, g: GraphBuilder, extra: Partial<TestModel> = {}, opset = 17): TestModel {
   return {
     name, bytes: g.bytes(opset), feeds: g.feeds, cts: g.cts, here: g.cts.map((c) => c.node), ort: [], dataType: g.dataType, vsOrt: true, ...extra,
   };
