@@ -47,7 +47,13 @@ describe('createOrtSession: test models vs plain ORT and the float64 reference',
 
 describe('createOrtSession: what stays with ORT, and bad models', () => {
   it('a model with an If runs whole with ORT; a ConvTranspose too small for a cut stays with ORT (default minFlops)', async () => {
-    for (const name of fallbackNames) expectModel(await page.evaluate((n) => (window as unknown as Win).ortHarness.runModel(n, 'auto', 2e6), name));
+    for (const name of fallbackNames) expectModel(await page.evaluate((n) => (window as unknown as Win).ortHarness.runModel(n, 'auto', 5e5), name));
+  });
+  it('the cost model sees the shapes ORT infers: the DCGAN test model\'s layers are all under the default minFlops', async () => {
+    const plan = await page.evaluate(() => (window as unknown as Win).ortHarness.planOf('dcgan-generator'));
+    expect(plan.steps).toEqual(['ort(8 nodes)']);
+    // ct2's input shape is not declared in the model: ORT's shape inference gives [1, 32, 4, 4].
+    expect(plan.nodes.find((n) => n.node === 'ct2')?.reason).toMatch(/^cost model: 262 kFLOP, under minFlops \(500 kFLOP\)/);
   });
   it('refuses truncated bytes, an unknown opset, a weight that contradicts its group and external data, naming the node; and bad arguments', async () => {
     const checks = await page.evaluate(() => (window as unknown as Win).ortHarness.badModelChecks());

@@ -15,8 +15,8 @@
  */
 // The library through its main entry: in the build this stays an import of dist/webgpu-convtranspose.js (vite.config.ts).
 import { createConvTranspose, PATH_OPTIONS, type ConvTransposeLayer, type PathOption } from '../index';
-import { decodeModel, ONNX_TYPES, ORT_TYPE_NAMES, declared } from './ort/onnx-model';
-import { partition, type HereStep, type OrtPlanNode, type Step } from './ort/partition';
+import { decodeModel, encodeModel, ONNX_TYPES, ORT_TYPE_NAMES, declared, type OnnxModel } from './ort/onnx-model';
+import { partition, undeclaredConvTransposeInputs, type HereStep, type OrtPlanNode } from './ort/partition';
 import { identityModel, segmentModel, type TensorType } from './ort/segment';
 
 export type { OrtPlanNode } from './ort/partition';
@@ -59,7 +59,7 @@ export interface OrtSessionOptions {
   tune?: boolean;
   /**
    * The cost model's threshold: a ConvTranspose whose input shape is known from the model and which does fewer
-   * FLOPs than this stays with ORT, as a cut (one more ORT run) would cost more than it gains (default 2e6;
+   * FLOPs than this stays with ORT, as a cut (one more ORT run) would cost more than it gains (default 5e5;
    * 0 cuts at every ConvTranspose that can run here).
    */
   minFlops?: number;
@@ -130,7 +130,7 @@ function checkOptions(options: unknown): Required<Pick<OrtSessionOptions, 'path'
   const o = options as OrtSessionOptions;
   const known = ['path', 'tune', 'minFlops', 'sessionOptions'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new TypeError(`options: unknown option '${k}'; known: ${known.join(', ')}`);
-  const { path = 'auto', tune = true, minFlops = 2e6, sessionOptions } = o;
+  const { path = 'auto', tune = true, minFlops = 5e5, sessionOptions } = o;
   if (!(PATH_OPTIONS as readonly unknown[]).includes(path)) throw new RangeError(`path: expected one of ${PATH_OPTIONS.join(', ')}, got ${JSON.stringify(path)}`);
   if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${typeof tune}`);
   if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw new RangeError(`minFlops: expected a number ≥ 0, got ${String(minFlops)}`);
@@ -168,6 +168,28 @@ async function download(device: GPUDevice, buffer: GPUBuffer, bytes: number, typ
 }
 
 /**
+ * The shapes of the ConvTranspose inputs the model does not declare, from ORT's shape inference: a session of
+ * the model with those tensors as extra outputs, on ORT's CPU provider (it is never run, and it leaves ORT's
+ * WebGPU device alone), whose outputMetadata gives them. Empty when the model declares them all, or when ORT
+ * cannot make that session: the cost model then treats those shapes as unknown.
+ */
+async function inferredShapes(ort: OrtLike, model: OnnxModel): Promise<Map<string, (number | string)[]>> {
+  const graph = model.graph!;
+  const wanted = undeclaredConvTransposeInputs(graph).filter((name) => !graph.output.some((v) => v.name === name));
+  const shapes = new Map<string, (number | string)[]>();
+  if (wanted.length === 0) return shapes;
+  try {
+    const probe = encodeModel({ ...model, graph: { ...graph, output: [...graph.output, ...wanted.map((name) => ({ name }))] } });
+    const s = await ort.InferenceSession.create(probe, { executionProviders: ['wasm'], graphOptimizationLevel: 'disabled' });
+    for (const m of s.outputMetadata ?? []) if (wanted.includes(m.name) && m.shape && m.shape.length > 0) shapes.set(m.name, [...m.shape]);
+    await s.release();
+  } catch {
+    // No inference: the shapes stay unknown, and the plan says so.
+  }
+  return shapes;
+}
+
+/**
  * Creates a session for an ONNX model (bytes or a URL) that runs its ConvTranspose nodes with this library
  * and everything else with ONNX Runtime Web, on ORT's WebGPU device. Throws for a model that cannot run
  * (truncated bytes, an unknown opset, a ConvTranspose whose weight contradicts its group: the error names the
@@ -178,7 +200,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   const o = checkOptions(options);
   const bytes = await modelBytes(model);
   const decoded = decodeModel(bytes);
-  const cut = partition(decoded, { minFlops: o.minFlops });
+  const cut = partition(decoded, { minFlops: o.minFlops, shapes: o.minFlops > 0 ? await inferredShapes(ort, decoded) : undefined });
   const graph = decoded.graph!;
   const initializerNames = new Set(graph.initializer.map((t) => t.name ?? ''));
   const inputNames = graph.input.map((v) => v.name).filter((n) => !initializerNames.has(n));
@@ -372,4 +394,3 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   };
 }
 
-export type { Step };

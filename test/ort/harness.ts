@@ -224,6 +224,16 @@ async function verboseSession(name: string): Promise<void> {
   }
 }
 
+/** The plan createOrtSession makes for a model with the default options. */
+async function planOf(name: string): Promise<{ nodes: { node: string; runs: string; reason: string }[]; steps: readonly string[] }> {
+  const session = await createOrtSession(ort, models.get(name)!.bytes);
+  try {
+    return { nodes: session.plan.nodes.map((n) => ({ ...n })), steps: [...session.plan.steps] };
+  } finally {
+    await session.release();
+  }
+}
+
 async function init(): Promise<{ ok: boolean; info: string }> {
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) return { ok: false, info: 'navigator.gpu has no adapter' };
@@ -236,7 +246,7 @@ async function init(): Promise<{ ok: boolean; info: string }> {
 }
 
 export const harness = {
-  init, runModel, badModelChecks, leakCheck, gpuOutputs, verboseSession,
+  init, runModel, badModelChecks, leakCheck, gpuOutputs, verboseSession, planOf,
   modelNames: () => testModels().map((m) => m.name),
   fallbackNames: () => [subgraphModel().name, smallModel().name],
 };

@@ -65,6 +65,17 @@ export interface Partition {
 export interface PartitionOptions {
   /** Below this many FLOPs (for a known input shape) a ConvTranspose stays with ORT: its cut costs more than it gains. */
   readonly minFlops: number;
+  /** Shapes known beyond the model's declarations (ORT's shape inference), by tensor name. */
+  readonly shapes?: ReadonlyMap<string, readonly (number | string)[]>;
+}
+
+/** The data inputs of the model's ConvTranspose nodes whose shape the model does not declare in full. */
+export function undeclaredConvTransposeInputs(graph: OnnxGraph): string[] {
+  const declaredShapes = new Map([...graph.input, ...graph.value_info].map((v) => [v.name, declared(v).shape]));
+  return graph.node
+    .filter((n) => n.op_type === 'ConvTranspose' && ((n.domain ?? '') === '' || n.domain === 'ai.onnx'))
+    .map((n) => n.input[0])
+    .filter((x) => !declaredShapes.get(x)?.every((d) => typeof d === 'number'));
 }
 
 /** FLOPs for people: 32 FLOP, 1.5 kFLOP, 2.3 MFLOP, 4.1 GFLOP. */
@@ -150,6 +161,7 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
   graph.node.forEach((n, i) => n.input.forEach((name) => { if (name) consumers.set(name, [...(consumers.get(name) ?? []), i]); }));
   const shapes = new Map<string, (number | string)[] | undefined>();
   for (const v of [...graph.input, ...graph.value_info]) shapes.set(v.name, declared(v).shape);
+  for (const [name, shape] of options.shapes ?? []) if (!shapes.get(name)?.every((d) => typeof d === 'number')) shapes.set(name, [...shape]);
 
   const plan: OrtPlanNode[] = [];
   const here = new Map<number, HereStep>();
