@@ -227,6 +227,9 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
       const whole = cut.steps.length === 1; // nothing cut: ORT runs the model's own bytes
       const session = await ort.InferenceSession.create(whole ? bytes : segmentModel(decoded, step, k, types), {
         ...base, preferredOutputLocation: whole ? where ?? 'cpu' : 'gpu-buffer',
+      }).catch((e: Error) => {
+        const names = step.nodes.map((n) => `'${n.name ?? n.op_type}'`);
+        throw new Error(`${whole ? 'model' : `model: ORT segment ${k} (nodes ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`}: ORT could not create its session: ${e.message}`);
       });
       sessions.push(session);
       for (const m of session.outputMetadata ?? []) {
@@ -255,6 +258,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     device = (await ort.env.webgpu.device) as GPUDevice | null;
     if (!device || typeof device.createBuffer !== 'function') {
       await release();
+      await keeper?.release();
       throw new Error('ort: ORT has no WebGPU device (env.webgpu.device); sessionOptions.executionProviders must include \'webgpu\'');
     }
   }
