@@ -2,8 +2,8 @@
  * The ONNX messages (onnx/onnx.proto, IR version 10) as a protobufjs JSON descriptor, for protobufjs/light to
  * decode and encode models with. Every field a model carries is listed, so a segment re-encoded from a decoded
  * model loses nothing it uses (protobufjs drops fields it does not know). Field names are onnx.proto's.
- * Left out: training_info and configuration (ModelProto 20, 26), device_configurations (NodeProto 10): a
- * model that has them is run whole by ORT.
+ * Left out: training_info and configuration (ModelProto 20, 26) and device_configurations (NodeProto 10),
+ * which inference does not read: the segments are written without them.
  */
 const str = (id: number, rule?: 'repeated') => ({ type: 'string', id, ...(rule ? { rule } : {}) });
 const rep = (type: string, id: number) => ({ type, id, rule: 'repeated' });
