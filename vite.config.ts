@@ -14,6 +14,9 @@ export default defineConfig({
         node: resolve(import.meta.dirname, 'src/node.ts'),
         // `webgpu-convtranspose/tfjs` (dist/tfjs.js): registerWithTfjs(tf). TF.js is passed in, never imported.
         tfjs: resolve(import.meta.dirname, 'src/integrations/tfjs-kernel.ts'),
+        // `webgpu-convtranspose/ort` (dist/ort.js): createOrtSession(ort, model). ORT is passed in, never imported;
+        // protobufjs (the entry's one dependency) stays an import.
+        ort: resolve(import.meta.dirname, 'src/integrations/ort-session.ts'),
       },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
@@ -22,8 +25,9 @@ export default defineConfig({
       // integrations/tfjs-kernel.ts imports the library as '../index'; in the build that import stays an import
       // of the main entry file, so the library is bundled once (one pipeline cache, one shared device) and the
       // main bundle is the same file with or without the extra entry.
-      external: (id, importer) => id === 'webgpu' || (id === '../index' && !!importer && /[\\/]src[\\/]integrations[\\/]tfjs-kernel\.ts$/.test(importer)),
-      output: { paths: (id) => (/(^\.\.\/index$)|[\\/]src[\\/]index(\.ts)?$/.test(id) ? './webgpu-convtranspose.js' : id) },
+      external: (id, importer) => id === 'webgpu' || /^protobufjs(\/|$)/.test(id) ||
+        (/^(\.\.\/)+index$/.test(id) && !!importer && /[\\/]src[\\/]integrations[\\/]/.test(importer)),
+      output: { paths: (id) => (/(^(\.\.\/)+index$)|[\\/]src[\\/]index(\.ts)?$/.test(id) ? './webgpu-convtranspose.js' : id) },
     },
     target: 'es2022',
     // Not minified: function names and code stay readable in users' stack traces and debuggers, and the

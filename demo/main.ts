@@ -10,6 +10,7 @@ import { landscape } from './picture';
 import { Chain, KERNELS, timeChain, upsample, type Kernel, type UpsampleResult } from './upsample';
 import { WORKED_EXPECTED, workedExample, workedOnGpu, type Grid, type WorkedExample } from './worked';
 import { setupModelPanel, type ModelPanelApi } from './model-panel';
+import { setupOrtPanel, type OrtPanelResult } from './ort-panel';
 
 /** Options of the up-sampling section. */
 export interface RenderOptions {
@@ -57,6 +58,8 @@ export interface DemoApi {
   step(view: 'scatter' | 'zero-insert', delta: number): number;
   /** The model panel (demo/model-panel.ts), once the page has a device. */
   model?: ModelPanelApi;
+  /** The ONNX panel (demo/ort-panel.ts): runs the ONNX model both ways, as its button does. */
+  ort?: { run(model?: string): Promise<OrtPanelResult> };
 }
 
 declare global {
@@ -304,6 +307,7 @@ async function main(): Promise<void> {
     const info = device.adapterInfo;
     $('adapter').textContent = `WebGPU adapter: ${[info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' / ') || 'unknown'}`;
     demo.model = setupModelPanel($('model-panel'), device);
+    demo.ort = setupOrtPanel($('ort-panel'));
     const rerender = (next: Partial<RenderOptions>) => render(next).catch((e) => { $('up-status').textContent = `failed: ${(e as Error).message}`; });
     $<HTMLSelectElement>('path').addEventListener('change', (e) => rerender({ path: (e.target as HTMLSelectElement).value as PathOption }));
     $<HTMLSelectElement>('size').addEventListener('change', (e) => rerender({ size: Number((e.target as HTMLSelectElement).value) }));

@@ -211,6 +211,17 @@ describe('demo page: worked example', () => {
   });
 });
 
+describe('demo page: the ONNX panel', () => {
+  // The 3-D model, not the button's generator: ORT compiles its few kernels quickly on SwiftShader.
+  it('runs an ONNX model with ORT Web alone and through createOrtSession; the outputs agree and its ConvTranspose runs here', async () => {
+    const r = await page.evaluate(() => (window as unknown as Win).demo.ort!.run('convtranspose-3d'));
+    expect(r.maxAbsDiff, 'ORT + ours vs ORT alone').toBeLessThanOrEqual(1e-4);
+    expect(r.plan).toMatch(/here\(ct3d\)/);
+    expect(r.ortMs > 0 && r.oursMs > 0).toBe(true);
+    expect(await page.$eval('#ort-panel pre', (el) => el.textContent)).toMatch(/^convtranspose-3d: ORT Web alone [\d.]+ ms, with createOrtSession [\d.]+ ms/);
+  }, 300_000);
+});
+
 describe('demo page: screenshot', () => {
   it('renders without page errors; screenshot saved', async () => {
     await render({ path: 'auto', edge: true, size: 64 });

@@ -13,6 +13,7 @@ import { projectRoot } from '../scripts/browser.mjs';
 import * as mainEntry from '../src/index';
 import * as nodeEntry from '../src/node';
 import * as tfjsEntry from '../src/integrations/tfjs-kernel';
+import * as ortEntry from '../src/integrations/ort-session';
 import { compareOutput, nodeApp, openExamplePage, readme, readmeExamples, runNodeExample, type ExamplePage } from './support/readme';
 
 const text = readme();
@@ -51,9 +52,9 @@ describe('the README', () => {
     expect(count).toBeGreaterThan(10);
   });
 
-  it('docs/api.md gives the signature of every function and constant the three entries export', () => {
+  it('docs/api.md gives the signature of every function and constant the four entries export', () => {
     const api = readFileSync(join(projectRoot, 'docs/api.md'), 'utf8');
-    const names = [...Object.keys(mainEntry), ...Object.keys(nodeEntry), ...Object.keys(tfjsEntry)];
+    const names = [...Object.keys(mainEntry), ...Object.keys(nodeEntry), ...Object.keys(tfjsEntry), ...Object.keys(ortEntry)];
     expect(names.length).toBeGreaterThan(30);
     // Each with its signature: `function name(...)` or `const NAME: ...` in a code block.
     expect(names.filter((n) => !new RegExp(`(function|const) ${n}\\b`).test(api))).toEqual([]);

@@ -105,6 +105,7 @@ export function compareOutput(printed: string, expected: string): string | null 
 const ENTRIES: Record<string, string> = {
   'webgpu-convtranspose': resolve(projectRoot, 'src/index.ts'),
   'webgpu-convtranspose/tfjs': resolve(projectRoot, 'src/integrations/tfjs-kernel.ts'),
+  'webgpu-convtranspose/ort': resolve(projectRoot, 'src/integrations/ort-session.ts'),
 };
 
 const PREFIX = '/@readme-example/';
@@ -152,7 +153,7 @@ export async function openExamplePage(): Promise<ExamplePage> {
     // under the other browser tests' servers running at the same time.
     cacheDir: join(projectRoot, 'node_modules/.vite-readme'),
     // Found up front, so no dependency is discovered (and re-optimized) while an example runs.
-    optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] },
+    optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu', 'onnxruntime-web/webgpu', 'protobufjs/light.js'] },
     server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
   });
   await server.listen();

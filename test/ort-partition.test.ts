@@ -1,0 +1,89 @@
+/**
+ * The ORT entry's model handling in Node, no GPU: decoding and re-encoding with protobufjs, the partition
+ * (which nodes run here, the steps, the tensors that cross cuts, fusion), segment models, the refusals, and
+ * the README's model file.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../scripts/browser.mjs';
+import { decodeModel, encodeModel } from '../src/integrations/ort/onnx-model';
+import { partition, type OrtStep } from '../src/integrations/ort/partition';
+import { segmentModel } from '../src/integrations/ort/segment';
+import { badModels, exampleModel, smallModel, subgraphModel, testModels } from '../bench/onnx-models';
+
+const byName = new Map(testModels().map((m) => [m.name, m]));
+const cut = (name: string, minFlops = 0) => partition(decodeModel(byName.get(name)!.bytes), { minFlops });
+
+describe('ONNX decoding and encoding (protobufjs)', () => {
+  it('re-encodes every test model to the same model', () => {
+    for (const m of testModels()) {
+      const decoded = decodeModel(m.bytes);
+      expect(decodeModel(encodeModel(decoded)), m.name).toEqual(decoded);
+    }
+  });
+  it('refuses truncated bytes and bytes that hold no graph', () => {
+    const bytes = byName.get('dcgan-generator')!.bytes;
+    expect(() => decodeModel(bytes.slice(0, bytes.length - 7))).toThrow(/^model: the bytes are not a complete ONNX model/);
+    expect(() => decodeModel(new Uint8Array(0))).toThrow(/^model: .*no graph/);
+  });
+});
+
+describe('partition', () => {
+  it('cuts each test model where its ConvTransposes run here, with the expected plan', () => {
+    for (const m of testModels()) {
+      const p = partition(decodeModel(m.bytes), { minFlops: 0 });
+      expect(p.plan.filter((n) => n.runs === 'here').map((n) => n.node).sort(), m.name).toEqual([...m.here].sort());
+      expect(p.plan.filter((n) => n.runs === 'ort').map((n) => n.node).sort(), m.name).toEqual([...m.ort].sort());
+    }
+  });
+  it('U-Net: a skip tensor leaves the first segment and enters the last; a graph input is read where needed', () => {
+    const steps = cut('unet-decoder').steps;
+    expect(steps.map((s) => s.kind)).toEqual(['ort', 'here', 'ort', 'here', 'ort']);
+    const [first, , middle, , last] = steps as OrtStep[];
+    expect(first.outputs).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(middle.inputs).toEqual(expect.arrayContaining(['up1', 'a']));
+    expect(last.inputs).toEqual(expect.arrayContaining(['up2', 'x']));
+    expect(first.inputs).toEqual(['x']);
+  });
+  it('fuses an activation only when it is the only reader and the ConvTranspose output is not a graph output', () => {
+    const fused = (name: string) => Object.fromEntries(cut(name).plan.map((n) => [n.node, n.fused ?? null]));
+    expect(fused('dcgan-generator')).toEqual({ ct1: null, ct2: null, ct3: "Tanh 'ct3.tanh'" });
+    expect(fused('hifigan-block')).toEqual({ ups0: null });
+    expect(fused('auto-pad-dilations-clip')).toEqual({ same_upper: null, same_lower: "Clip 'same_lower.clip'" });
+    expect(fused('output-shape-groups-graph-output')).toEqual({ grouped: "LeakyRelu 'grouped.leakyrelu'", valid: null });
+  });
+  it('a weight from a Constant node runs here and the Constant is left out of the ORT segments', () => {
+    const steps = cut('auto-pad-dilations-clip').steps;
+    expect(steps.flatMap((s) => (s.kind === 'ort' ? s.nodes.map((n) => n.op_type) : []))).not.toContain('Constant');
+  });
+  it('says why a node stays with ORT: the cost model, a graph-input weight, subgraphs', () => {
+    const small = partition(decodeModel(smallModel().bytes), { minFlops: 2e6 });
+    expect(small.plan[0]).toMatchObject({ node: 'tiny', runs: 'ort' });
+    expect(small.plan[0].reason).toMatch(/cost model: 288 FLOP, under minFlops \(2 MFLOP\)/);
+    expect(cut('weight-is-graph-input').plan.find((n) => n.node === 'dynamic')?.reason).toMatch(/weight 'w' is a graph input/);
+    const sub = partition(decodeModel(subgraphModel().bytes), { minFlops: 0 });
+    expect(sub.whole).toMatch(/subgraphs \(If 'if'\)/);
+    expect(sub.steps).toHaveLength(1);
+  });
+  it('refuses bad models, naming the node', () => {
+    for (const b of badModels()) {
+      expect(() => partition(decodeModel(b.bytes), { minFlops: 0 }), b.name).toThrow(b.error);
+    }
+  });
+  it('re-encodes a segment with the initializers it uses, typed inputs and untyped outputs', () => {
+    const m = decodeModel(byName.get('unet-decoder')!.bytes);
+    const p = partition(m, { minFlops: 0 });
+    const step = p.steps[2] as OrtStep;
+    const seg = decodeModel(segmentModel(m, step, 2, new Map([['up1', { elemType: 1 }], ['a', { elemType: 1 }]])));
+    expect(seg.graph!.input.map((v) => [v.name, v.type?.tensor_type?.elem_type])).toEqual([['up1', 1], ['a', 1]]);
+    expect(seg.graph!.initializer.map((t) => t.name).sort()).toEqual(['dec1.b', 'dec1.w']);
+    expect(seg.graph!.output.map((v) => v.name)).toEqual(['d1']);
+    expect(seg.opset_import).toEqual(m.opset_import);
+  });
+});
+
+it('demo/models/upsample2x.onnx (the README\'s model) is exampleModel()', () => {
+  const file = readFileSync(join(projectRoot, 'demo/models/upsample2x.onnx'));
+  expect(Buffer.from(exampleModel()).equals(file)).toBe(true);
+});
