@@ -405,6 +405,3 @@ Rows:
 ${keyList(rowKey(report.results.map((r) => r.impl)))}
 `;
 }
-
-/** Every implementation in table order (for the chart's legend). */
-export const IMPL_ORDER: readonly ImplName[] = IMPLEMENTATIONS;

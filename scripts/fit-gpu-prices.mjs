@@ -6,7 +6,7 @@
 // counted by the family (work()), and non-negative least squares on relative error gives one price per work
 // count plus a fixed cost per dispatch (a vec4 FMA held to at least 4 / --fma-ceiling FLOP/s: the measured FMA
 // ceiling, 40 TFLOP/s on the H200, so the fit cannot price FMAs below what the hardware does), for each candidate occupancy target (the invocations a dispatch needs to
-// fill the GPU, cost.ts: TARGET_GPU_INVOCATIONS); the target with the least error wins. Prints the prices and each
+// fill the GPU, plan/gpu-fill.ts: GPU_FILL_INVOCATIONS); the target with the least error wins. Prints the prices and each
 // record's fitted/measured ratio.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'vite';

@@ -34,11 +34,13 @@ export interface ResolvedActivation {
   readonly b: number;
 }
 
-const CODES = { none: 0, relu: 1, leakyRelu: 2, clamp: 3, sigmoid: 4, tanh: 5, elu: 6, hardSigmoid: 7, gelu: 8 } as const;
+/** The ACT override's code of each resolved activation: the one list (wgsl/snippets.ts generates the WGSL constants from it). */
+export const ACTIVATION_CODES = { none: 0, relu: 1, leakyRelu: 2, clamp: 3, sigmoid: 4, tanh: 5, elu: 6, hardSigmoid: 7, gelu: 8 } as const satisfies Record<ResolvedActivation['name'], number>;
+const CODES = ACTIVATION_CODES;
 const NAMES = ['relu', 'relu6', 'leakyRelu', 'clamp', 'sigmoid', 'tanh', 'elu', 'hardSigmoid', 'gelu'];
 
 /** No activation. */
-export const NO_ACTIVATION: ResolvedActivation = { name: 'none', code: 0, a: 0, b: 0 };
+export const NO_ACTIVATION: ResolvedActivation = { name: 'none', code: CODES.none, a: 0, b: 0 };
 
 /**
  * Checks the core's `activation` option and resolves its defaults: leakyRelu alpha 0.01, elu alpha 1,

@@ -64,6 +64,13 @@ export function show(v: unknown): string {
   return String(v);
 }
 
+/** One of the strings `allowed` (`fallback` when undefined), or a TypeError naming `name`, with `hint(v)` after it. */
+export function stringChoice(name: string, v: unknown, allowed: readonly string[], fallback: string, hint: (v: unknown) => string): string {
+  if (v === undefined) return fallback;
+  if (typeof v === 'string' && allowed.includes(v)) return v;
+  throw new TypeError(`${name}: expected ${allowed.map((a) => show(a)).join(', ')}, got ${show(v)}${hint(v)}`);
+}
+
 /** An integer in [min, 2^31 - 1], or a TypeError/RangeError naming `name`. */
 export function intAtLeast(name: string, v: unknown, min: number, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${name}: expected ${what}, got ${show(v)}`);

@@ -28,11 +28,11 @@ import { checkDeviceArgument, createLayer } from '../gpu/create';
 import type { ConvTransposeLayer } from '../gpu/layer';
 import type { WebnnActivation } from '../activation';
 import type { DataType } from '../half';
-import { attributeKeys, checkOptions, hintsFor as formHintsFor, type EntryPoint } from '../options';
+import { attributeKeys, checkOptions, hintsFor, type EntryPoint } from '../options';
 import { inputData, resolveProblem, type TensorNames } from '../problem';
 import type { BiasLike, HalfTensor, Tensor, TensorLike } from '../tensor';
 import {
-  checkKeys, intAtLeast, intSequence, optionsObject, sameShape, shapeOf, show, tensorShape,
+  checkKeys, intAtLeast, intSequence, optionsObject, sameShape, shapeOf, show, stringChoice, tensorShape,
   type CoreMapping, type FrontendLayerOptions, type FrontendRunOptions,
 } from './common';
 
@@ -87,32 +87,22 @@ const AUTO_PADS: readonly string[] = ['explicit', 'same-upper', 'same-lower'];
 const PYTORCH = (webnn: string) => `is PyTorch's spelling (convTranspose); WebNN spells it ${webnn}`;
 const ONNX = (webnn: string) => `is ONNX's spelling (convTranspose); WebNN spells it ${webnn}`;
 const TFJS = 'is TF.js\'s spelling: use tfjsConv2dTranspose for it';
-function hintsFor(entry: string, prepared: boolean): Record<string, string> {
-  return {
-    stride: PYTORCH('strides: [strideHeight, strideWidth]'),
-    dilation: PYTORCH('dilations: [dilationHeight, dilationWidth]'),
-    outputSize: PYTORCH('outputSizes: [height, width]'),
-    pads: ONNX('padding: [beginningHeight, endingHeight, beginningWidth, endingWidth] (note the order: not ONNX\'s [begins..., ends...])'),
-    group: ONNX('groups'),
-    output_padding: ONNX('outputPadding: [height, width]'),
-    output_shape: ONNX('outputSizes: [height, width]'),
-    auto_pad: ONNX("autoPad: 'explicit', 'same-upper' or 'same-lower'"),
-    kernel_shape: "is ONNX's spelling; WebNN takes the kernel size from the filter",
-    dataFormat: `${TFJS}; WebNN spells the data layout inputLayout: 'nchw' or 'nhwc'`,
-    pad: `${TFJS}; WebNN spells it padding: [beginningHeight, endingHeight, beginningWidth, endingWidth]`,
-    outputShape: `${TFJS}; WebNN spells it outputSizes: [height, width]`,
-    dimRoundingMode: TFJS,
-    ...(prepared
-      ? { device: `the prepared form takes the device as its first argument (${entry}(device, inputShape, filter, options))` }
-      : { label: 'only the prepared form (createWebnnConvTranspose2d) takes a label' }),
-  };
-}
-
-function oneOf(name: string, v: unknown, allowed: readonly string[], fallback: string, hint: (v: unknown) => string): string {
-  if (v === undefined) return fallback;
-  if (typeof v === 'string' && allowed.includes(v)) return v;
-  throw new TypeError(`${name}: expected ${allowed.map((a) => show(a)).join(', ')}, got ${show(v)}${hint(v)}`);
-}
+/** Where a key that is not WebNN's belongs (options.ts: hintsFor adds the other form's keys, device and label). */
+const WEBNN_HINTS: Readonly<Record<string, string>> = {
+  stride: PYTORCH('strides: [strideHeight, strideWidth]'),
+  dilation: PYTORCH('dilations: [dilationHeight, dilationWidth]'),
+  outputSize: PYTORCH('outputSizes: [height, width]'),
+  pads: ONNX('padding: [beginningHeight, endingHeight, beginningWidth, endingWidth] (note the order: not ONNX\'s [begins..., ends...])'),
+  group: ONNX('groups'),
+  output_padding: ONNX('outputPadding: [height, width]'),
+  output_shape: ONNX('outputSizes: [height, width]'),
+  auto_pad: ONNX("autoPad: 'explicit', 'same-upper' or 'same-lower'"),
+  kernel_shape: "is ONNX's spelling; WebNN takes the kernel size from the filter",
+  dataFormat: `${TFJS}; WebNN spells the data layout inputLayout: 'nchw' or 'nhwc'`,
+  pad: `${TFJS}; WebNN spells it padding: [beginningHeight, endingHeight, beginningWidth, endingWidth]`,
+  outputShape: `${TFJS}; WebNN spells it outputSizes: [height, width]`,
+  dimRoundingMode: TFJS,
+};
 
 /**
  * The core form of `MLGraphBuilder.convTranspose2d(input, filter, options)` with `inputShape` and `filterShape`
@@ -121,18 +111,18 @@ function oneOf(name: string, v: unknown, allowed: readonly string[], fallback: s
  */
 export function mapWebnnConvTranspose2d(inputShape: readonly number[], filterShape: readonly number[], options: WebnnConvTranspose2dAttributes & { bias?: BiasLike | null } = {}): CoreMapping {
   const o = optionsObject('options', options);
-  checkKeys('mapWebnnConvTranspose2d', o, [...attributeKeys('webnnConvTranspose2d'), 'bias'], hintsFor('webnnConvTranspose2d', false));
+  checkKeys('mapWebnnConvTranspose2d', o, [...attributeKeys('webnnConvTranspose2d'), 'bias'], hintsFor('webnnConvTranspose2d', WEBNN_HINTS));
   return mapWebnn(inputShape, filterShape, o);
 }
 
 /** The mapping of WebNN attributes (and a bias, checked for its shape) whose keys are checked. */
 function mapWebnn(inputShape: unknown, filterShape: unknown, o: Readonly<Record<string, unknown>>): CoreMapping {
-  const inputLayout = oneOf('inputLayout', o.inputLayout, INPUT_LAYOUTS, 'nchw', (v) =>
+  const inputLayout = stringChoice('inputLayout', o.inputLayout, INPUT_LAYOUTS, 'nchw', (v) =>
     (typeof v === 'string' && INPUT_LAYOUTS.includes(v.toLowerCase()) ? ` (WebNN spells it in lower case; ${show(v)} is TF.js's dataFormat)` : ''));
-  const filterLayout = oneOf('filterLayout', o.filterLayout, FILTER_LAYOUTS, 'iohw', (v) =>
+  const filterLayout = stringChoice('filterLayout', o.filterLayout, FILTER_LAYOUTS, 'iohw', (v) =>
     (v === 'oihw' || v === 'ihwo' ? ` (${show(v)} is a filter layout of WebNN's conv2d, not of convTranspose2d)`
       : typeof v === 'string' && FILTER_LAYOUTS.includes(v.toLowerCase()) ? ' (WebNN spells it in lower case)' : ''));
-  const autoPad = oneOf('autoPad', o.autoPad, AUTO_PADS, 'explicit', (v) =>
+  const autoPad = stringChoice('autoPad', o.autoPad, AUTO_PADS, 'explicit', (v) =>
     (v === 'SAME_UPPER' || v === 'SAME_LOWER' || v === 'NOTSET' || v === 'VALID' ? ` (${show(v)} is ONNX's auto_pad)` : ''));
   const channelsLast = inputLayout === 'nhwc';
 
@@ -221,7 +211,7 @@ const NAMES: TensorNames = { input: 'input', weight: 'filter' };
 
 async function runWebnn(input: TensorLike, filter: TensorLike, options: unknown): Promise<Tensor | HalfTensor> {
   const entry: EntryPoint = 'webnnConvTranspose2d';
-  const o = checkOptions(entry, options, formHintsFor(entry, hintsFor(entry, false)));
+  const o = checkOptions(entry, options, hintsFor(entry, WEBNN_HINTS));
   const m = mapWebnn(tensorShape('input', input), tensorShape('filter', filter), { ...o.attributes, bias: o.bias });
   const problem = resolveProblem(NAMES, input.shape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
   const y = await runProblem(entry, problem, inputData('input', input, o.dataType), o);
@@ -250,7 +240,7 @@ export function webnnConvTranspose2d<D extends DataType = 'float32'>(
  */
 export async function createWebnnConvTranspose2d(device: GPUDevice, inputShape: readonly number[], filter: TensorLike, options?: WebnnConvTranspose2dLayerOptions): Promise<ConvTransposeLayer> {
   const entry: EntryPoint = 'createWebnnConvTranspose2d';
-  const o = checkOptions(entry, options, formHintsFor(entry, hintsFor(entry, true)));
+  const o = checkOptions(entry, options, hintsFor(entry, WEBNN_HINTS));
   const m = mapWebnn(inputShape, tensorShape('filter', filter), { ...o.attributes, bias: o.bias });
   const problem = resolveProblem(NAMES, inputShape, filter, m.attributes, { ...o, inputLayout: m.inputLayout, filterLayout: m.filterLayout });
   checkDeviceArgument(device);

@@ -7,15 +7,10 @@
  * A new family is its folder plus one line in registry.ts.
  */
 import type { NumericArray } from '../../reference';
-import { packUniforms, type UniformField, type UniformValues } from '../uniforms';
+import { INVOCATIONS_FIELD, WORKGROUPS_FIELD, packUniforms, type UniformField, type UniformValues } from '../uniforms';
+import type { Snippet } from '../wgsl/snippets';
 import type { PlanContext } from '../plan/context';
 import type { Work } from '../plan/cost';
-
-/**
- * Shared WGSL a body may ask for (wgsl/compose.ts): `taps` needs TAP_FIELDS in the uniform, `phases` (after `taps`)
- * TAP_FIELDS and PHASE_FIELDS, `epilogue` a binding `y`, `block` (after `epilogue`) bindings `w` and `bias`.
- */
-export type WgslPart = 'taps' | 'phases' | 'epilogue' | 'block';
 
 /** Override constants a kernel is specialised with (WG, the workgroup size, among them). */
 export type Overrides = Readonly<Record<string, number>>;
@@ -44,8 +39,16 @@ export interface KernelDef {
   /** Unique name: with the storage type and override constants, the pipeline cache key. */
   readonly name: string;
   readonly body: string;
-  /** Shared WGSL the body uses (wgsl/compose.ts). The x reader comes with an `input` binding, unasked. */
-  readonly parts: readonly WgslPart[];
+  /**
+   * Shared WGSL the body uses (wgsl/snippets.ts), each after the snippets it needs; wgsl/compose.ts checks that
+   * the kernel declares the fields and bindings they read. common.wgsl comes unasked, and the x reader with
+   * an `input` binding.
+   */
+  readonly snippets: readonly Snippet[];
+  /**
+   * Its uniform fields (uniforms.ts). INVOCATIONS_FIELD or WORKGROUPS_FIELD, when declared, is filled by
+   * makeStage with the stage's work count.
+   */
   readonly fields: readonly UniformField[];
   readonly bindings: readonly BindingDef[];
   /** Invocations per workgroup for these overrides (the WG override); default DEFAULT_WORKGROUP_SIZE. */
@@ -150,27 +153,41 @@ export function gridFor(count: number, maxPerDim: number): [number, number, numb
  * workgroup index, common.wgsl: workgroupIndex); either way the grid spills from x into y and z past the
  * device's per-dimension limit. The stage's overrides get WG and what the context decides for the kernel:
  * FINITE_W (for kernels that specialise on it, only when set), ACT (kernels with the epilogue) and
- * CHANNELS_LAST (only when set), so channels-first pipelines keep the defaults and share the cache.
+ * CHANNELS_LAST (only when set), so channels-first pipelines keep the defaults and share the cache. Its
+ * uniforms get the work count (`invocations` or `workgroups`) where the kernel declares that field.
  */
 export function makeStage(ctx: PlanContext, s: {
   kernel: KernelDef; overrides?: Overrides; bind: Readonly<Record<string, Resource>>; values: UniformValues;
 } & ({ invocations: number } | { workgroups: number })): Stage {
   const overrides: Record<string, number> = { ...s.overrides };
   if (ctx.finiteWeights && s.kernel.finiteWeights) overrides.FINITE_W = 1;
-  if (s.kernel.parts.includes('epilogue')) overrides.ACT = ctx.activation.code;
+  if (s.kernel.snippets.includes('epilogue')) overrides.ACT = ctx.activation.code;
   if (ctx.channelsLast) overrides.CHANNELS_LAST = 1;
   const wg = workgroupSizeOf(s.kernel, overrides);
   overrides.WG = wg;
   const count = 'workgroups' in s ? s.workgroups : Math.ceil(s.invocations / wg);
+  const values: UniformValues = { ...s.values };
+  const declares = (f: UniformField) => s.kernel.fields.includes(f);
+  if ('invocations' in s && declares(INVOCATIONS_FIELD)) values.invocations = s.invocations;
+  if ('workgroups' in s && declares(WORKGROUPS_FIELD)) values.workgroups = s.workgroups;
   for (const b of s.kernel.bindings) if (!(b.name in s.bind)) throw new Error(`${s.kernel.name}: binding ${b.name} is not bound`);
   return {
     kernel: s.kernel,
     halfInput: ctx.dataType === 'float16' && s.kernel.bindings.some((b) => b.type === 'input'),
     overrides,
-    uniforms: packUniforms(s.kernel.fields, s.values),
+    uniforms: packUniforms(s.kernel.fields, values),
     grid: gridFor(count, ctx.limits.maxWorkgroupsPerDimension),
     bind: s.bind,
   };
+}
+
+/** Configurations without repeats (equal as JSON), in their first order: candidate lists built from variations. */
+export function distinct<C>(configs: readonly C[]): C[] {
+  const seen = new Set<string>();
+  return configs.filter((c) => {
+    const key = JSON.stringify(c);
+    return !seen.has(key) && !!seen.add(key);
+  });
 }
 
 /** A check of one setting of a configuration: a predicate and what it expects, in words. */

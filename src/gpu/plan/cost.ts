@@ -11,7 +11,7 @@
  * kernels-native.json and kernels-scaled.json: an NVIDIA H200 through Dawn/Vulkan, exact timestamps, 62 records
  * of gather, zero-insert and phase, native and batch-scaled layers), in ms: non-negative least squares on
  * relative error, the vec4 FMA held to at least the measured FMA ceiling (40 TFLOP/s), each stage's cost divided
- * by its occupancy min(1, invocations / TARGET_GPU_INVOCATIONS) (the target that fitted best), plus a fixed cost
+ * by its occupancy min(1, invocations / GPU_FILL_INVOCATIONS) (the target that fitted best), plus a fixed cost
  * per dispatch (about 20 µs there, the floor every small kernel showed). 54 of the 62 records are within 2x,
  * 18 within 25%; the worst, 0.34x, is gather on depthwise-up-x64. The families fitted then (gather,
  * zero-insert, phase) have measured prices; sharedLoads (workgroup-memory reads of tiled) has none yet: it is
@@ -20,7 +20,8 @@
  */
 import type { Problem3d } from '../../shape';
 import type { AdapterClass } from './context';
-import { inverseMod } from '../uniforms';
+import { gcd, inverseMod } from '../geometry';
+import { GPU_FILL_INVOCATIONS } from './gpu-fill';
 
 /** Work one dispatch issues. Loads count scalars (a vec4 load is 4). */
 export interface Work {
@@ -55,12 +56,6 @@ const PRICES: Record<AdapterClass, Prices> = {
   gpu: { invocations: 3.2e-9, taps: 5.7e-10, edgeTaps: 2.3e-10, loads: 2.9e-10, edgeLoads: 7.7e-10, sharedLoads: 7e-11, barriers: 0, fmas: 2.0e-10, cells: 0, dispatch: 2.0e-2 },
 };
 
-/**
- * Invocations below which a dispatch leaves a discrete GPU's compute units idle: fitted with the gpu prices
- * (32768 on the H200: 132 SMs, about 8 warps each, too few to hide memory latency below it).
- */
-export const TARGET_GPU_INVOCATIONS = 32768;
-
 /** Estimated cost (comparable across candidates for one adapter class) of a plan's dispatches. */
 export function estimate(adapter: AdapterClass, stages: readonly Work[]): number {
   const c = PRICES[adapter];
@@ -68,7 +63,7 @@ export function estimate(adapter: AdapterClass, stages: readonly Work[]): number
   for (const w of stages) {
     let cost = c.sharedLoads * (w.sharedLoads ?? 0) + c.barriers * (w.barriers ?? 0);
     for (const name of PRICE_NAMES) cost += c[name] * w[name];
-    total += c.dispatch + (adapter === 'gpu' ? cost / Math.min(1, w.invocations / TARGET_GPU_INVOCATIONS) : cost);
+    total += c.dispatch + (adapter === 'gpu' ? cost / Math.min(1, w.invocations / GPU_FILL_INVOCATIONS) : cost);
   }
   return total;
 }
@@ -79,11 +74,6 @@ function firstTap(p: Problem3d, o: number, a: number, g: number, sg: number, inv
   if (t % g !== 0) return null;
   const k0 = mulMod((t / g) % sg, inv, sg);
   return [k0, (t - k0 * p.d[a]) / p.s[a]];
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
 }
 
 /** a·b mod m, exact past 2^53 (strides up to 2^31). */

@@ -6,9 +6,10 @@
 // layer's dataType: a float16 layer's kernels write a float32 staging buffer that kernels/stages/pack_f16.wgsl narrows.
 //
 // ACT selects the activation at pipeline creation, so there is no branch per element; its parameters come
-// from the uniform (P.act: alpha or min, beta or max). NaN stays NaN through every one of them.
+// from the uniform (P.act: alpha or min, beta or max). NaN stays NaN through every one of them. The ACT_*
+// codes are composed in front of this file, generated from src/activation.ts (wgsl/snippets.ts).
 
-override ACT: u32 = 0u; // 0 none, 1 relu, 2 leakyRelu, 3 clamp, 4 sigmoid, 5 tanh, 6 elu, 7 hardSigmoid, 8 gelu
+override ACT: u32 = ACT_NONE;
 
 // erf by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), odd-extended.
 fn erf4(x: vec4<f32>) -> vec4<f32> {
@@ -24,14 +25,14 @@ fn activate(v: vec4<f32>) -> vec4<f32> {
   let nan = v != v;
   let neg = v < vec4<f32>(0.0);
   switch ACT {
-    case 1u: { return select(v, vec4<f32>(0.0), neg); }
-    case 2u: { return select(v, a * v, neg); }
-    case 3u: { return select(min(max(v, vec4<f32>(a)), vec4<f32>(b)), v, nan); }
-    case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { return select(tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0))), v, nan); }
-    case 6u: { return select(v, a * (exp(v) - 1.0), neg); }
-    case 7u: { return select(clamp(a * v + b, vec4<f32>(0.0), vec4<f32>(1.0)), v, nan); }
-    case 8u: { return 0.5 * v * (1.0 + erf4(v * 0.7071067811865476)); }
+    case ACT_RELU: { return select(v, vec4<f32>(0.0), neg); }
+    case ACT_LEAKY_RELU: { return select(v, a * v, neg); }
+    case ACT_CLAMP: { return select(min(max(v, vec4<f32>(a)), vec4<f32>(b)), v, nan); }
+    case ACT_SIGMOID: { return 1.0 / (1.0 + exp(-v)); }
+    case ACT_TANH: { return select(tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0))), v, nan); }
+    case ACT_ELU: { return select(v, a * (exp(v) - 1.0), neg); }
+    case ACT_HARD_SIGMOID: { return select(clamp(a * v + b, vec4<f32>(0.0), vec4<f32>(1.0)), v, nan); }
+    case ACT_GELU: { return 0.5 * v * (1.0 + erf4(v * 0.7071067811865476)); }
     default: { return v; }
   }
 }

@@ -1,6 +1,7 @@
-// A stride phase as the phase families find it (kernels/phase/pack.ts packs the weights this way): outputs
-// o = r + s*q of phase r share the first tap k0(r) per axis (taps.wgsl: firstTap), read input i0(r) + q at it,
-// and find their packed weights at the phase's first vec4, found by k0. Needs TAP_FIELDS and PHASE_FIELDS.
+// A stride phase as the phase families find it (kernels/weights.ts: packPhaseWeights packs the weights so):
+// outputs o = r + s*q of phase r share the first tap k0(r) per axis (taps.wgsl: firstTap), read input i0(r) + q
+// at it, and find their packed weights at the phase's first vec4, found by k0. What it needs is declared in
+// snippets.ts.
 
 struct Phase {
   r: vec3<u32>,    // the phase along D, H, W

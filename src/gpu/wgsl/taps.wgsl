@@ -5,7 +5,7 @@
 // k0 = (t/g mod s/g) * inv(d/g) mod s/g, its input i0 = (t - k0*d) / s, and the next ones follow with
 // k += s/g, i -= d/g. No per-tap divisibility test, all integer arithmetic, none of it overflowing 32 bits for
 // strides and dilations up to 2^31 - 1 (the host refuses axes whose reach passes that).
-// Needs the TAP_FIELDS of src/gpu/uniforms.ts (tapStep, inStep, gcdSD, invDil).
+// Reads the TAP_FIELDS of src/gpu/uniforms.ts (what it needs is declared in snippets.ts).
 
 // (a * b) % m for a, b < m < 2^31. The product fits 32 bits when m <= 65536 (m is uniform, so every
 // invocation takes the same branch); past that, doubling and adding keeps every sum below 2^32.

@@ -10,7 +10,7 @@
 // OCV*16 FMAs.
 //
 // Data: x and y as views (common.wgsl: xIndex, yIndex); w packed [G][C_in/G][kD][kH][kW][ocBlocks] vec4 (4
-// output channels of the group, zero-padded); P.grid.z = wBlocks = ceil(ceil(outW/sW)/4).
+// output channels of the group, zero-padded); P.wBlocks = ceil(ceil(outW/sW)/4).
 // Invocation order: the W block varies fastest, so neighbouring invocations share phase, taps and weight loads.
 //
 // Exactness: sums start at +0 and the bias is added after the last tap (epilogue.wgsl), and a lane whose
@@ -21,11 +21,11 @@
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let id = invocationIndex(wg, nwg, lid);
-  if (id >= P.grid.x) { return; }
+  if (id >= P.invocations) { return; }
   let sW = P.stride.z;
   let ocBlocks = P.chanG.z;
   var r = id;
-  let wb = r % P.grid.z; r = r / P.grid.z;
+  let wb = r % P.wBlocks; r = r / P.wBlocks;
   let phase = r % P.phases.z; r = r / P.phases.z;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;

@@ -3,7 +3,8 @@
  * that scatter into it, walking only the taps that land on input cells (gather.wgsl).
  */
 import gatherWgsl from './gather.wgsl?raw';
-import { COMMON_FIELDS, TAP_FIELDS, commonValues, phaseCounts, tapValues } from '../../uniforms';
+import { COMMON_FIELDS, INVOCATIONS_FIELD, TAP_FIELDS, commonValues, tapValues, u32Field } from '../../uniforms';
+import { phaseCounts } from '../../geometry';
 import { givenWeights, ocBlocksFor, packBias, packChannelBlocks } from '../weights';
 import { sizeOf, type Problem3d } from '../../../shape';
 import { blockedWork } from '../../plan/cost';
@@ -15,7 +16,8 @@ export interface GatherConfig {
 }
 
 const GATHER: KernelDef = {
-  name: 'gather', body: gatherWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS], parts: ['taps', 'epilogue', 'block'], finiteWeights: true,
+  name: 'gather', body: gatherWgsl, snippets: ['taps', 'epilogue', 'block'], finiteWeights: true,
+  fields: [...COMMON_FIELDS, ...TAP_FIELDS, INVOCATIONS_FIELD, u32Field('wBlocks', 'blocks of 4 phase-grid cells along W, ceil(ceil(outW/sW)/4)')],
   bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
 
@@ -41,7 +43,7 @@ export const gather = defineFamily({
       stages: [makeStage(ctx, {
         kernel: GATHER, overrides: { OCV: config.ocv }, invocations,
         bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
-        values: { ...commonValues(ctx, ocBlocks, { invocations, extra: [wBlocks, 0] }), ...tapValues(p) },
+        values: { ...commonValues(ctx, { ocBlocks }), ...tapValues(p), wBlocks },
       })],
       scratch: {},
       weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,

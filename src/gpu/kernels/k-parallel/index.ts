@@ -1,14 +1,15 @@
 /**
  * `k-parallel`: the stride-phase GEMM for few output channels per group (C_out/G <= 4 is what it is for; more
  * run one workgroup per vec4 of channels) and a long K, with the threads of a workgroup splitting K and adding
- * their partial sums in workgroup memory (k_parallel.wgsl). Same packed weights as `phase` (phase/pack.ts).
+ * their partial sums in workgroup memory (k_parallel.wgsl). Same packed weights as `phase` (weights.ts:
+ * packPhaseWeights).
  */
 import kParallelWgsl from './k_parallel.wgsl?raw';
 import type { Problem3d } from '../../../shape';
-import { COMMON_FIELDS, TAP_FIELDS, phaseCounts } from '../../uniforms';
-import { packBias } from '../weights';
+import { COMMON_FIELDS, PHASE_FIELDS, TAP_FIELDS, WORKGROUPS_FIELD, phaseValues, u32Field } from '../../uniforms';
+import { phaseCounts, phaseGrid, phaseSlots } from '../../geometry';
+import { packBias, packPhaseWeights, phaseWeightFloats } from '../weights';
 import type { PlanContext } from '../../plan/context';
-import { PHASE_FIELDS, packPhaseWeights, phaseGrid, phaseSlots, phaseValues, phaseWeightFloats } from '../phase/pack';
 import { BINDINGS, checkConfigFields, defineFamily, oneOf, makeStage, type KernelDef } from '../kernel';
 
 /** Threads per workgroup splitting K (`kt`) and along the pixels (`pt`, 4 pixels each). */
@@ -18,7 +19,8 @@ export interface KParallelConfig {
 }
 
 const K_PARALLEL: KernelDef = {
-  name: 'k-parallel', body: kParallelWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS], parts: ['taps', 'phases', 'epilogue'],
+  name: 'k-parallel', body: kParallelWgsl, snippets: ['taps', 'phases', 'epilogue'],
+  fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, WORKGROUPS_FIELD, u32Field('wBlocks', 'blocks of PT·4 phase-grid pixels along W')],
   finiteWeights: true, bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
   workgroupSize: (o) => o.KT * o.PT,
   workgroupBytes: (o) => 16 * o.KT * o.PT * 4,
@@ -72,7 +74,7 @@ export const kParallel = defineFamily({
       stages: [makeStage(ctx, {
         kernel: K_PARALLEL, overrides: { KT: config.kt, PT: config.pt }, workgroups: g.workgroups,
         bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
-        values: phaseValues(ctx, { ocBlocks: g.ocBlocks, invocations: g.workgroups * config.kt * config.pt, extra: [g.workgroups, 0], gridW: g.wBlocks, icChunk: p.CinG }),
+        values: { ...phaseValues(ctx, { ocBlocks: g.ocBlocks }), wBlocks: g.wBlocks },
       })],
       scratch: {},
       weightBytes: phaseWeightFloats(p, g.ocBlocks) * 4,

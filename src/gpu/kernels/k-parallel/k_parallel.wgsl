@@ -5,9 +5,9 @@
 // vec4 of them (correct for any C_out/G; fast where it is small).
 //
 // A workgroup owns PT·4 consecutive phase-grid pixels of one phase row (n, g, phase, qd, qh) and one vec4 cb of
-// output channels; thread
-// (kt, pt) sums K steps kt, kt + KT, ... for its 4 pixels (a vec4 of channels each), K ordered (tap slot, input
-// channel) as the packed weights (phase/pack.ts), so a step reads 4 neighbouring input cells and one weight vec4.
+// output channels; thread (kt, pt) sums K steps kt, kt + KT, ... for its 4 pixels (a vec4 of channels each), K
+// ordered (tap slot, input channel) as the packed weights (kernels/weights.ts: packPhaseWeights), so a step
+// reads 4 neighbouring input cells and one weight vec4.
 // Neighbouring threads differ in pt first: they read neighbouring input cells and the same weight (broadcast).
 // The KT partials of each pixel are then added by a tree in workgroup memory (a fixed order: deterministic), and
 // the threads with kt = 0 store the pixels with the bias and activation.
@@ -24,10 +24,10 @@ var<workgroup> red: array<vec4<f32>, KT * PT * 4u>;
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) t: u32) {
   let wid = workgroupIndex(wg, nwg);
-  if (wid >= P.grid.z) { return; } // P.grid.z = workgroups; a whole workgroup, so the barriers stay uniform
+  if (wid >= P.workgroups) { return; } // a whole workgroup, so the barriers stay uniform
   let s = P.stride.xyz;
   let Q = P.phaseGrid.xyz;
-  let wBlocks = P.phaseGrid.w;
+  let wBlocks = P.wBlocks;
   let ocBlocks = P.chanG.z;
   var r = wid;
   let cb = r % ocBlocks; r = r / ocBlocks;

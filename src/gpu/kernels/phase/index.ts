@@ -1,19 +1,21 @@
 /**
  * `phase`: the stride-phase implicit GEMM (phase.wgsl). The output splits into its stride phases; each phase is
  * a dense stride-1 convolution over only the taps that reach it, run as a register-blocked GEMM, all phases in
- * one dispatch, with the weights re-packed once per phase at upload (pack.ts). Depthwise-like problems run the
+ * one dispatch, with the weights re-packed once per phase at upload (weights.ts: packPhaseWeights).
+ * Depthwise-like problems run the
  * pixel-blocked kernel (phase_narrow.wgsl) on the same packed weights.
  */
 import phaseWgsl from './phase.wgsl?raw';
 import phaseNarrowWgsl from './phase_narrow.wgsl?raw';
 import type { Problem3d } from '../../../shape';
-import { COMMON_FIELDS, TAP_FIELDS, phaseCounts } from '../../uniforms';
-import { ocBlocksFor, packBias } from '../weights';
+import { COMMON_FIELDS, INVOCATIONS_FIELD, PHASE_FIELDS, TAP_FIELDS, phaseValues, u32Field } from '../../uniforms';
+import { phaseCounts, phaseGrid, phaseSlots } from '../../geometry';
+import { ocBlocksFor, packBias, packPhaseWeights, phaseWeightFloats } from '../weights';
 import { blockedWork } from '../../plan/cost';
+import { PHASE_RULE_INVOCATIONS } from '../../plan/gpu-fill';
 import type { PlanContext } from '../../plan/context';
-import { PARTIALS, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
-import { BINDINGS, checkConfigFields, defineFamily, intIn, makeStage, oneOf, type KernelDef } from '../kernel';
-import { PHASE_FIELDS, packPhaseWeights, phaseGrid, phaseSlots, phaseValues, phaseWeightFloats } from './pack';
+import { PARTIALS, maxSplit, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
+import { BINDINGS, checkConfigFields, defineFamily, distinct, intIn, makeStage, oneOf, type KernelDef } from '../kernel';
 
 /**
  * `gemm`: the channel-blocked GEMM, each invocation a register block of `px` phase-grid pixels × `ocv` vec4s of
@@ -26,21 +28,24 @@ export type PhaseConfig =
 
 type GemmConfig = Extract<PhaseConfig, { kernel: 'gemm' }>;
 
-const FIELDS = [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS];
+const NARROW_FIELDS = [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, INVOCATIONS_FIELD];
 const PHASE: KernelDef = {
-  name: 'phase', body: phaseWgsl, fields: FIELDS, parts: ['taps', 'phases', 'epilogue'], finiteWeights: true,
+  name: 'phase', body: phaseWgsl, snippets: ['taps', 'phases', 'epilogue'], finiteWeights: true,
+  fields: [
+    ...NARROW_FIELDS,
+    u32Field('chBlocks', 'blocks of OCV vec4s of output channels per group'),
+    u32Field('wBlocks', 'blocks of PX phase-grid pixels along W, ceil(phaseGrid.z / PX)'),
+    u32Field('icChunk', 'input channels per split-K chunk (C_in/groups without a split)'),
+  ],
   bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
-const PHASE_NARROW: KernelDef = { ...PHASE, name: 'phase-narrow', body: phaseNarrowWgsl, finiteWeights: false };
+const PHASE_NARROW: KernelDef = { ...PHASE, name: 'phase-narrow', body: phaseNarrowWgsl, fields: NARROW_FIELDS, finiteWeights: false };
 
 /** Most tap slots per phase the narrow kernel unrolls; beyond it the channel-blocked kernel runs. */
 export const MAX_UNROLLED_TAPS = 16;
 
 /** Fewest input channels in a split-K chunk: below it the extra pass costs more than the parallelism gains. */
 export const MIN_SPLIT_CHANNELS = 32;
-
-/** Invocations the GPU rule aims for (the plans measured on the H200, ../shared/gpu/h200-2026-12-04, used it). */
-export const RULE_GPU_INVOCATIONS = 16384;
 
 /**
  * Whether the narrow kernel runs this problem: few channels on both sides of each group (depthwise and its
@@ -69,16 +74,11 @@ export function channelBlock(coutG: number): number {
   return best;
 }
 
-/** The most split-K chunks whose partials fit one binding. */
-function maxSplit(ctx: PlanContext): number {
-  return Math.max(1, Math.floor(ctx.limits.maxBindingBytes / Math.max(1, partialsBytes(ctx, 1))));
-}
-
 /**
  * The GEMM's register block and split-K for a problem. A CPU adapter (2 to 64 cores) wants the fattest block
  * that does not waste lanes: 8 pixels × up to 4 vec4s, no split. A GPU wants tens of thousands of invocations:
  * the channel block shrinks first, then the pixel block (to 4), and a deep layer that is still short of
- * RULE_GPU_INVOCATIONS splits its input channels (chunks of at least MIN_SPLIT_CHANNELS) rather than
+ * PHASE_RULE_INVOCATIONS (plan/gpu-fill.ts) splits its input channels (chunks of at least MIN_SPLIT_CHANNELS) rather than
  * shrinking the block further, which would cut each load's reuse.
  */
 export function phaseBlock(ctx: PlanContext): GemmConfig {
@@ -86,10 +86,10 @@ export function phaseBlock(ctx: PlanContext): GemmConfig {
   const qw = phaseGrid(p)[2];
   let b: GemmConfig = { kernel: 'gemm', px: qw > 4 ? 8 : 4, ocv: channelBlock(p.CoutG), ksplit: 1 };
   if (ctx.adapter === 'cpu') return b;
-  while (phaseInvocations(p, b) < RULE_GPU_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
+  while (phaseInvocations(p, b) < PHASE_RULE_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
     b = b.ocv > 1 ? { ...b, ocv: Math.ceil(b.ocv / 2) } : { ...b, px: 4 };
   }
-  const short = Math.ceil(RULE_GPU_INVOCATIONS / phaseInvocations(p, b));
+  const short = Math.ceil(PHASE_RULE_INVOCATIONS / phaseInvocations(p, b));
   const ksplit = Math.min(short, Math.floor(p.CinG / MIN_SPLIT_CHANNELS), maxSplit(ctx));
   return ksplit > 1 ? { ...b, ksplit } : b;
 }
@@ -127,13 +127,13 @@ export const phase = defineFamily({
     if (ctx.adapter === 'cpu' || rule.kernel === 'narrow') return [rule];
     // On a GPU: the rule's block, and its neighbours in split and block size, which the rule cannot rank.
     const { p } = ctx;
-    const out: PhaseConfig[] = [rule];
-    const add = (c: GemmConfig) => { if (!out.some((o) => JSON.stringify(o) === JSON.stringify(c))) out.push(c); };
     const most = Math.min(Math.floor(p.CinG / 8), maxSplit(ctx));
-    if (rule.ksplit > 1) add({ ...rule, ksplit: Math.max(1, Math.floor(rule.ksplit / 2)) });
-    if (rule.ksplit * 2 <= most) add({ ...rule, ksplit: rule.ksplit * 2 });
-    add({ ...rule, px: rule.px === 8 ? 4 : 8 });
-    return out;
+    return distinct<PhaseConfig>([
+      rule,
+      ...(rule.ksplit > 1 ? [{ ...rule, ksplit: Math.max(1, Math.floor(rule.ksplit / 2)) }] : []),
+      ...(rule.ksplit * 2 <= most ? [{ ...rule, ksplit: rule.ksplit * 2 }] : []),
+      { ...rule, px: rule.px === 8 ? 4 : 8 },
+    ]);
   },
   checkConfig(ctx, c) {
     const kernel = (c as { kernel?: unknown } | null)?.kernel;
@@ -153,7 +153,7 @@ export const phase = defineFamily({
         stages: [makeStage(ctx, {
           kernel: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations,
           bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
-          values: phaseValues(ctx, { ocBlocks: 1, invocations, gridW: 0, icChunk: p.CinG }),
+          values: phaseValues(ctx, { ocBlocks: 1 }),
         })],
         scratch: {},
         weightBytes: phaseWeightFloats(p, 1) * 4,
@@ -170,7 +170,10 @@ export const phase = defineFamily({
     const gemm = makeStage(ctx, {
       kernel: PHASE, overrides: { PX: block.px, OCV: block.ocv, KSPLIT: ksplit }, invocations,
       bind: { x: 'input', w: 'weight', bias: 'bias', y: split ? `scratch:${PARTIALS}` : 'output' },
-      values: phaseValues(ctx, { ocBlocks, invocations, extra: [ocBlocks / block.ocv, 0], gridW: Math.ceil(phaseGrid(p)[2] / block.px), icChunk, y: split ? partialsView(ctx) : undefined }),
+      values: {
+        ...phaseValues(ctx, { ocBlocks, y: split ? partialsView(ctx) : undefined }),
+        chBlocks: ocBlocks / block.ocv, wBlocks: Math.ceil(phaseGrid(p)[2] / block.px), icChunk,
+      },
     });
     return {
       stages: split ? [gemm, reduceStage(ctx, ocBlocks, ksplit)] : [gemm],

@@ -23,14 +23,16 @@
 //
 // Exactness: a masked lane (its input outside the row) adds nothing, and sums start at +0 with the bias added
 // after the last tap (epilogue.wgsl). With FINITE_W (common.wgsl: every weight finite) a masked lane reads 0
-// instead, which adds ±0 and changes nothing, so the row-edge loop runs the plain FMAs. Otherwise (a weight is ±Inf or NaN, where 0*w would be NaN) the lane's
-// sums are kept by a select after the FMAs, which costs 8*OCV selects and a copy of the block per step.
+// instead, which adds ±0 and changes nothing, so the row-edge loop runs the plain FMAs. Otherwise (a weight is
+// ±Inf or NaN, where 0*w would be NaN) the lane's sums are kept by a select after the FMAs, which costs 8*OCV
+// selects and a copy of the block per step.
 //
 // Split-K (KSPLIT > 1): chunk ks of the input channels is summed by its own invocations into partial ks of a
 // scratch tensor bound as y (stages/reduce.ts); the reduce stage adds the partials, the bias and the activation.
 //
-// Invocations: KSPLIT * N * G * sD*sH*sW * Qd * Qh * wBlocks * chBlocks, Q = ceil(out / s) per axis,
-// wBlocks = ceil(Qw / PX), chBlocks = ocBlocks / OCV; the channel block varies fastest.
+// Invocations: KSPLIT * N * G * phases * Qd * Qh * wBlocks * chBlocks, where phases = P.phases.x * .y * .z
+// (the phases that hold outputs, min(s, out) per axis), Q = ceil(out / s) per axis (P.phaseGrid),
+// wBlocks = ceil(Qw / PX) and chBlocks = ocBlocks / OCV (P.wBlocks, P.chBlocks); the channel block varies fastest.
 
 override PX: u32 = 8u;  // phase-grid pixels per invocation along W: 4 or 8
 override OCV: u32 = 4u; // vec4s of output channels per invocation: 1 to 4
@@ -87,12 +89,12 @@ fn storePixels(acc: Pixels, b: vec4<f32>, at: u32, step: u32, lanes: u32, plane:
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let id = invocationIndex(wg, nwg, lid);
-  if (id >= P.grid.x) { return; }
+  if (id >= P.invocations) { return; }
   let s = P.stride.xyz;
   let Q = P.phaseGrid.xyz;
   var r = id;
-  let cb = r % P.grid.z; r = r / P.grid.z;
-  let wb = r % P.phaseGrid.w; r = r / P.phaseGrid.w;
+  let cb = r % P.chBlocks; r = r / P.chBlocks;
+  let wb = r % P.wBlocks; r = r / P.wBlocks;
   let qh = r % Q.y; r = r / Q.y;
   let qd = r % Q.x; r = r / Q.x;
   let pr = takePhase(&r); // phases.wgsl
@@ -126,7 +128,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let inW = i32(P.inSize.z);
   let cinG = P.chanG.x;
   let ocBlocks = P.chanG.z;
-  let icChunk = P.chanG.w;             // input channels per split-K chunk (C_in/G without split-K)
+  let icChunk = P.icChunk; // input channels per split-K chunk (C_in/G without split-K)
   let ic0 = ks * icChunk;
   let icN = min(cinG - min(ic0, cinG), icChunk);
   let xW = xStepW();

@@ -40,7 +40,7 @@ fn slot(f: vec3<i32>, j: u32, a: u32) -> Slot {
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let id = invocationIndex(wg, nwg, lid);
-  if (id >= P.grid.x) { return; }
+  if (id >= P.invocations) { return; }
   let sW = P.stride.z;
   var r = id;
   let rw = r % P.phases.z; r = r / P.phases.z;

@@ -13,12 +13,12 @@
  * (wgsl/input_f16.wgsl, chosen by makeStage from the context's dataType).
  */
 import packWgsl from './pack_f16.wgsl?raw';
-import { COMMON_FIELDS, commonValues } from '../../uniforms';
+import { COMMON_FIELDS, INVOCATIONS_FIELD, commonValues, u32Field } from '../../uniforms';
 import type { PlanContext } from '../../plan/context';
 import { makeStage, type KernelDef, type Plan, type Resource } from '../kernel';
 
 export const PACK_F16: KernelDef = {
-  name: 'pack-f16', body: packWgsl, fields: COMMON_FIELDS, parts: [],
+  name: 'pack-f16', body: packWgsl, fields: [...COMMON_FIELDS, INVOCATIONS_FIELD, u32Field('count', 'elements of the output window')], snippets: [],
   bindings: [{ name: 'staged', type: 'array<f32>', access: 'read' }, { name: 'y', type: 'array<u32>', access: 'read_write' }],
 };
 
@@ -43,7 +43,7 @@ export function withHalfOutput(ctx: PlanContext, plan: (ctx: PlanContext) => Pla
   const words = count === 0 ? 0 : Math.floor((y.base + count - 1) / 2) - Math.floor(y.base / 2) + 1;
   const pack = makeStage(ctx, {
     kernel: PACK_F16, invocations: words, bind: { staged: staging, y: 'output' },
-    values: commonValues(ctx, 0, { invocations: words, extra: [count, 0] }),
+    values: { ...commonValues(ctx), count },
   });
   const restage = (bind: Readonly<Record<string, Resource>>) => Object.fromEntries(Object.entries(bind).map(([k, v]) => [k, v === 'output' ? staging : v]));
   return {

@@ -3,7 +3,7 @@
 // the output, little-endian (element 2k in the low half).
 //
 // The staging buffer holds the output window's elements [base, base + count) in their order: staged element
-// i is output element base + i (base = P.io.w, the output view's base; count = P.grid.z). One invocation per
+// i is output element base + i (base = P.io.w, the output view's base; count = P.count). One invocation per
 // output word that holds an element of the range. A word at either end may hold an element outside the range
 // (base odd, or base + count odd): that half keeps its old bits (read-modify-write). It may belong to a
 // neighbouring chunk of the same layer, which writes it in another dispatch; dispatches run in order, so
@@ -14,7 +14,7 @@
 // (SwiftShader gives NaN for +Infinity and 1e6). halfBits rounds to nearest, ties to even, like Float16Array
 // and PyTorch's .half(): ±Infinity beyond 65520, NaN stays NaN, -0 stays -0, subnormals are exact.
 //
-// Data: P.grid.x = words, P.grid.z = count, P.io.w = base; y is the output window as u32 words.
+// Data: P.invocations = words, P.count = count, P.io.w = base; y is the output window as u32 words.
 
 // The float16 bit pattern nearest to v (round to nearest, ties to even).
 fn halfBits(v: f32) -> u32 {
@@ -42,9 +42,9 @@ fn halfBits(v: f32) -> u32 {
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let id = invocationIndex(wg, nwg, lid);
-  if (id >= P.grid.x) { return; }
+  if (id >= P.invocations) { return; }
   let base = P.io.w;
-  let count = P.grid.z;
+  let count = P.count;
   let word = base / 2u + id;
   // Offsets of the word's two elements in the staged range; outside it they wrap around to >= count.
   let lo = 2u * word - base;

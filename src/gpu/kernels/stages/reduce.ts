@@ -4,13 +4,14 @@
  * (deterministic), then the bias and the activation.
  */
 import reduceWgsl from './reduce.wgsl?raw';
-import { COMMON_FIELDS, commonValues, denseView, type TensorView } from '../../uniforms';
+import { COMMON_FIELDS, INVOCATIONS_FIELD, commonValues, denseView, u32Field, type TensorView } from '../../uniforms';
 import { passWork, type Work } from '../../plan/cost';
 import type { PlanContext } from '../../plan/context';
 import { BINDINGS, makeStage, type KernelDef, type Stage } from '../kernel';
 
 export const REDUCE: KernelDef = {
-  name: 'reduce', body: reduceWgsl, fields: COMMON_FIELDS, parts: ['epilogue'],
+  name: 'reduce', body: reduceWgsl, fields: [...COMMON_FIELDS, INVOCATIONS_FIELD, u32Field('partials', 'split-K chunks whose partial sums are added')],
+  snippets: ['epilogue'],
   bindings: [{ name: 'part', type: 'array<f32>', access: 'read' }, BINDINGS.bias, BINDINGS.y],
 };
 
@@ -31,12 +32,17 @@ export function partialsBytes(ctx: PlanContext, ksplit: number): number {
   return ksplit * outputCells(ctx) * 4;
 }
 
+/** The most split-K chunks whose partials fit one binding. */
+export function maxSplit(ctx: PlanContext): number {
+  return Math.max(1, Math.floor(ctx.limits.maxBindingBytes / Math.max(1, partialsBytes(ctx, 1))));
+}
+
 /** The reduction of `ksplit` partials into the output, with the bias packed as `ocBlocks` vec4s per group. */
 export function reduceStage(ctx: PlanContext, ocBlocks: number, ksplit: number): Stage {
   const cells = outputCells(ctx);
   return makeStage(ctx, {
     kernel: REDUCE, invocations: cells, bind: { part: `scratch:${PARTIALS}`, bias: 'bias', y: 'output' },
-    values: commonValues(ctx, ocBlocks, { invocations: cells, extra: [ksplit, 0] }),
+    values: { ...commonValues(ctx, { ocBlocks }), partials: ksplit },
   });
 }
 

@@ -1,11 +1,11 @@
-// Split-K reduction: y = finish(sum of the P.grid.z partial sums, bias), one output cell per invocation, in
+// Split-K reduction: y = finish(sum of the P.partials partial sums, bias), one output cell per invocation, in
 // the partials' dense order (the layer's layout). Adding them in chunk order keeps the result deterministic.
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let id = invocationIndex(wg, nwg, lid);
-  let total = P.grid.x;
+  let total = P.invocations;
   if (id >= total) { return; }
   let S = P.outSize.xyz;
   let cout = P.chan.z;
@@ -21,7 +21,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let g = c / coutG;
   let oc = c - g * coutG;
   var sum = 0.0;
-  for (var k = 0u; k < P.grid.z; k++) {
+  for (var k = 0u; k < P.partials; k++) {
     sum += part[k * total + id];
   }
   let b = bias[g * P.chanG.z + oc / 4u][oc % 4u];

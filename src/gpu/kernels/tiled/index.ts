@@ -2,17 +2,18 @@
  * `tiled`: the stride-phase GEMM of `phase`, shaped for GPUs (tiled.wgsl): a BM × BN output tile per workgroup,
  * K staged through workgroup memory BK input channels at a time, a TM × TN register tile per thread, and
  * split-K (partial sums, then stages/reduce.ts) when the tiles alone cannot fill the GPU. Same packed weights as
- * `phase` (phase/pack.ts).
+ * `phase` (weights.ts: packPhaseWeights).
  */
 import tiledWgsl from './tiled.wgsl?raw';
 import type { Problem3d } from '../../../shape';
-import { COMMON_FIELDS, TAP_FIELDS, phaseCounts, type UniformField } from '../../uniforms';
-import { packBias } from '../weights';
+import { COMMON_FIELDS, PHASE_FIELDS, TAP_FIELDS, WORKGROUPS_FIELD, phaseValues, u32Field, type UniformField } from '../../uniforms';
+import { phaseCounts, phaseGrid, phaseSlots } from '../../geometry';
+import { packBias, packPhaseWeights, phaseWeightFloats } from '../weights';
 import type { PlanContext } from '../../plan/context';
 import type { Work } from '../../plan/cost';
-import { PARTIALS, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
-import { PHASE_FIELDS, packPhaseWeights, phaseGrid, phaseSlots, phaseValues, phaseWeightFloats } from '../phase/pack';
-import { BINDINGS, checkConfigFields, defineFamily, intIn, makeStage, oneOf, type KernelDef, type Overrides } from '../kernel';
+import { TILED_RULE_WORKGROUPS } from '../../plan/gpu-fill';
+import { PARTIALS, maxSplit, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
+import { BINDINGS, checkConfigFields, defineFamily, distinct, intIn, makeStage, oneOf, type KernelDef, type Overrides } from '../kernel';
 
 /** Tile of a workgroup (bm × bn outputs, bk input channels per K step), register tile of a thread (tm × tn), split-K. */
 export interface TiledConfig {
@@ -25,21 +26,23 @@ export interface TiledConfig {
 }
 
 const TILED_FIELDS: readonly UniformField[] = [
-  { name: 'gemm', type: 'vec4<u32>', doc: 'M (phase pixels), M tiles, N tiles, K tiles per tap slot' },
-  { name: 'split', type: 'vec4<u32>', doc: 'K tiles per split-K chunk, K tiles, workgroups, unused' },
+  WORKGROUPS_FIELD,
+  u32Field('mTiles', 'tiles along M (phase-grid pixels, batch included)'),
+  u32Field('nTiles', 'tiles along N (output channels of a group)'),
+  u32Field('kPerSlot', 'K tiles per tap slot'),
+  u32Field('kTiles', 'K tiles'),
+  u32Field('kPerChunk', 'K tiles per split-K chunk'),
 ];
 
 const threads = (o: Overrides) => (o.BM / o.TM) * (o.BN / o.TN);
 
 const TILED: KernelDef = {
-  name: 'tiled', body: tiledWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, ...TILED_FIELDS], parts: ['taps', 'phases', 'epilogue'],
+  name: 'tiled', body: tiledWgsl, fields: [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, ...TILED_FIELDS], snippets: ['taps', 'phases', 'epilogue'],
   finiteWeights: true, bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
   workgroupSize: threads,
   workgroupBytes: (o) => 4 * (o.BM * o.BK + o.BK * o.BN + o.AOK),
 };
 
-/** Workgroups a dispatch should have to keep a large GPU busy (132 SMs, a few resident workgroups each). */
-export const TARGET_WORKGROUPS = 512;
 /** Fewest K tiles a split-K chunk keeps: below it the partial sums cost more than the parallelism gains. */
 const MIN_SPLIT_TILES = 4;
 
@@ -60,19 +63,14 @@ function geometry(p: Problem3d, c: TiledConfig) {
   return { M, ocBlocks, mTiles, nTiles, kPerSlot, kTiles, perChunk, ksplit, tiles, workgroups: tiles * ksplit };
 }
 
-/** The most split-K chunks whose partials fit one binding. */
-function maxSplit(ctx: PlanContext): number {
-  return Math.max(1, Math.floor(ctx.limits.maxBindingBytes / Math.max(1, partialsBytes(ctx, 1))));
-}
-
 /**
  * A tile shape fitted to the problem: its K step no longer than C_in/G needs (a K tile holds channels of one tap
- * slot), and the split that brings its workgroups to TARGET_WORKGROUPS, keeping MIN_SPLIT_TILES per chunk.
+ * slot), and the split that brings its workgroups to TILED_RULE_WORKGROUPS (plan/gpu-fill.ts), keeping MIN_SPLIT_TILES per chunk.
  */
 function splitFor(ctx: PlanContext, shape: Omit<TiledConfig, 'ksplit'>): TiledConfig {
   const tile = { ...shape, bk: Math.min(shape.bk, Math.max(4, 2 ** Math.ceil(Math.log2(ctx.p.CinG)))) };
   const g = geometry(ctx.p, { ...tile, ksplit: 1 });
-  const want = Math.ceil(TARGET_WORKGROUPS / g.tiles);
+  const want = Math.ceil(TILED_RULE_WORKGROUPS / g.tiles);
   const ksplit = Math.max(1, Math.min(want, Math.floor(g.kTiles / MIN_SPLIT_TILES), maxSplit(ctx)));
   return { ...tile, ksplit };
 }
@@ -117,11 +115,8 @@ export const tiled = defineFamily({
   candidates(ctx) {
     // The rule, the rule's tile without a split (one dispatch fewer), then the other tile shapes that pad little.
     const rule = tiledConfig(ctx);
-    const out = [rule];
-    const add = (c: TiledConfig) => { if (!out.some((o) => JSON.stringify(o) === JSON.stringify(c))) out.push(c); };
-    if (rule.ksplit > 1) add({ ...rule, ksplit: 1 });
-    for (const s of SHAPES) if (waste(ctx.p, s) <= 2) add(splitFor(ctx, s));
-    return out.slice(0, 5);
+    const others = SHAPES.filter((s) => waste(ctx.p, s) <= 2).map((s) => splitFor(ctx, s));
+    return distinct([rule, ...(rule.ksplit > 1 ? [{ ...rule, ksplit: 1 }] : []), ...others]).slice(0, 5);
   },
   checkConfig(_ctx, c) {
     const config = checkConfigFields<TiledConfig>('tiled', c, {
@@ -142,9 +137,8 @@ export const tiled = defineFamily({
       kernel: TILED, overrides, workgroups: g.workgroups,
       bind: { x: 'input', w: 'weight', bias: 'bias', y: split ? `scratch:${PARTIALS}` : 'output' },
       values: {
-        ...phaseValues(ctx, { ocBlocks: g.ocBlocks, invocations: g.M, gridW: 0, icChunk: p.CinG, y: split ? partialsView(ctx) : undefined }),
-        gemm: [g.M, g.mTiles, g.nTiles, g.kPerSlot],
-        split: [g.perChunk, g.kTiles, g.workgroups, 0],
+        ...phaseValues(ctx, { ocBlocks: g.ocBlocks, y: split ? partialsView(ctx) : undefined }),
+        mTiles: g.mTiles, nTiles: g.nTiles, kPerSlot: g.kPerSlot, kTiles: g.kTiles, kPerChunk: g.perChunk,
       },
     });
     return {

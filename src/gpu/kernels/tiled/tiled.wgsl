@@ -1,7 +1,8 @@
 // Workgroup-tiled stride-phase GEMM for GPUs. Per stride phase and group, the transposed convolution is the GEMM
 // of phase.wgsl: M = phase-grid pixels (batch included), N = C_out/G, K = tap slots × C_in/G, with A gathered
 // from x (A[m][(slot, ic)] = x at input i0(r) + q - j·inStep per axis, 0 where that is outside the input or the
-// slot past the kernel) and B the per-phase packed weights (phase/pack.ts: a dense K × N matrix of vec4s).
+// slot past the kernel) and B the per-phase packed weights (kernels/weights.ts: packPhaseWeights, a dense K × N
+// matrix of vec4s).
 //
 // A workgroup computes a BM × BN tile of one phase and group. K runs in tiles of BK input channels of one tap
 // slot (a tile never straddles slots, so its input addresses are one row offset per thread plus a channel
@@ -37,14 +38,13 @@ var<workgroup> Aok: array<f32, AOK>;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) t: u32) {
-  // P.gemm = (M, mTiles, nTiles, K tiles per slot); P.split = (K tiles per split chunk, total K tiles, workgroups, unused).
   let wid = workgroupIndex(wg, nwg);
-  if (wid >= P.split.z) { return; } // a whole workgroup: barriers below stay uniform
+  if (wid >= P.workgroups) { return; } // a whole workgroup: barriers below stay uniform
   let s = P.stride.xyz;
   let G = P.chan.w;
   var r = wid;
-  let nT = r % P.gemm.z; r = r / P.gemm.z;
-  let mT = r % P.gemm.y; r = r / P.gemm.y;
+  let nT = r % P.nTiles; r = r / P.nTiles;
+  let mT = r % P.mTiles; r = r / P.mTiles;
   let pr = takePhase(&r);
   let g = r % G;
   let ks = r / G;
@@ -80,10 +80,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let TN4 = TN / 4u;
   var acc: array<vec4<f32>, 16>;
 
-  let kPerSlot = P.gemm.w;
-  let kTiles = P.split.y;
-  let k0 = ks * P.split.x;
-  let k1 = min(kTiles, k0 + P.split.x);
+  let kPerSlot = P.kPerSlot;
+  let kTiles = P.kTiles;
+  let k0 = ks * P.kPerChunk;
+  let k1 = min(kTiles, k0 + P.kPerChunk);
   for (var kt = k0; kt < k1; kt++) {
     // The tap slot (jd, jh, jw) of this K tile and its input channels [ic0, ic0 + BK).
     let slotIx = kt / kPerSlot;

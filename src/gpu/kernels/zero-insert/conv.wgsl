@@ -17,7 +17,7 @@
 // for OCV*16 FMAs.
 //
 // Data: z dense [N][C_in][zD][zH][zW]; w' packed (binding w) [G][C_in/G][kD][kH][kW][ocBlocks] vec4; y as a view
-// (common.wgsl: yIndex); P.grid.z = wBlocks = ceil(outW / 4).
+// (common.wgsl: yIndex); P.wBlocks = ceil(outW / 4).
 
 // Whether z coordinate zc along axis a holds an input cell rather than an inserted zero or padding (the
 // landing test of zero_insert.wgsl: u = zc - zPad with u >= 0, u % s == 0 and u / s < in).
@@ -31,10 +31,10 @@ fn landsInput(zc: u32, a: u32) -> bool {
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let id = invocationIndex(wg, nwg, lid);
-  if (id >= P.grid.x) { return; }
+  if (id >= P.invocations) { return; }
   let ocBlocks = P.chanG.z;
   var r = id;
-  let wb = r % P.grid.z; r = r / P.grid.z;
+  let wb = r % P.wBlocks; r = r / P.wBlocks;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
   let ocb = (r % (ocBlocks / OCV)) * OCV; r = r / (ocBlocks / OCV); // first vec4 block of this invocation

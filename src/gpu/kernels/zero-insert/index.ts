@@ -5,10 +5,9 @@
  */
 import zeroInsertWgsl from './zero_insert.wgsl?raw';
 import convWgsl from './conv.wgsl?raw';
-import { flipSwapKernel, zeroInsertGeometry } from '../../../reference';
-import { sizeOf, type Problem3d, type ResolvedConvTranspose } from '../../../shape';
-import { COMMON_FIELDS, commonValues, type UniformField } from '../../uniforms';
-import { ocBlocksFor, packBias, packChannelBlocks } from '../weights';
+import { sizeOf, type Problem3d } from '../../../shape';
+import { COMMON_FIELDS, INVOCATIONS_FIELD, commonValues, u32Field, type UniformField } from '../../uniforms';
+import { givenWeights, ocBlocksFor, packBias, packChannelBlocks, type WeightGet } from '../weights';
 import { passWork } from '../../plan/cost';
 import { BINDINGS, checkConfigFields, defineFamily, makeStage, oneOf, type KernelDef } from '../kernel';
 
@@ -22,25 +21,33 @@ const Z_FIELDS: readonly UniformField[] = [
   { name: 'zPad', type: 'vec4<i32>', doc: 'zeros before the first input cell, d(k-1) - pad_begin (negative: crop)' },
 ];
 const ZERO_INSERT: KernelDef = {
-  name: 'zero-insert', body: zeroInsertWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS], parts: [],
+  name: 'zero-insert', body: zeroInsertWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS, INVOCATIONS_FIELD], snippets: [],
   bindings: [BINDINGS.x, { name: 'z', type: 'array<f32>', access: 'read_write' }],
 };
 const CONV: KernelDef = {
-  name: 'conv', body: convWgsl, fields: [...COMMON_FIELDS, ...Z_FIELDS], parts: ['epilogue', 'block'], finiteWeights: true,
+  name: 'conv', body: convWgsl, snippets: ['epilogue', 'block'], finiteWeights: true,
+  fields: [...COMMON_FIELDS, ...Z_FIELDS, INVOCATIONS_FIELD, u32Field('wBlocks', 'blocks of 4 output cells along W, ceil(outW/4)')],
   bindings: [{ name: 'z', type: 'array<f32>', access: 'read' }, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
 
 const FLOAT = 4;
 const SCRATCH = 'zero-inserted input';
 
-function shape(r: ResolvedConvTranspose, p: Problem3d, { ocv }: ZeroInsertConfig) {
+/**
+ * The zero-inserted input along each axis: the convolution's reach d(k−1), zeros before the first input cell
+ * (zPad = reach − pad_begin; negative: cells cropped) and the extent the convolution reads (out + reach). Kept
+ * here, not shared with the CPU reference's zero-insert method: the oracle shares no code with what it checks.
+ */
+function shape(p: Problem3d, { ocv }: ZeroInsertConfig) {
   const ocBlocks = ocBlocksFor(p.CoutG, ocv);
-  const geo = zeroInsertGeometry(r);
+  const reach = [0, 1, 2].map((a) => p.d[a] * (p.k[a] - 1));
+  const zPad = reach.map((e, a) => e - p.pb[a]);
+  const extent = reach.map((e, a) => p.outS[a] + e);
   const wBlocks = Math.ceil(p.outS[2] / 4);
   // W rows are allocated for whole 4-wide output blocks so the convolution never reads past a row.
-  const zSize = [geo.size[0], geo.size[1], wBlocks * 4 + p.d[2] * (p.k[2] - 1)];
+  const zSize = [extent[0], extent[1], wBlocks * 4 + reach[2]];
   const convInvocations = p.N * p.G * (ocBlocks / ocv) * p.outS[0] * p.outS[1] * wBlocks;
-  return { ocBlocks, geo, wBlocks, zSize, zCells: p.N * p.Cin * sizeOf(zSize), convInvocations };
+  return { ocBlocks, zPad, extent, wBlocks, zSize, zCells: p.N * p.Cin * sizeOf(zSize), convInvocations };
 }
 
 export const zeroInsert = defineFamily({
@@ -52,36 +59,38 @@ export const zeroInsert = defineFamily({
   checkConfig: (_ctx, c) => checkConfigFields<ZeroInsertConfig>('zero-insert', c, { ocv: oneOf(1, 2) }),
   plan(ctx, config) {
     const { r, p } = ctx;
-    const { ocBlocks, geo, wBlocks, zSize, zCells, convInvocations } = shape(r, p, config);
-    const zValues = { zSize, zPad: [...geo.padBefore] };
-    const wc = (w: ArrayLike<number>) => {
-      const f = flipSwapKernel(r, w);
-      const taps = sizeOf(p.k);
-      return (g: number, ic: number, t: number, oc: number) => f[((g * p.CoutG + oc) * p.CinG + ic) * taps + t];
+    const { ocBlocks, zPad, wBlocks, zSize, zCells, convInvocations } = shape(p, config);
+    const zValues = { zSize, zPad };
+    // The kernel flipped 180° on every spatial axis is the flat tap index reversed; packChannelBlocks puts the
+    // output channels innermost, which swaps the channel axes.
+    const flipped = (w: ArrayLike<number>): WeightGet => {
+      const get = givenWeights(r, w);
+      const last = sizeOf(p.k) - 1;
+      return (g, ic, t, oc) => get(g, ic, last - t, oc);
     };
     return {
       stages: [
         makeStage(ctx, {
           kernel: ZERO_INSERT, invocations: zCells, bind: { x: 'input', z: `scratch:${SCRATCH}` },
-          values: { ...commonValues(ctx, ocBlocks, { invocations: zCells }), ...zValues },
+          values: { ...commonValues(ctx, { ocBlocks }), ...zValues },
         }),
         makeStage(ctx, {
           kernel: CONV, overrides: { OCV: config.ocv }, invocations: convInvocations,
           bind: { z: `scratch:${SCRATCH}`, w: 'weight', bias: 'bias', y: 'output' },
-          values: { ...commonValues(ctx, ocBlocks, { invocations: convInvocations, extra: [wBlocks, 0] }), ...zValues },
+          values: { ...commonValues(ctx, { ocBlocks }), ...zValues, wBlocks },
         }),
       ],
       scratch: { [SCRATCH]: zCells * FLOAT },
       weightBytes: p.G * p.CinG * sizeOf(p.k) * ocBlocks * 16,
-      packWeights: (w) => packChannelBlocks(r, ocBlocks, wc(w)),
+      packWeights: (w) => packChannelBlocks(r, ocBlocks, flipped(w)),
       packBias: (b) => packBias(r, b, ocBlocks),
     };
   },
-  work({ r, p }, config) {
-    const { geo, convInvocations } = shape(r, p, config);
+  work({ p }, config) {
+    const { extent, convInvocations } = shape(p, config);
     const taps = convInvocations * sizeOf(p.k); // no tap is skipped: inserted zeros are multiplied too
     return [
-      passWork(p.N * p.Cin * sizeOf(geo.size)),
+      passWork(p.N * p.Cin * sizeOf(extent)),
       { invocations: convInvocations, taps, edgeTaps: 0, loads: taps * p.CinG * (4 + 4 * config.ocv), edgeLoads: 0, fmas: taps * p.CinG * 4 * config.ocv, cells: 0 },
     ];
   },

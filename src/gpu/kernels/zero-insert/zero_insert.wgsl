@@ -26,7 +26,7 @@ fn source(zc: u32, a: u32) -> i32 {
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let id = invocationIndex(wg, nwg, lid);
-  if (id >= P.grid.x) { return; }
+  if (id >= P.invocations) { return; }
   var r = id;
   let zw = r % P.zSize.z; r = r / P.zSize.z;
   let zh = r % P.zSize.y; r = r / P.zSize.y;
