@@ -50,6 +50,8 @@ declare global {
     benchApi?: BenchApi;
     /** Set by the headless driver (puppeteer exposeFunction) to receive progress lines. */
     __benchProgress?: (message: string) => void;
+    /** The outcome of the benchApi call the headless driver started (scripts/bench.mjs: inPage), null while it runs. */
+    __benchStep?: { ok: boolean; message?: string } | null;
   }
 }
 

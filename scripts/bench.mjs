@@ -58,6 +58,28 @@ async function runNode(argv) {
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
+/**
+ * Calls `window.benchApi[method](...args)` in the page and waits for its promise without holding one CDP call
+ * open for it: a big layer (a vocoder's 40000-sample upsampler, every implementation, on a busy CPU adapter) can
+ * take longer than the protocol timeout. The call starts in one short evaluate; short evaluates poll its outcome.
+ */
+async function inPage(page, method, ...args) {
+  await page.evaluate((method, args) => {
+    window.__benchStep = null;
+    window.benchApi[method](...args).then(
+      () => { window.__benchStep = { ok: true }; },
+      (e) => { window.__benchStep = { ok: false, message: e instanceof Error ? e.message : String(e) }; });
+  }, method, args);
+  for (;;) {
+    const outcome = await page.evaluate(() => window.__benchStep);
+    if (outcome) {
+      if (!outcome.ok) throw new Error(outcome.message);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** The page in headless Chromium. */
 async function runPage(args) {
   const rounds = parseRounds(args.rounds);
@@ -84,11 +106,11 @@ async function runPage(args) {
     for (const [i, name] of layers.entries()) {
       log(`layer ${i + 1}/${layers.length}: ${name}`);
       const layer = fileLayers ? fileLayers.find((l) => l.name === name) : name;
-      await page.evaluate((l, i) => window.benchApi.runLayer(l, i), layer, impls);
+      await inPage(page, 'runLayer', layer, impls);
     }
     for (const [i, name] of models.entries()) {
       log(`model ${i + 1}/${models.length}: ${name}`);
-      await page.evaluate((n) => window.benchApi.runModel(n), name);
+      await inPage(page, 'runModel', name);
     }
     const report = await page.evaluate(() => window.benchApi.report());
     process.stdout.write(await page.evaluate(() => window.benchApi.text()) + '\n');
