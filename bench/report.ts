@@ -1,6 +1,6 @@
 /** The benchmark's results: their shape (also the JSON that `npm run bench -- --json` writes) and how they print. */
 import type { Ceiling } from './ceiling';
-import { HALF_ROWS, HYBRIDS, IMPLEMENTATIONS, PEERS, type ImplName, type Plan } from './implementation';
+import { HALF_ROWS, HYBRIDS, PEERS, type ImplName, type Plan } from './implementation';
 import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
 import type { RoundsOptions } from './rounds';

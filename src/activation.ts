@@ -42,6 +42,34 @@ const NAMES = ['relu', 'relu6', 'leakyRelu', 'clamp', 'sigmoid', 'tanh', 'elu', 
 /** No activation. */
 export const NO_ACTIVATION: ResolvedActivation = { name: 'none', code: CODES.none, a: 0, b: 0 };
 
+/** Parameter `key` of an activation given as an object: a number (not NaN), or `fallback` when absent. */
+function numberParameter(spec: Readonly<Record<string, unknown>>, key: string, fallback: number): number {
+  const v = spec[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`activation.${key}: expected a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * An activation the core and WebNN both name, with its parameters from `spec` and their shared defaults
+ * (leakyRelu alpha 0.01, elu alpha 1, hardSigmoid alpha 0.2 and beta 0.5, clamp -Infinity to +Infinity);
+ * `clampKeys` are the spelling's names of clamp's bounds.
+ */
+function withParameters(name: string, spec: Readonly<Record<string, unknown>>, [minKey, maxKey]: readonly [string, string]): ResolvedActivation {
+  const num = (key: string, fallback: number): number => numberParameter(spec, key, fallback);
+  switch (name) {
+    case 'leakyRelu': return { name: 'leakyRelu', code: CODES.leakyRelu, a: num('alpha', 0.01), b: 0 };
+    case 'elu': return { name: 'elu', code: CODES.elu, a: num('alpha', 1), b: 0 };
+    case 'hardSigmoid': return { name: 'hardSigmoid', code: CODES.hardSigmoid, a: num('alpha', 0.2), b: num('beta', 0.5) };
+    case 'clamp': {
+      const lo = num(minKey, -Infinity), hi = num(maxKey, Infinity);
+      if (lo > hi) throw new RangeError(`activation.${minKey}: must not exceed ${maxKey} (${lo} > ${hi})`);
+      return { name: 'clamp', code: CODES.clamp, a: lo, b: hi };
+    }
+    default: return { name: name as ResolvedActivation['name'], code: CODES[name as keyof typeof CODES], a: 0, b: 0 };
+  }
+}
+
 /**
  * Checks the core's `activation` option and resolves its defaults: leakyRelu alpha 0.01, elu alpha 1,
  * hardSigmoid alpha 0.2 and beta 0.5, clamp min -Infinity and max +Infinity, relu6 = clamp(0, 6).
@@ -57,24 +85,8 @@ export function resolveActivation(value: unknown): ResolvedActivation {
   for (const key of Object.keys(s)) {
     if (key !== 'name' && !(allowed[s.name] ?? []).includes(key)) throw new TypeError(`activation.${key}: ${s.name} takes ${(allowed[s.name] ?? []).join(', ') || 'no parameters'}`);
   }
-  const num = (key: string, fallback: number): number => {
-    const v = s[key];
-    if (v === undefined) return fallback;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`activation.${key}: expected a number, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  switch (s.name) {
-    case 'relu6': return { name: 'clamp', code: CODES.clamp, a: 0, b: 6 };
-    case 'leakyRelu': return { name: 'leakyRelu', code: CODES.leakyRelu, a: num('alpha', 0.01), b: 0 };
-    case 'elu': return { name: 'elu', code: CODES.elu, a: num('alpha', 1), b: 0 };
-    case 'hardSigmoid': return { name: 'hardSigmoid', code: CODES.hardSigmoid, a: num('alpha', 0.2), b: num('beta', 0.5) };
-    case 'clamp': {
-      const lo = num('min', -Infinity), hi = num('max', Infinity);
-      if (lo > hi) throw new RangeError(`activation.min: must not exceed max (${lo} > ${hi})`);
-      return { name: 'clamp', code: CODES.clamp, a: lo, b: hi };
-    }
-    default: return { name: s.name as ResolvedActivation['name'], code: CODES[s.name as keyof typeof CODES], a: 0, b: 0 };
-  }
+  if (s.name === 'relu6') return { name: 'clamp', code: CODES.clamp, a: 0, b: 6 };
+  return withParameters(s.name, s, ['min', 'max']);
 }
 
 /** TF.js's fused activations (tfjs-core fused_types.ts `Activation`). */
@@ -145,23 +157,7 @@ export function resolveWebnnActivation(value: unknown): ResolvedActivation {
     const hint = name === 'clamp' && (key === 'min' || key === 'max') ? ` (WebNN's MLClampOptions spells it ${key}Value)` : '';
     throw new TypeError(`activation.${key}: WebNN's ${name} takes ${allowed.join(', ') || 'no options'}${hint}`);
   }
-  const num = (key: string, fallback: number): number => {
-    const v = s[key];
-    if (v === undefined) return fallback;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`activation.${key}: expected a number, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  switch (name) {
-    case 'leakyRelu': return { name: 'leakyRelu', code: CODES.leakyRelu, a: num('alpha', 0.01), b: 0 };
-    case 'elu': return { name: 'elu', code: CODES.elu, a: num('alpha', 1), b: 0 };
-    case 'hardSigmoid': return { name: 'hardSigmoid', code: CODES.hardSigmoid, a: num('alpha', 0.2), b: num('beta', 0.5) };
-    case 'clamp': {
-      const lo = num('minValue', -Infinity), hi = num('maxValue', Infinity);
-      if (lo > hi) throw new RangeError(`activation.minValue: must not exceed maxValue (${lo} > ${hi})`);
-      return { name: 'clamp', code: CODES.clamp, a: lo, b: hi };
-    }
-    default: return { name: name as ResolvedActivation['name'], code: CODES[name as keyof typeof CODES], a: 0, b: 0 };
-  }
+  return withParameters(name, s, ['minValue', 'maxValue']);
 }
 
 /** erf in float64: its Maclaurin series below 3, the continued fraction of erfc above (both to ~1e-15). */

@@ -12,6 +12,7 @@ import type { CheckResult } from './browser/api-checks';
 import type { Harness } from './browser/harness';
 import { openHarness, type HarnessPage } from './support/session';
 import { planChunks } from '../src/gpu/plan/chunks';
+import { configOfChunks, type PlannedChunk } from '../src/gpu/plan/chunked';
 import { resolveConvTranspose } from '../src/shape';
 import { PATH_OPTIONS } from '../src/index';
 
@@ -68,5 +69,13 @@ describe('planChunks (pure)', () => {
   it('says why when no split can work', () => {
     const r = resolveConvTranspose([1, 1000, 1, 1], [1000, 1, 1, 1], null, {});
     expect(() => planChunks(r, false, lim, ok)).toThrow(/no split of the work fits .* \(1024 bytes\).*input: a window of 4000 bytes/);
+  });
+});
+
+describe('configOfChunks (layer.config)', () => {
+  const chunk = (config: object) => ({ config }) as unknown as PlannedChunk;
+  it('is the configuration every chunk runs, or each chunk\'s where their rules differ', () => {
+    expect(configOfChunks([chunk({ ocv: 2 }), chunk({ ocv: 2 })])).toEqual({ ocv: 2 });
+    expect(configOfChunks([chunk({ ocv: 2 }), chunk({ ocv: 1 }), chunk({ ocv: 2 })])).toEqual([{ ocv: 2 }, { ocv: 1 }, { ocv: 2 }]);
   });
 });

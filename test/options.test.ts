@@ -173,6 +173,9 @@ describe('each spelling\'s activations and defaults', () => {
     expect(core('hardSigmoid')).toMatchObject({ name: 'hardSigmoid', a: 0.2, b: 0.5 });
     expect(core('relu6')).toMatchObject({ name: 'clamp', a: 0, b: 6 });
     expect(core({ name: 'clamp' })).toMatchObject({ name: 'clamp', a: -Infinity, b: Infinity });
+    expect(core({ name: 'clamp', min: -1, max: 1 })).toMatchObject({ name: 'clamp', a: -1, b: 1 });
+    expect(() => core({ name: 'clamp', min: 2, max: 1 })).toThrow(/^activation\.min: must not exceed max \(2 > 1\)$/);
+    expect(() => core({ name: 'elu', alpha: NaN })).toThrow(/^activation\.alpha: expected a number, got null$/);
   });
   it('TF.js: its fused names, leakyrelu alpha 0.2 (leakyreluAlpha), relu6, elu 1, linear', () => {
     expect(tfjs('leakyrelu')).toMatchObject({ name: 'leakyRelu', a: 0.2 });

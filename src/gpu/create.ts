@@ -3,8 +3,7 @@
  * (problem.ts), builds the planning context, picks what runs (the path asked for, or `auto`: ranked by the
  * cost model, the close ones timed) and builds the layer (layer.ts).
  */
-import { storageBytes } from '../half';
-import { sizeOf, type ConvTransposeAttributes } from '../shape';
+import type { ConvTransposeAttributes } from '../shape';
 import type { BiasLike, TensorLike } from '../tensor';
 import type { Activation } from '../activation';
 import type { DataLayout, FilterLayout } from '../layout';
@@ -14,7 +13,7 @@ import { CORE_NAMES, resolveProblem, type Problem } from '../problem';
 import { deviceLostInfo } from './device';
 import { GPU_PATHS, familyOf, type PathOption } from './kernels/registry';
 import { adapterClassOf, deviceLimits, makeContext, type AdapterClass, type PlanContext } from './plan/context';
-import { chunkedPlan, fitsDevice, type Candidate } from './plan/chunked';
+import { checkTensorBuffers, chunkedPlan, fitsDevice, type Candidate } from './plan/chunked';
 import { autoChoice } from './plan/auto';
 import { buildLayer, lostLayerError, type ConvTransposeLayer } from './layer';
 
@@ -128,12 +127,7 @@ export type LayerChoice = Pick<CheckedOptions, 'path' | 'config' | 'label' | 'ad
 export async function createLayer(device: GPUDevice, problem: Problem, o: LayerChoice): Promise<ConvTransposeLayer> {
   const { r, weights: w, dataType } = problem;
   const limits = deviceLimits(device);
-  for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
-    const bytes = storageBytes(sizeOf(shape), dataType);
-    if (bytes > limits.maxBufferBytes) {
-      throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxBufferSize (${limits.maxBufferBytes}): no buffer can hold it; the one-shot form (convTranspose) runs such a problem in parts, or split the batch into layers that fit`);
-    }
-  }
+  checkTensorBuffers(r, dataType, limits, '; the one-shot form (convTranspose) runs such a problem in parts, or split the batch into layers that fit');
   const ctx: PlanContext = makeContext(r, {
     limits, adapter: o.adapterClass ?? adapterClassOf(device), activation: problem.activation,
     channelsLast: problem.inputLayout === 'nhwc', dataType, finiteWeights: allFinite(w),

@@ -11,15 +11,18 @@ import { checkBuffer } from './buffer-checks';
 import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
 import { getPipeline } from './pipelines';
 import { stageName, type Resource } from './kernels/kernel';
-import { familyOf, type GpuPath } from './kernels/registry';
-import { chunkedPlan, selectWeights, type Candidate, type PlannedChunk } from './plan/chunked';
+import type { GpuPath } from './kernels/registry';
+import { chunkedPlan, configOfChunks, selectWeights, type Candidate, type PlannedChunk } from './plan/chunked';
 import type { PlanContext } from './plan/context';
 
 /** A transposed convolution ready to run on the GPU. Destroy it when done. */
 export interface ConvTransposeLayer {
   /** The path that runs: the one asked for, or the one `auto` chose. */
   readonly path: GpuPath;
-  /** The configuration of the path's family that runs (register block, tile shape, split: see the path's docs). */
+  /**
+   * The configuration of the path's family that runs (register block, tile shape, split: see the path's docs);
+   * for a layer run in chunks whose rules pick differently, each chunk's, in chunk order.
+   */
   readonly config: Readonly<object>;
   /** What `encode` dispatches, in order: kernel, override constants (WG the workgroup size) and workgroups (x, y, z). */
   readonly dispatches: readonly { shader: string; constants: Readonly<Record<string, number>>; workgroups: readonly [number, number, number] }[];
@@ -167,7 +170,7 @@ export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate:
 
     const layer: ConvTransposeLayer = {
       path,
-      config: candidate.config ?? familyOf(path).configFor(ctx),
+      config: configOfChunks(chunks),
       dispatches: stages.map(({ stage: s }) => ({ shader: stageName(s), constants: { ...s.overrides }, workgroups: s.grid })),
       chunks: chunks.length,
       resolved: r,

@@ -167,9 +167,9 @@ export function makeStage(ctx: PlanContext, s: {
   overrides.WG = wg;
   const count = 'workgroups' in s ? s.workgroups : Math.ceil(s.invocations / wg);
   const values: UniformValues = { ...s.values };
-  const declares = (f: UniformField) => s.kernel.fields.includes(f);
-  if ('invocations' in s && declares(INVOCATIONS_FIELD)) values.invocations = s.invocations;
-  if ('workgroups' in s && declares(WORKGROUPS_FIELD)) values.workgroups = s.workgroups;
+  const declares = (f: UniformField) => s.kernel.fields.some((k) => k.name === f.name);
+  if ('invocations' in s && declares(INVOCATIONS_FIELD)) values[INVOCATIONS_FIELD.name] = s.invocations;
+  if ('workgroups' in s && declares(WORKGROUPS_FIELD)) values[WORKGROUPS_FIELD.name] = s.workgroups;
   for (const b of s.kernel.bindings) if (!(b.name in s.bind)) throw new Error(`${s.kernel.name}: binding ${b.name} is not bound`);
   return {
     kernel: s.kernel,

@@ -3,8 +3,8 @@
  * exceed one binding (chunks.ts), and checked against the device's other limits (grid, workgroup size and
  * memory, 32-bit index range). Pure: what the layer then builds on the GPU.
  */
-import { sizeOf, type Problem3d } from '../../shape';
-import { elementBytes, storageBytes } from '../../half';
+import { sizeOf, type Problem3d, type ResolvedConvTranspose } from '../../shape';
+import { elementBytes, storageBytes, type DataType } from '../../half';
 import { familyOf, type GpuPath } from '../kernels/registry';
 import { stageName, workgroupSizeOf, type Plan, type Stage } from '../kernels/kernel';
 import { ChunkError, planChunks, type Chunk, type WeightSelection } from './chunks';
@@ -20,7 +20,18 @@ export interface Candidate {
 export interface PlannedChunk {
   readonly chunk: Chunk;
   readonly ctx: PlanContext;
+  /** The family's configuration this chunk runs: the forced one, or the rule's for the chunk's own problem. */
+  readonly config: object;
   readonly plan: Plan;
+}
+
+/**
+ * The configuration a layer runs (layer.config): the one every chunk runs, or, where the chunks' own problems
+ * made the rule pick differently, each chunk's in chunk order.
+ */
+export function configOfChunks(chunks: readonly PlannedChunk[]): Readonly<object> {
+  const configs = chunks.map((c) => c.config);
+  return configs.every((c) => JSON.stringify(c) === JSON.stringify(configs[0])) ? configs[0] : configs;
 }
 
 /** Why a stage cannot run on the device whatever the chunking (workgroup size or memory), or null. */
@@ -48,23 +59,32 @@ function checkIndexRange(path: GpuPath, dims: number, p: Problem3d): void {
 }
 
 /**
+ * Throws a RangeError naming the tensor when the input or output of `r` is larger than one buffer may be
+ * (maxBufferSize): no chunking helps then, since the caller's tensor is one buffer. `advice` ends the message.
+ */
+export function checkTensorBuffers(r: ResolvedConvTranspose, dataType: DataType, limits: DeviceLimits, advice = ''): void {
+  for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
+    const bytes = storageBytes(sizeOf(shape), dataType);
+    if (bytes > limits.maxBufferBytes) {
+      throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxBufferSize (${limits.maxBufferBytes}): no buffer can hold it${advice}`);
+    }
+  }
+}
+
+/**
  * The candidate's plan, in chunks when needed. Throws a RangeError saying what cannot fit when no split works.
  */
 export function chunkedPlan(ctx: PlanContext, candidate: Candidate): PlannedChunk[] {
   const { r, p, limits } = ctx;
   const { path } = candidate;
   checkIndexRange(path, r.dims, p);
-  for (const [name, shape] of [['input', r.inputShape], ['output', r.outputShape]] as const) {
-    const bytes = storageBytes(sizeOf(shape), ctx.dataType);
-    if (bytes > limits.maxBufferBytes) {
-      throw new RangeError(`${name}: needs ${bytes} bytes, more than this device's maxBufferSize (${limits.maxBufferBytes}): no buffer can hold it`);
-    }
-  }
+  checkTensorBuffers(r, ctx.dataType, limits);
   const family = familyOf(path);
   const planned = new Map<Chunk, PlannedChunk>();
   const fits = (chunk: Chunk): string | null => {
     const sub: PlanContext = { ...ctx, r: chunk.r, p: chunk.p, views: chunk.views };
-    const plan = family.plan(sub, candidate.config ?? family.configFor(sub));
+    const config = candidate.config ?? family.configFor(sub);
+    const plan = family.plan(sub, config);
     const sizes: Record<string, number> = { weight: plan.weightBytes, ...plan.scratch };
     for (const [name, bytes] of Object.entries(sizes)) if (bytes > limits.maxBindingBytes) return `${name}: ${bytes} bytes`;
     for (const s of plan.stages) {
@@ -75,7 +95,7 @@ export function chunkedPlan(ctx: PlanContext, candidate: Candidate): PlannedChun
         return `${s.grid[0] * s.grid[1] * s.grid[2]} workgroups, more than this device can dispatch`;
       }
     }
-    planned.set(chunk, { chunk, ctx: sub, plan });
+    planned.set(chunk, { chunk, ctx: sub, config, plan });
     return null;
   };
   const lim = { maxBinding: limits.maxBindingBytes, alignment: limits.storageOffsetAlignment, elementBytes: elementBytes(ctx.dataType) };

@@ -20,7 +20,7 @@
  */
 import type { Problem3d } from '../../shape';
 import type { AdapterClass } from './context';
-import { gcd, inverseMod } from '../geometry';
+import { tapSteps } from '../geometry';
 import { GPU_FILL_INVOCATIONS } from './gpu-fill';
 
 /** Work one dispatch issues. Loads count scalars (a vec4 load is 4). */
@@ -86,10 +86,8 @@ function mulMod(a: number, b: number, m: number): number {
  * into interior ones (every cell of the block reads an input inside the axis) and edge ones.
  */
 export function axisTaps(p: Problem3d, a: number, block: number): { taps: number; edge: number } {
-  const g = gcd(p.s[a], p.d[a]);
-  const sg = p.s[a] / g;
-  const dg = p.d[a] / g;
-  const inv = inverseMod(dg % sg, sg);
+  const steps = tapSteps(p);
+  const [g, sg, dg, inv] = [steps.gcd[a], steps.tapStep[a], steps.inStep[a], steps.invDil[a]];
   let taps = 0, edge = 0;
   for (let r = 0; r < Math.min(p.s[a], p.outS[a]); r++) { // phases past the output hold no cells
     const f = firstTap(p, r, a, g, sg, inv);

@@ -10,9 +10,9 @@ import type { PlanContext } from '../../plan/context';
 import { BINDINGS, makeStage, type KernelDef, type Stage } from '../kernel';
 
 export const REDUCE: KernelDef = {
-  name: 'reduce', body: reduceWgsl, fields: [...COMMON_FIELDS, INVOCATIONS_FIELD, u32Field('partials', 'split-K chunks whose partial sums are added')],
+  name: 'reduce', body: reduceWgsl, fields: [...COMMON_FIELDS, INVOCATIONS_FIELD, u32Field('ksplit', 'split-K chunks whose partial sums are added')],
   snippets: ['epilogue'],
-  bindings: [{ name: 'part', type: 'array<f32>', access: 'read' }, BINDINGS.bias, BINDINGS.y],
+  bindings: [{ name: 'partials', type: 'array<f32>', access: 'read' }, BINDINGS.bias, BINDINGS.y],
 };
 
 /** The scratch buffer of the partial sums. */
@@ -41,8 +41,8 @@ export function maxSplit(ctx: PlanContext): number {
 export function reduceStage(ctx: PlanContext, ocBlocks: number, ksplit: number): Stage {
   const cells = outputCells(ctx);
   return makeStage(ctx, {
-    kernel: REDUCE, invocations: cells, bind: { part: `scratch:${PARTIALS}`, bias: 'bias', y: 'output' },
-    values: { ...commonValues(ctx, { ocBlocks }), partials: ksplit },
+    kernel: REDUCE, invocations: cells, bind: { partials: `scratch:${PARTIALS}`, bias: 'bias', y: 'output' },
+    values: { ...commonValues(ctx, { ocBlocks }), ksplit },
   });
 }
 

@@ -1,4 +1,4 @@
-// Split-K reduction: y = finish(sum of the P.partials partial sums, bias), one output cell per invocation, in
+// Split-K reduction: y = finish(sum of the P.ksplit partial sums, bias), one output cell per invocation, in
 // the partials' dense order (the layer's layout). Adding them in chunk order keeps the result deterministic.
 
 @compute @workgroup_size(WG)
@@ -21,8 +21,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let g = c / coutG;
   let oc = c - g * coutG;
   var sum = 0.0;
-  for (var k = 0u; k < P.partials; k++) {
-    sum += part[k * total + id];
+  for (var k = 0u; k < P.ksplit; k++) {
+    sum += partials[k * total + id];
   }
   let b = bias[g * P.chanG.z + oc / 4u][oc % 4u];
   y[yIndex(n, c, od, oh, ow)] = finish(vec4<f32>(sum), vec4<f32>(b)).x;
