@@ -6,6 +6,9 @@
 //   npm run bench -- --layers dcgan-g2,unet-up      some layers
 //   npm run bench -- --layers-file FILE.json        the layers of another file (bench/layers.json's format; an
 //                                                   entry's refN: the batch of distinct data, tiled up to N)
+//   npm run bench -- --layers-file bench/layers-models.json
+//                                                   the layers of real models (Kokoro, SpeechT5, DPT, SNAC,
+//                                                   MusicGen), reported grouped by model
 //   npm run bench -- --impls phase,auto,gather      some implementations (default: all)
 //   npm run bench -- --models dcgan-64,unet-decoder some models of the models section (default: all)
 //   npm run bench -- --no-models                    layers only, no models section
