@@ -6,7 +6,7 @@ import { PATH_OPTIONS } from '../src/index';
 
 /** Result-table columns, by header (the headers resultRows writes), with the tolerances the rows are held to. */
 export const resultColumns = (tolerance: number, halfTolerance: number): Readonly<Record<string, string>> => ({
-  layer: 'the layer of bench/layers.json.',
+  layer: 'the layer of bench/layers.json (or of the layers file the run took).',
   impl: 'the implementation (rows: see below).',
   'latency ms': 'one call submitted and waited for (until the device\'s queue has drained), input already on the GPU: median over the rounds.',
   'latency min ms': 'the fastest of those calls.',
@@ -26,7 +26,7 @@ export const resultColumns = (tolerance: number, halfTolerance: number): Readonl
 
 /** Per-layer table columns, by header (the headers summaryRows writes). */
 export const SUMMARY_COLUMNS: Readonly<Record<string, string>> = {
-  layer: 'the layer of bench/layers.json.',
+  layer: 'the layer of bench/layers.json (or of the layers file the run took, such as bench/layers-models.json).',
   output: 'output shape, N×C×H×W.',
   MFLOP: 'useful work of one call, millions of flops.',
   'auto (chose)': 'latency ms of auto, our default, and the path it chose for this layer.',
@@ -36,6 +36,17 @@ export const SUMMARY_COLUMNS: Readonly<Record<string, string>> = {
   'throughput speed-up (peer / auto)': 'the best peer\'s throughput ms over auto\'s (each implementation\'s K calls in one go): above 1, auto is faster.',
   'float16 speed-up (auto ms / auto/f16 ms)': 'above 1: float16 storage makes auto faster on this adapter (see the auto/f16 row for why it is usually below 1 on SwiftShader).',
   'tfjs-webgpu+ours speed-up (tfjs ms / tfjs+ours ms)': 'what registering our kernel gives an unchanged TF.js model.',
+};
+
+/** Per-model table columns (layers files whose layers name their model), by header (the headers modelSummaryRows writes). */
+export const MODEL_SUMMARY_COLUMNS: Readonly<Record<string, string>> = {
+  model: 'the model the layers come from (the layers file\'s model field); the last row takes every layer.',
+  layers: 'its layers in this run.',
+  'auto ms (sum)': 'auto\'s latencies of those layers added up: one pass through the model\'s transposed convolutions.',
+  'best peer ms (sum)': 'the same with each layer\'s best peer (the faster of TF.js WebGPU and ONNX Runtime Web on that layer).',
+  'speed-up (peer sum / auto sum)': 'what auto gains on the model\'s transposed convolutions as a whole: above 1, auto is faster.',
+  'lowest speed-up': 'the smallest per-layer latency speed-up (peer / auto) among its layers.',
+  'geomean speed-up': 'the geometric mean of its layers\' latency speed-ups.',
 };
 
 /** Models table columns, by header (the headers modelRows writes). */

@@ -1,13 +1,16 @@
 /**
  * The benchmark page: wires the suite to the DOM (adapter info, progress bar, tables, chart, JSON download)
  * and exposes `window.benchApi` for the headless driver (scripts/bench.mjs), which calls the same steps.
- * `?autorun` (optionally `&layers=a,b`, `&models=a,b` or `&models=none`, `&training=a` or `&training=none`) starts a run on load.
+ * `?suite=models` picks the real-model layers (bench/layers-models.json; default `standard`, bench/layers.json),
+ * and a layers file can be loaded from disk; `?autorun` (optionally `&layers=a,b`, `&models=a,b` or
+ * `&models=none`) starts a run on load.
  */
-import { BenchSession, LAYERS, type ProgressFn } from './suite';
+import { BenchSession, LAYERS, SUITES, type ProgressFn } from './suite';
+import { parseLayers } from './layers-check.mjs';
 import { barChartSvg } from './chart';
 import { IMPLEMENTATIONS, type ImplName } from './implementation';
-import { adapterLine, ceilingLine, HALF_TOLERANCE, reportMarkdown, reportText, RESULT_HEADERS, resultRows, SUMMARY_HEADERS, summaryRows, TOLERANCE, type BenchReport, type MarkdownMeta } from './report';
-import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { adapterLine, ceilingLine, HALF_TOLERANCE, hasModels, layerGroups, MODEL_SUMMARY_HEADERS, modelSummaryRows, reportMarkdown, reportText, RESULT_HEADERS, resultRows, SUMMARY_HEADERS, summaryRows, TOLERANCE, type BenchReport, type MarkdownMeta } from './report';
+import { columnKey, MODEL_COLUMNS, MODEL_SUMMARY_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
 import { PATH_OPTIONS } from '../src/index';
 import { MODELS, type ModelSpec } from './models';
 import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
@@ -50,8 +53,13 @@ declare global {
     benchApi?: BenchApi;
     /** Set by the headless driver (puppeteer exposeFunction) to receive progress lines. */
     __benchProgress?: (message: string) => void;
+<<<<<<< HEAD
     /** Set by the headless driver's polled training run: null while it runs, then 'done' or 'failed: ...'. */
     __trainingState?: string | null;
+=======
+    /** The outcome of the benchApi call the headless driver started (scripts/bench.mjs: inPage), null while it runs. */
+    __benchStep?: { ok: boolean; message?: string } | null;
+>>>>>>> 83a529114a8ab973b0fa0263e7571aaf83443a01
   }
 }
 
@@ -95,7 +103,13 @@ function render(report: BenchReport | undefined = session?.report()): void {
   if (!report) return;
   $('ceiling').textContent = ceilingLine(report.ceiling);
   $('chart').innerHTML = barChartSvg(report.results);
-  $('summary').innerHTML = htmlTable(summaryRows(report), SUMMARY_COLUMNS);
+  // Layers that name their model (bench/layers-models.json) show one table per model, then the per-model table.
+  $('summary').innerHTML = hasModels(report)
+    ? layerGroups(report).map((g) => `<h3>${esc(g.model ?? '(no model)')}</h3>${
+      htmlTable(summaryRows(report, g.layers), SUMMARY_COLUMNS)}${
+      g.layers.some((l) => l.spec?.source) ? `<p class="hint">${g.layers.filter((l) => l.spec?.source).map((l) => `${esc(l.layer)}: ${esc(l.spec!.source!)}`).join('; ')}</p>` : ''}`).join('') +
+      `<h3>Per model</h3>${htmlTable(modelSummaryRows(report), MODEL_SUMMARY_COLUMNS)}`
+    : htmlTable(summaryRows(report), SUMMARY_COLUMNS);
   $('results').innerHTML = htmlTable(resultRows(report), RESULT_COLUMNS);
   $('models').innerHTML = report.models?.length ? htmlTable(modelRows(report.models), MODEL_COLUMNS) : '';
   $('training').innerHTML = report.training?.length ? htmlTable(trainingRows(report.training), {}) : '';
@@ -115,7 +129,7 @@ async function runAll(names: string[], models: readonly ModelSpec[] = [], traini
   await s.measureCeiling();
   render();
   for (const [i, name] of names.entries()) {
-    const spec = LAYERS.find((l) => l.name === name)!;
+    const spec = suiteLayers.find((l) => l.name === name)!;
     await s.runLayer(spec, (msg, f) => progress(msg, (i + f) / (names.length + models.length)));
     render();
   }
@@ -150,8 +164,10 @@ const api: BenchApi = {
   },
   async runLayer(layer, impls) {
     const s = await openSession();
-    const spec = typeof layer === 'string' ? LAYERS.find((l) => l.name === layer) : layer;
-    if (!spec) throw new Error(`unknown layer ${String(layer)}; known: ${LAYERS.map((l) => l.name).join(', ')}`);
+    // A name of the suite picked on the page, else of a built-in suite.
+    const known = [...suiteLayers, ...Object.values(SUITES).flatMap((s) => s.layers)];
+    const spec = typeof layer === 'string' ? known.find((l) => l.name === layer) : layer;
+    if (!spec) throw new Error(`unknown layer ${String(layer)}; known: ${[...new Set(known.map((l) => l.name))].join(', ')}`);
     const unknown = (impls ?? []).filter((i) => !IMPLEMENTATIONS.includes(i as ImplName));
     if (unknown.length) throw new Error(`unknown implementation(s) ${unknown.join(', ')}; known: ${IMPLEMENTATIONS.join(', ')}`);
     await s.runLayer(spec, progress, (impls as ImplName[] | undefined) ?? IMPLEMENTATIONS);
@@ -189,8 +205,33 @@ $('results-key').innerHTML = keyHtml(columnKey(RESULT_HEADERS, RESULT_COLUMNS));
 $('models-key').innerHTML = keyHtml(columnKey(MODEL_HEADERS, MODEL_COLUMNS));
 $('rows-key').innerHTML = keyHtml(rowKey(IMPLEMENTATIONS));
 
-// Layer picker and buttons.
-$('layers').innerHTML = LAYERS.map((l) => `<label><input type="checkbox" value="${l.name}" checked> ${l.name}</label>`).join('');
+// Suite and layer pickers, and buttons. The suite: a built-in list (?suite=standard|models) or a layers file
+// loaded from disk (checked like --layers-file).
+let suiteLayers: readonly LayerSpec[] = LAYERS;
+function showLayers(layers: readonly LayerSpec[], where: string): void {
+  suiteLayers = layers;
+  $('layers').innerHTML = layers.map((l) => `<label title="${esc([l.model, l.source].filter(Boolean).join(': '))}"><input type="checkbox" value="${esc(l.name)}" checked> ${esc(l.name)}</label>`).join('');
+  $('suite-file').textContent = where;
+}
+const suiteSelect = $<HTMLSelectElement>('suite');
+suiteSelect.innerHTML = Object.entries(SUITES).map(([key, s]) => `<option value="${key}">${key} (${s.file}, ${s.layers.length} layers)</option>`).join('');
+const pickSuite = (key: string) => {
+  const suite = SUITES[key as keyof typeof SUITES];
+  if (!suite) throw new Error(`unknown suite ${key}; known: ${Object.keys(SUITES).join(', ')}`);
+  suiteSelect.value = key;
+  showLayers(suite.layers, suite.file);
+};
+suiteSelect.addEventListener('change', () => pickSuite(suiteSelect.value));
+$<HTMLInputElement>('layers-file').addEventListener('change', async (e) => {
+  const file = (e.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  try {
+    showLayers(parseLayers(await file.text(), file.name), file.name);
+  } catch (err) {
+    $('status').textContent = `failed: ${(err as Error).message}`;
+  }
+});
+pickSuite(new URLSearchParams(location.search).get('suite') ?? 'standard');
 const chosen = () => [...document.querySelectorAll<HTMLInputElement>('#layers input:checked')].map((i) => i.value);
 $('model-picker').innerHTML = MODELS.map((m) => `<label title="${m.kind}"><input type="checkbox" value="${m.name}" checked> ${m.name}</label>`).join('');
 $('models-legend').textContent = modelsLegend(TOLERANCE);
@@ -222,7 +263,7 @@ openSession().then(() => {
   runButton.disabled = false;
   const params = new URLSearchParams(location.search);
   if (params.has('autorun')) {
-    const names = params.get('layers')?.split(',').filter(Boolean) ?? LAYERS.map((l) => l.name);
+    const names = params.get('layers')?.split(',').filter(Boolean) ?? suiteLayers.map((l) => l.name);
     for (const box of document.querySelectorAll<HTMLInputElement>('#layers input')) box.checked = names.includes(box.value);
     const models = params.get('models')?.split(',').filter(Boolean) ?? MODELS.map((m) => m.name);
     for (const box of document.querySelectorAll<HTMLInputElement>('#model-picker input')) box.checked = models.includes(box.value);

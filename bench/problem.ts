@@ -17,6 +17,10 @@ export interface LayerSpec {
    * batch sized for a big GPU keep a cheap reference.
    */
   refN?: number;
+  /** The model the layer comes from (layers-models.json): the report groups layers by it. */
+  model?: string;
+  /** Where the layer is in that model's public code. */
+  source?: string;
 }
 
 /** Everything an implementation needs to run a layer, in NCHW / [Cin, Cout/g, kH, kW] layout. */

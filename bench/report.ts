@@ -5,7 +5,7 @@ import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
 import type { RoundsOptions } from './rounds';
 import type { LayerSpec } from './problem';
-import { columnKey, MODEL_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { columnKey, MODEL_COLUMNS, MODEL_SUMMARY_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
 import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
 import { trainingLegend, trainingRows, type TrainingResult } from './training';
 
@@ -185,10 +185,10 @@ export function resultRows(report: BenchReport): string[][] {
   return rows;
 }
 
-/** The per-layer comparison as rows of cells (header first). */
-export function summaryRows(report: BenchReport): string[][] {
+/** The per-layer comparison as rows of cells (header first): of `layers` (default: every layer of the report). */
+export function summaryRows(report: BenchReport, layers: readonly LayerSummary[] = report.layers): string[][] {
   const rows = [[...SUMMARY_HEADERS]];
-  for (const l of report.layers) {
+  for (const l of layers) {
     rows.push([
       l.layer, l.outputShape.join('×'), (l.flops / 1e6).toFixed(1),
       l.auto ? `${ms(l.auto.ms)} ms (${l.auto.chose})` : 'n/a',
@@ -201,6 +201,51 @@ export function summaryRows(report: BenchReport): string[][] {
     ]);
   }
   return rows;
+}
+
+/** The layers of one model (`model` null: layers that name none), in the order the report has them. */
+export interface LayerGroup {
+  model: string | null;
+  layers: LayerSummary[];
+}
+
+/**
+ * The report's layers grouped by the model they come from (a layers file's `model` field, as in
+ * bench/layers-models.json), groups in order of first appearance; one group with model null when no layer names one.
+ */
+export function layerGroups(report: BenchReport): LayerGroup[] {
+  const groups = new Map<string | null, LayerSummary[]>();
+  for (const l of report.layers) {
+    const model = l.spec?.model ?? null;
+    if (!groups.has(model)) groups.set(model, []);
+    groups.get(model)!.push(l);
+  }
+  return [...groups].map(([model, layers]) => ({ model, layers }));
+}
+
+/** Whether the report's layers name their models (then the report shows them grouped, with the per-model table). */
+export const hasModels = (report: BenchReport) => report.layers.some((l) => l.spec?.model);
+
+/** The per-model table's header. */
+export const MODEL_SUMMARY_HEADERS: readonly string[] = ['model', 'layers', 'auto ms (sum)', 'best peer ms (sum)', 'speed-up (peer sum / auto sum)', 'lowest speed-up', 'geomean speed-up'];
+
+const geomean = (v: readonly number[]) => (v.length ? Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length) : null);
+
+/**
+ * Per model: its layers' latencies added up (auto, and each layer's best peer), the ratio of the sums (what a
+ * pass through the model's transposed convolutions gains), the lowest and the geometric mean of the per-layer
+ * speed-ups; then a row for all layers. Sums only over layers where both auto and a peer have a number.
+ */
+export function modelSummaryRows(report: BenchReport): string[][] {
+  const row = (name: string, layers: readonly LayerSummary[]) => {
+    const both = layers.filter((l) => l.auto && l.bestPeer);
+    const autoSum = both.reduce((a, l) => a + l.auto!.ms, 0), peerSum = both.reduce((a, l) => a + l.bestPeer!.ms, 0);
+    const speedups = layers.flatMap((l) => (l.speedup === null ? [] : [l.speedup]));
+    const x = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)}×`);
+    return [name, String(layers.length), both.length ? ms(autoSum) : 'n/a', both.length ? ms(peerSum) : 'n/a',
+      x(both.length ? peerSum / autoSum : null), x(speedups.length ? Math.min(...speedups) : null), x(geomean(speedups))];
+  };
+  return [[...MODEL_SUMMARY_HEADERS], ...layerGroups(report).map((g) => row(g.model ?? '(no model)', g.layers)), row('all layers', report.layers)];
 }
 
 /** Plain-text table with aligned columns. */
@@ -258,7 +303,11 @@ export function reportText(report: BenchReport): string {
   const layers = report.results.length ? [
     textTable(resultRows(report)),
     '',
-    textTable(summaryRows(report)),
+    ...(hasModels(report) ? [
+      ...layerGroups(report).flatMap((g) => [`model: ${g.model ?? '(none)'}`, textTable(summaryRows(report, g.layers)), '']),
+      'per model',
+      textTable(modelSummaryRows(report)),
+    ] : [textTable(summaryRows(report))]),
     '',
   ] : [];
   return [
@@ -293,6 +342,22 @@ export function roundsSentence(r: Required<RoundsOptions> | undefined): string {
 /** A Markdown list of [name, meaning] pairs. */
 const keyList = (pairs: readonly [string, string][]) => pairs.map(([k, v]) => `- **${k}**: ${v}`).join('\n');
 
+/** The per-layer tables, one per model with where each layer is in its code, then the per-model table and its key. */
+function perModelMarkdown(report: BenchReport): string {
+  const groups = layerGroups(report).map((g) => `### ${g.model ?? '(no model)'}
+
+${g.layers.filter((l) => l.spec?.source).map((l) => `- ${l.layer}: ${l.spec!.source}`).join('\n')}
+
+${markdownTable(summaryRows(report, g.layers))}`);
+  return `${groups.join('\n\n')}
+
+### Per model
+
+${markdownTable(modelSummaryRows(report))}
+
+${keyList(columnKey(MODEL_SUMMARY_HEADERS, MODEL_SUMMARY_COLUMNS))}`;
+}
+
 /** bench/RESULTS.md. */
 export function reportMarkdown(report: BenchReport, meta: MarkdownMeta): string {
   const { worst, half } = worstErrors(report);
@@ -323,7 +388,7 @@ ${c ? `| kernel | result | detail |
 
 ## Per layer
 
-${markdownTable(summaryRows(report))}
+${hasModels(report) ? perModelMarkdown(report) : markdownTable(summaryRows(report))}
 
 ${keyList(columnKey(SUMMARY_HEADERS, SUMMARY_COLUMNS))}
 

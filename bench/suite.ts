@@ -8,6 +8,7 @@ import pkg from '../package.json';
 import { version as tfjsWebgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/version';
 import { version_layers as tfjsLayersVersion } from '@tensorflow/tfjs-layers';
 import suiteJson from './layers.json';
+import modelsJson from './layers-models.json';
 import { keepBusy, measureCeiling, type Ceiling } from './ceiling';
 import { IMPLEMENTATIONS, type ImplName, type Prepared, type Preparer } from './implementation';
 import { oursPreparer } from './impl-ours';
@@ -25,6 +26,15 @@ import { benchTraining, type TrainingResult, type TrainingSpec } from './trainin
 
 /** The standard suite (bench/layers.json). */
 export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
+
+/** The real-model suite (bench/layers-models.json): ConvTranspose layers of models run in browsers, each with its model and source. */
+export const MODEL_LAYERS: readonly LayerSpec[] = modelsJson.layers as LayerSpec[];
+
+/** The built-in layer lists, by the name the page's `?suite=` takes. */
+export const SUITES: Readonly<Record<'standard' | 'models', { file: string; layers: readonly LayerSpec[] }>> = {
+  standard: { file: 'bench/layers.json', layers: LAYERS },
+  models: { file: 'bench/layers-models.json', layers: MODEL_LAYERS },
+};
 
 const PREPARERS: Record<ImplName, Preparer> = {
   ...(Object.fromEntries(PATH_OPTIONS.map((path) => [path, oursPreparer(path)])) as Record<(typeof PATH_OPTIONS)[number], Preparer>),

@@ -2,6 +2,7 @@
 // (bench/node.ts, which the driver runs with --node and which pack.sh carries to a GPU machine as one file).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseLayers } from '../bench/layers-check.mjs';
 
 /** The options, in node:util parseArgs form. */
 export const BENCH_OPTIONS = {
@@ -22,9 +23,6 @@ export const BENCH_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 };
 
-/** Layer fields every entry of a layers file has (`refN` is optional). */
-const NUMBERS = ['N', 'Cin', 'Cout', 'H', 'W', 'g'];
-const PAIRS = ['k', 's', 'p', 'op', 'd'];
 /** RoundsOptions keys (bench/rounds.ts) that --rounds may set. */
 export const ROUNDS_KEYS = ['warmMs', 'minRounds', 'minMs', 'maxRounds', 'maxMs', 'floorRounds', 'batch', 'batchMaxMs'];
 
@@ -55,26 +53,15 @@ export function parseRounds(text) {
   return out;
 }
 
-/** The layers of a layers file (bench/layers.json's format, optionally with `refN`), checked field by field. */
+/** The layers of a layers file (bench/layers.json's format, optionally with `refN`, `model`, `source`), checked field by field. */
 export function readLayersFile(file) {
-  let json;
+  let text;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new Error(`--layers-file ${file}: ${e.message}`);
   }
-  if (!Array.isArray(json?.layers) || json.layers.length === 0) throw new Error(`--layers-file ${file}: expected { "layers": [ ... ] } with at least one layer`);
-  const names = new Set();
-  for (const [i, l] of json.layers.entries()) {
-    const where = `--layers-file ${file}: layers[${i}]${typeof l?.name === 'string' ? ` (${l.name})` : ''}`;
-    if (typeof l?.name !== 'string' || !l.name) throw new Error(`${where}: name: expected a non-empty string`);
-    if (names.has(l.name)) throw new Error(`${where}: name: ${l.name} appears twice`);
-    names.add(l.name);
-    for (const k of NUMBERS) if (!Number.isInteger(l[k]) || l[k] < 1) throw new Error(`${where}: ${k}: expected a positive integer, got ${JSON.stringify(l[k])}`);
-    for (const k of PAIRS) if (!Array.isArray(l[k]) || l[k].length !== 2 || !l[k].every(Number.isInteger)) throw new Error(`${where}: ${k}: expected two integers, got ${JSON.stringify(l[k])}`);
-    if (l.refN !== undefined && !(Number.isInteger(l.refN) && l.refN >= 1 && l.N % l.refN === 0)) throw new Error(`${where}: refN: expected a positive integer that divides N = ${l.N}, got ${JSON.stringify(l.refN)}`);
-  }
-  return json.layers;
+  return parseLayers(text, `--layers-file ${file}`);
 }
 
 /** The usage text: the `//` lines at the top of scripts/bench.mjs. */

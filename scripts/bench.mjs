@@ -6,6 +6,9 @@
 //   npm run bench -- --layers dcgan-g2,unet-up      some layers
 //   npm run bench -- --layers-file FILE.json        the layers of another file (bench/layers.json's format; an
 //                                                   entry's refN: the batch of distinct data, tiled up to N)
+//   npm run bench -- --layers-file bench/layers-models.json
+//                                                   the layers of real models (Kokoro, SpeechT5, DPT, SNAC,
+//                                                   MusicGen), reported grouped by model
 //   npm run bench -- --impls phase,auto,gather      some implementations (default: all)
 //   npm run bench -- --models dcgan-64,unet-decoder some models of the models section (default: all)
 //   npm run bench -- --no-models                    layers only, no models section
@@ -61,6 +64,28 @@ async function runNode(argv) {
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
+/**
+ * Calls `window.benchApi[method](...args)` in the page and waits for its promise without holding one CDP call
+ * open for it: a big layer (a vocoder's 40000-sample upsampler, every implementation, on a busy CPU adapter) can
+ * take longer than the protocol timeout. The call starts in one short evaluate; short evaluates poll its outcome.
+ */
+async function inPage(page, method, ...args) {
+  await page.evaluate((method, args) => {
+    window.__benchStep = null;
+    window.benchApi[method](...args).then(
+      () => { window.__benchStep = { ok: true }; },
+      (e) => { window.__benchStep = { ok: false, message: e instanceof Error ? e.message : String(e) }; });
+  }, method, args);
+  for (;;) {
+    const outcome = await page.evaluate(() => window.__benchStep);
+    if (outcome) {
+      if (!outcome.ok) throw new Error(outcome.message);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** The page in headless Chromium. */
 async function runPage(args) {
   const rounds = parseRounds(args.rounds);
@@ -91,25 +116,15 @@ async function runPage(args) {
     for (const [i, name] of layers.entries()) {
       log(`layer ${i + 1}/${layers.length}: ${name}`);
       const layer = fileLayers ? fileLayers.find((l) => l.name === name) : name;
-      await page.evaluate((l, i) => window.benchApi.runLayer(l, i), layer, impls);
+      await inPage(page, 'runLayer', layer, impls);
     }
     for (const [i, name] of models.entries()) {
       log(`model ${i + 1}/${models.length}: ${name}`);
-      await page.evaluate((n) => window.benchApi.runModel(n), name);
+      await inPage(page, 'runModel', name);
     }
     for (const [i, name] of trainings.entries()) {
       log(`training ${i + 1}/${trainings.length}: ${name}`);
-      // Started, then polled: a step takes seconds on a software adapter, and one CDP call may not outlast the protocol timeout.
-      await page.evaluate((n) => {
-        window.__trainingState = null;
-        window.benchApi.runTraining(n).then(() => { window.__trainingState = 'done'; }, (e) => { window.__trainingState = `failed: ${e?.message ?? e}`; });
-      }, name);
-      let state = null;
-      while (state === null) {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        state = await page.evaluate(() => window.__trainingState);
-      }
-      if (state !== 'done') throw new Error(`training ${name}: ${state}`);
+      await inPage(page, 'runTraining', name);
     }
     const report = await page.evaluate(() => window.benchApi.report());
     process.stdout.write(await page.evaluate(() => window.benchApi.text()) + '\n');

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares the GPU run (docs/testing.md, "On a real GPU"): builds the Node bench into one file, checks it here
 # on SwiftShader on one small layer, and packs it with ../shared/gpu/pack.sh into .gpu/ at the project root,
-# together with the layer lists, bench/gpu/run-gpu.sh, ORT's wasm (xz'd) and gemm-ceiling.mjs.
+# together with the layer lists (bench/layers.json, bench/layers-models.json, layers-scaled.json), bench/gpu/run-gpu.sh, ORT's wasm (xz'd) and gemm-ceiling.mjs.
 #
 #   bash scripts/gpu-kit.sh            (GPU_SHARED=DIR to take pack.sh and layers-scaled.json from elsewhere)
 #
@@ -20,6 +20,7 @@ stage=.bench-out/gpu-kit
 rm -rf "$stage" && mkdir -p "$stage"
 cp .bench-out/bench-node.mjs .bench-out/ort-wasm.xz bench/gpu/run-gpu.sh "$stage/"
 cp bench/layers.json "$stage/layers.json"
+cp bench/layers-models.json "$stage/layers-models.json"
 cp "$shared/layers-scaled.json" "$stage/layers-scaled.json"
 [ -f "$shared/gemm-ceiling.mjs" ] && cp "$shared/gemm-ceiling.mjs" "$stage/"
 # The bundle as run-gpu.sh runs it, here on SwiftShader: one small scaled layer, two rounds.

@@ -1,10 +1,10 @@
 // bench/RESULTS-GPU.md from the files of one GPU run (bench/gpu/run-gpu.sh; docs/testing.md, "On a real GPU"):
-// device, driver, date; per list of layers (native, scaled) our kernel time from GPU timestamps (auto, with the
+// device, driver, date; per list of layers (native, scaled, real models) our kernel time from GPU timestamps (auto, with the
 // path it chose, and the best of our paths), cuDNN fp32, the ratio, the share of the measured FMA ceiling, TF.js
 // WebGPU's latency and throughput and ours over them, geomeans; and a line per target of issue 15.
 //
 //   node scripts/gpu-report.mjs DIR [--out FILE]     DIR holds info.json, suite-native.json, suite-scaled.json,
-//                                                    cudnn.json, gemm.jsonl (any may be missing); default
+//                                                    suite-models.json, cudnn.json, gemm.jsonl (any may be missing); default
 //                                                    --out bench/RESULTS-GPU.md, `--out -` prints it
 //
 // Older runs (bench JSON with `ms` instead of latencyMs, no throughput, no info.json) are read as far as they go.
@@ -33,6 +33,7 @@ export function readRun(dir) {
     info: readJson(join(dir, 'info.json')),
     native: readJson(join(dir, 'suite-native.json')),
     scaled: readJson(join(dir, 'suite-scaled.json')),
+    models: readJson(join(dir, 'suite-models.json')),
     cudnn: readJson(join(dir, 'cudnn.json')),
     gemm,
   };
@@ -162,13 +163,13 @@ function verdict(parts) {
 
 /** The whole page. */
 export function gpuReport(run, { command = 'node scripts/gpu-report.mjs DIR' } = {}) {
-  const suite = run.native ?? run.scaled;
-  if (!suite) throw new Error('gpu-report: neither suite-native.json nor suite-scaled.json is there');
+  const suite = run.native ?? run.scaled ?? run.models;
+  if (!suite) throw new Error('gpu-report: none of suite-native.json, suite-scaled.json, suite-models.json is there');
   const description = suite.adapter?.description ?? '';
   const device = run.info?.gpu || run.cudnn?.device || [suite.adapter?.vendor, suite.adapter?.device].filter(Boolean).join(' ');
   const driver = run.info?.driver || description.match(/(\d+\.\d+(?:\.\d+)*)/)?.[1] || 'unknown';
   const date = run.info?.date ?? suite.date;
-  const native = layerRows(run.native, run.cudnn), scaled = layerRows(run.scaled, run.cudnn);
+  const native = layerRows(run.native, run.cudnn), scaled = layerRows(run.scaled, run.cudnn), models = layerRows(run.models, run.cudnn);
   const c = suite.ceiling;
   const copyMiB = c ? c.copy.bytes / 2 / 2 ** 20 : null;
   const roundsText = suite.rounds
@@ -192,7 +193,7 @@ export function gpuReport(run, { command = 'node scripts/gpu-report.mjs DIR' } =
     table([['target', 'result', 'verdict'], ...targetLines(native, scaled).map(([t, r, v]) => [t, r, v === 'met' ? '**met**' : v === 'missed' ? '**missed**' : v])]),
     '',
   ];
-  for (const [title, rows, s] of [['Native layers (bench/layers.json)', native, run.native], ['Scaled layers (layers-scaled.json)', scaled, run.scaled]]) {
+  for (const [title, rows, s] of [['Native layers (bench/layers.json)', native, run.native], ['Scaled layers (layers-scaled.json)', scaled, run.scaled], ['Real-model layers (bench/layers-models.json)', models, run.models]]) {
     if (!s) continue;
     lines.push(`## ${title}`, '', layerTable(rows), '');
     const notes = rows.filter((r) => r.tfjsNote).map((r) => `- ${r.layer}: TF.js ${r.tfjsNote}`);

@@ -38,7 +38,7 @@ function configsOf(path: GpuPath, limits: ReturnType<typeof deviceLimits>, r: Re
   const family = familyOf(path);
   const cpu = makeContext(r, { limits, adapter: 'cpu' });
   const gpu = makeContext(r, { limits, adapter: 'gpu' });
-  const all = [family.configFor(cpu), family.configFor(gpu), ...family.candidates(gpu), ...examplesOf(path)];
+  const all = [family.configFor(cpu), family.configFor(gpu), ...family.candidates(cpu), ...family.candidates(gpu), ...examplesOf(path)];
   return all.filter((c, i) => all.findIndex((d) => key(d) === key(c)) === i);
 }
 

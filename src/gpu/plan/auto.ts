@@ -12,7 +12,9 @@ export function autoChoice<L extends Timed>(
   device: GPUDevice, ctx: PlanContext, tune: boolean, build: (c: Candidate) => Promise<L>,
 ): Promise<L> {
   const timed = tune && ctx.r.batch > 0;
-  const fitting = rankCandidates(ctx, timed && ctx.adapter === 'gpu').filter((c) => fitsDevice(ctx, c));
+  // Timed: every family's candidates (on a CPU adapter, families offer their rule alone unless it is the cost
+  // model's guess between kernels, as phase's pixels kernel is).
+  const fitting = rankCandidates(ctx, timed).filter((c) => fitsDevice(ctx, c));
   if (fitting.length === 0) return build(rankCandidates(ctx)[0]); // none fits: building the model's first throws why
   return timed ? tunedChoice(device, ctx, fitting, build) : build(fitting[0]);
 }

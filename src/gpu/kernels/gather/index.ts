@@ -34,7 +34,8 @@ export const gather = defineFamily({
   kernels: [GATHER],
   // Two vec4s of output channels when there are more than 4: each input load then feeds 8 FMAs.
   configFor: ({ p }) => ({ ocv: p.CoutG > 4 ? 2 : 1 }),
-  candidates: ({ p }) => (p.CoutG > 4 ? [{ ocv: 2 }, { ocv: 1 }] : [{ ocv: 1 }]),
+  // On a CPU adapter the rule alone (auto times the paths' rules there).
+  candidates: ({ p, adapter }) => (p.CoutG > 4 && adapter === 'gpu' ? [{ ocv: 2 }, { ocv: 1 }] : [{ ocv: p.CoutG > 4 ? 2 : 1 }]),
   checkConfig: (_ctx, c) => checkConfigFields<GatherConfig>('gather', c, { ocv: oneOf(1, 2) }),
   plan(ctx, config) {
     const { r, p } = ctx;

@@ -58,6 +58,7 @@ export const kParallel = defineFamily({
   candidates(ctx) {
     const rule = kParallelConfig(ctx);
     const out = [rule];
+    if (ctx.adapter === 'cpu') return out; // auto times the paths' rules there
     for (const kt of [rule.kt / 2, rule.kt * 2]) if (kt >= 1 && kt * rule.pt <= 256) out.push({ ...rule, kt });
     return out;
   },

@@ -3,10 +3,12 @@
  * a dense stride-1 convolution over only the taps that reach it, run as a register-blocked GEMM, all phases in
  * one dispatch, with the weights re-packed once per phase at upload (weights.ts: packPhaseWeights).
  * Depthwise-like problems run the
- * pixel-blocked kernel (phase_narrow.wgsl) on the same packed weights.
+ * pixel-blocked kernel (phase_narrow.wgsl) on the same packed weights; layers with few output channels per group
+ * and many input channels, on a CPU adapter, the GEMM with pixels in the vec4 lanes (phase_pixels.wgsl).
  */
 import phaseWgsl from './phase.wgsl?raw';
 import phaseNarrowWgsl from './phase_narrow.wgsl?raw';
+import phasePixelsWgsl from './phase_pixels.wgsl?raw';
 import type { Problem3d } from '../../../shape';
 import { COMMON_FIELDS, INVOCATIONS_FIELD, PHASE_FIELDS, TAP_FIELDS, phaseValues, u32Field } from '../../uniforms';
 import { phaseCounts, phaseGrid, phaseSlots } from '../../geometry';
@@ -20,13 +22,16 @@ import { BINDINGS, checkConfigFields, defineFamily, distinct, intIn, makeStage, 
 /**
  * `gemm`: the channel-blocked GEMM, each invocation a register block of `px` phase-grid pixels × `ocv` vec4s of
  * output channels, the input channels split into `ksplit` chunks (1: no split; more: partial sums and a
- * reduction stage). `narrow`: the pixel-blocked kernel for few channels per group.
+ * reduction stage). `narrow`: the pixel-blocked kernel for few channels per group. `pixels`: the GEMM with
+ * `pv` vec4s of phase-grid pixels (4·pv pixels) × one block of up to 4 output channels per invocation.
  */
 export type PhaseConfig =
   | { readonly kernel: 'gemm'; readonly px: number; readonly ocv: number; readonly ksplit: number }
-  | { readonly kernel: 'narrow' };
+  | { readonly kernel: 'narrow' }
+  | { readonly kernel: 'pixels'; readonly pv: number };
 
 type GemmConfig = Extract<PhaseConfig, { kernel: 'gemm' }>;
+type PixelsConfig = Extract<PhaseConfig, { kernel: 'pixels' }>;
 
 const NARROW_FIELDS = [...COMMON_FIELDS, ...TAP_FIELDS, ...PHASE_FIELDS, INVOCATIONS_FIELD];
 const PHASE: KernelDef = {
@@ -40,6 +45,10 @@ const PHASE: KernelDef = {
   bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
 const PHASE_NARROW: KernelDef = { ...PHASE, name: 'phase-narrow', body: phaseNarrowWgsl, fields: NARROW_FIELDS, finiteWeights: false };
+const PHASE_PIXELS: KernelDef = {
+  ...PHASE, name: 'phase-pixels', body: phasePixelsWgsl,
+  fields: [...NARROW_FIELDS, u32Field('wBlocks', 'blocks of 4·PV phase-grid pixels along W, ceil(phaseGrid.z / (4·PV))')],
+};
 
 /** Most tap slots per phase the narrow kernel unrolls; beyond it the channel-blocked kernel runs. */
 export const MAX_UNROLLED_TAPS = 16;
@@ -100,9 +109,46 @@ function splitOf(p: Problem3d, ksplit: number): { icChunk: number; ksplit: numbe
   return { icChunk, ksplit: Math.ceil(p.CinG / icChunk) };
 }
 
-/** The family's rule: the narrow kernel where it applies, else the GEMM with phaseBlock's block. */
+/**
+ * Whether a CPU adapter runs the pixels kernel: fewer than 4 output channels per group (the channel-blocked
+ * GEMM would leave lanes of every FMA idle) and not the narrow kernel's few input channels. On GPU plans the
+ * k-parallel family covers these layers.
+ */
+export function usesPixelsKernel(ctx: PlanContext): boolean {
+  return ctx.adapter === 'cpu' && ctx.p.CoutG < 4 && !usesNarrowKernel(ctx.p);
+}
+
+/** The pixels kernel's block: 4 vec4s (16 pixels), fewer where the phase row is shorter. */
+export function pixelsBlock(p: Problem3d): PixelsConfig {
+  return { kernel: 'pixels', pv: Math.min(4, Math.ceil(phaseGrid(p)[2] / 4)) };
+}
+
+/** The family's rule: the narrow kernel where it applies, the pixels kernel for few outputs on a CPU, else the GEMM with phaseBlock's block. */
 function phaseConfig(ctx: PlanContext): PhaseConfig {
-  return usesNarrowKernel(ctx.p) ? { kernel: 'narrow' } : phaseBlock(ctx);
+  if (usesNarrowKernel(ctx.p)) return { kernel: 'narrow' };
+  return usesPixelsKernel(ctx) ? pixelsBlock(ctx.p) : phaseBlock(ctx);
+}
+
+/** Invocations and blocks of a pixels configuration. */
+function pixelsShape(p: Problem3d, { pv }: PixelsConfig) {
+  const q = phaseGrid(p);
+  const ph = phaseCounts(p);
+  const ocBlocks = ocBlocksFor(p.CoutG, 1);
+  const wBlocks = Math.ceil(q[2] / (4 * pv));
+  return { ocBlocks, wBlocks, invocations: p.N * p.G * ph[0] * ph[1] * ph[2] * q[0] * q[1] * ocBlocks * wBlocks };
+}
+
+/**
+ * Work of a pixels configuration: blockedWork's count for 4·pv pixels and one vec4 of channels, with the loads
+ * and FMAs of this kernel per step: 4·pv inputs and the weights of the block's channels (the unused lanes of a
+ * weight vec4 are never read), pv vec4 FMAs per channel.
+ */
+function pixelsWork(p: Problem3d, c: PixelsConfig) {
+  const { ocBlocks, invocations } = pixelsShape(p, c);
+  const px = 4 * c.pv, oc = Math.min(4, p.CoutG);
+  const w = blockedWork(p, { block: px, cb: ocBlocks, ocv: 1, invocations, icPerTap: p.CinG });
+  const loads = (px + oc) / (px + 4), fmas = (c.pv * oc) / px;
+  return { ...w, loads: w.loads * loads, edgeLoads: w.edgeLoads * loads, fmas: w.fmas * fmas };
 }
 
 function narrowWork(p: Problem3d) {
@@ -118,12 +164,15 @@ function narrowWork(p: Problem3d) {
 export const phase = defineFamily({
   name: 'phase',
   summary: 'stride-phase implicit GEMM: each phase a dense, register-blocked convolution over its own taps',
-  kernels: [PHASE, PHASE_NARROW],
+  kernels: [PHASE, PHASE_NARROW, PHASE_PIXELS],
   configFor: phaseConfig,
-  // The GPU rule's kind of plan on any problem: a small register block and split-K with a short last chunk.
-  examples: [{ kernel: 'gemm', px: 4, ocv: 1, ksplit: 3 }],
+  // The GPU rule's kind of plan on any problem: a small register block and split-K with a short last chunk;
+  // the pixels kernel with a ragged last block (12 pixels) on every layer, several channel blocks included.
+  examples: [{ kernel: 'gemm', px: 4, ocv: 1, ksplit: 3 }, { kernel: 'pixels', pv: 3 }] as PhaseConfig[],
   candidates(ctx): PhaseConfig[] {
     const rule = phaseConfig(ctx);
+    // The pixels kernel's rule is the model's guess: the channel-blocked GEMM beside it.
+    if (rule.kernel === 'pixels') return [rule, phaseBlock(ctx)];
     if (ctx.adapter === 'cpu' || rule.kernel === 'narrow') return [rule];
     // On a GPU: the rule's block, and its neighbours in split and block size, which the rule cannot rank.
     const { p } = ctx;
@@ -142,7 +191,8 @@ export const phase = defineFamily({
       if (ctx.p.CoutG > 4) throw new TypeError(`config.kernel: 'narrow' needs at most 4 output channels per group, this layer has ${ctx.p.CoutG}`);
       return narrow;
     }
-    return checkConfigFields<PhaseConfig>('phase', c, { kernel: oneOf('gemm', 'narrow'), px: oneOf(4, 8), ocv: intIn(1, 4), ksplit: intIn(1, 65535) });
+    if (kernel === 'pixels') return checkConfigFields<PhaseConfig>('phase', c, { kernel: oneOf('pixels'), pv: intIn(1, 4) });
+    return checkConfigFields<PhaseConfig>('phase', c, { kernel: oneOf('gemm', 'narrow', 'pixels'), px: oneOf(4, 8), ocv: intIn(1, 4), ksplit: intIn(1, 65535) });
   },
   plan(ctx, config) {
     const { r, p } = ctx;
@@ -159,6 +209,20 @@ export const phase = defineFamily({
         weightBytes: phaseWeightFloats(p, 1) * 4,
         packWeights: (w) => packPhaseWeights(ctx, w, 1),
         packBias: (b) => packBias(r, b, 1),
+      };
+    }
+    if (config.kernel === 'pixels') {
+      const { ocBlocks, wBlocks, invocations } = pixelsShape(p, config);
+      return {
+        stages: [makeStage(ctx, {
+          kernel: PHASE_PIXELS, overrides: { PV: config.pv, OC: Math.min(4, p.CoutG) }, invocations,
+          bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
+          values: { ...phaseValues(ctx, { ocBlocks }), wBlocks },
+        })],
+        scratch: {},
+        weightBytes: phaseWeightFloats(p, ocBlocks) * 4,
+        packWeights: (w) => packPhaseWeights(ctx, w, ocBlocks),
+        packBias: (b) => packBias(r, b, ocBlocks),
       };
     }
     const { icChunk, ksplit } = splitOf(p, config.ksplit);
@@ -186,6 +250,7 @@ export const phase = defineFamily({
   work(ctx, config) {
     const { p } = ctx;
     if (config.kernel === 'narrow') return [narrowWork(p)];
+    if (config.kernel === 'pixels') return [pixelsWork(p, config)];
     const { icChunk, ksplit } = splitOf(p, config.ksplit);
     const b = { ...config, ksplit };
     const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);

@@ -115,6 +115,7 @@ export const tiled = defineFamily({
   candidates(ctx) {
     // The rule, the rule's tile without a split (one dispatch fewer), then the other tile shapes that pad little.
     const rule = tiledConfig(ctx);
+    if (ctx.adapter === 'cpu') return [rule]; // auto times the paths' rules there
     const others = SHAPES.filter((s) => waste(ctx.p, s) <= 2).map((s) => splitFor(ctx, s));
     return distinct([rule, ...(rule.ksplit > 1 ? [{ ...rule, ksplit: 1 }] : []), ...others]).slice(0, 5);
   },
