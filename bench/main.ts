@@ -53,13 +53,8 @@ declare global {
     benchApi?: BenchApi;
     /** Set by the headless driver (puppeteer exposeFunction) to receive progress lines. */
     __benchProgress?: (message: string) => void;
-<<<<<<< HEAD
-    /** Set by the headless driver's polled training run: null while it runs, then 'done' or 'failed: ...'. */
-    __trainingState?: string | null;
-=======
     /** The outcome of the benchApi call the headless driver started (scripts/bench.mjs: inPage), null while it runs. */
     __benchStep?: { ok: boolean; message?: string } | null;
->>>>>>> 83a529114a8ab973b0fa0263e7571aaf83443a01
   }
 }
 
