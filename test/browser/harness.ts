@@ -132,7 +132,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
         ...(spec.returnOutput ? { output: Array.from(y.data, toWire) } : {}),
       });
     } catch (e) {
-      results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack ?? e) });
+      results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack || e) }); // Firefox's DOMExceptions have an empty stack
     }
   }
   return results;
