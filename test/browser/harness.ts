@@ -132,7 +132,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
         ...(spec.returnOutput ? { output: Array.from(y.data, toWire) } : {}),
       });
     } catch (e) {
-      results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack || e) }); // Firefox's DOMExceptions have an empty stack
+      results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: errorText(e) });
     }
   }
   return results;
@@ -147,6 +147,13 @@ function defaultLimitsDevice(): Promise<GPUDevice> {
     return adapter.requestDevice();
   });
   return plainDevice;
+}
+
+/** An error with its message and stack: V8's stack starts with the message, Firefox's holds only the frames. */
+function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const stack = e.stack ?? '';
+  return stack.includes(e.message) ? stack : `${e.name}: ${e.message}${stack ? `\n${stack}` : ''}`;
 }
 
 async function rejectCase(spec: RejectSpec): Promise<RejectResult> {
