@@ -1,6 +1,7 @@
 /**
- * GPU paths in headless Chromium (WebGPU; SwiftShader where there is no GPU), each compared with the float64
- * CPU reference on every case: worked examples, every conformance fixture, and a seeded random sweep.
+ * GPU paths in headless Chromium (WebGPU on Dawn; SwiftShader where there is no GPU) and Firefox (wgpu; lavapipe),
+ * one vitest project each, each compared with the float64 CPU reference on every case: worked examples, every
+ * conformance fixture, and a seeded random sweep.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
