@@ -13,6 +13,7 @@ import { caseData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { fromHalfBits, roundToHalf, toHalfBits } from '../../src/half';
 import type { CheckResult } from './api-checks';
+import { errorText } from '../support/error-text';
 
 interface EdgeCase {
   name: string;
@@ -50,7 +51,7 @@ export async function familyChecks(): Promise<CheckResult[]> {
     try {
       results.push({ name, ...(await body()) });
     } catch (e) {
-      results.push({ name, ok: false, detail: `threw ${(e as Error)?.stack ?? e}` });
+      results.push({ name, ok: false, detail: `threw ${errorText(e)}` });
     }
   };
   for (const [ci, c] of EDGE_CASES.entries()) {

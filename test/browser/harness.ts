@@ -14,6 +14,7 @@ import { chunkChecks } from './chunk-checks';
 import { limitChecks } from './limit-checks';
 import { halfChecks } from './half-checks';
 import { familyChecks } from './family-checks';
+import { errorText } from '../support/error-text';
 
 /**
  * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
@@ -147,13 +148,6 @@ function defaultLimitsDevice(): Promise<GPUDevice> {
     return adapter.requestDevice();
   });
   return plainDevice;
-}
-
-/** An error with its message and stack: V8's stack starts with the message, Firefox's holds only the frames. */
-function errorText(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const stack = e.stack ?? '';
-  return stack.includes(e.message) ? stack : `${e.name}: ${e.message}${stack ? `\n${stack}` : ''}`;
 }
 
 async function rejectCase(spec: RejectSpec): Promise<RejectResult> {

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { registerWithTfjs, type TfjsRegistration } from '../../src/integrations/tfjs-kernel';
 import type { PathOption } from '../../src/index';
 import fixtures from '../fixtures/conformance/tfjs.json';
+import { errorText } from '../support/error-text';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -200,7 +201,7 @@ async function runCase(c: TfjsCase, path: PathOption): Promise<TfjsCaseResult> {
     result.paths = { ...reg.stats.paths };
     result.reasons = { ...reg.stats.reasons };
   } catch (e) {
-    result.error = (e as Error).stack ?? String(e);
+    result.error = errorText(e);
   } finally {
     reg?.unregister();
     result.restored = tf.getKernel('Conv2DBackpropInput', 'webgpu') === original;
