@@ -2,6 +2,17 @@ import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
 import { stripWgslComments } from './scripts/wgsl-strip.mjs';
 
+/**
+ * The browser test files that run in Firefox too (WebGPU on wgpu, WGSL compiled by Naga), with TEST_BROWSER=firefox:
+ * in the `ci` tier the GPU paths (conformance fixtures, family checks, worked examples, the sweep) and the README's
+ * browser examples; in the `full` tier every browser test file.
+ */
+const FIREFOX_CI = ['test/browser.test.ts', 'test/readme-browser.test.ts'];
+const FIREFOX_FULL = [
+  ...FIREFOX_CI, 'test/float16.test.ts', 'test/ieee.test.ts', 'test/chunks.test.ts', 'test/reliability.test.ts',
+  'test/frontends-browser.test.ts', 'test/tfjs.test.ts', 'test/models.test.ts', 'test/bench-page.test.ts', 'test/demo.test.ts',
+];
+
 export default defineConfig({
   // `vite build` only: the shipped WGSL without comments and indentation (the sources and the dev server keep them).
   plugins: [stripWgslComments()],
@@ -38,8 +49,15 @@ export default defineConfig({
   },
   server: { fs: { allow: [resolve(import.meta.dirname)] } },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // One project per browser: `npx vitest run --project firefox test/browser.test.ts` runs a file in Firefox only.
+    projects: [
+      { extends: true, test: { name: 'chromium', include: ['test/**/*.test.ts'], env: { TEST_BROWSER: 'chromium' } } },
+      {
+        extends: true,
+        test: { name: 'firefox', include: process.env.VITE_TEST_TIER === 'full' ? FIREFOX_FULL : FIREFOX_CI, env: { TEST_BROWSER: 'firefox' } },
+      },
+    ],
   },
 });

@@ -4,7 +4,7 @@ import type { RoundsOptions } from '../bench/rounds';
 export declare const BENCH_OPTIONS: NonNullable<ParseArgsConfig['options']>;
 export declare const ROUNDS_KEYS: readonly string[];
 export interface BenchArgs {
-  node?: boolean; layers?: string; 'layers-file'?: string; impls?: string; models?: string; 'no-models'?: boolean;
+  node?: boolean; browser?: 'chromium' | 'firefox'; layers?: string; 'layers-file'?: string; impls?: string; models?: string; 'no-models'?: boolean;
   'models-only'?: boolean; training?: string; 'no-training'?: boolean; 'training-only'?: boolean; rounds?: string; 'ort-wasm'?: string; json?: string; markdown?: string; help?: boolean;
 }
 export declare function parseBenchArgs(argv: string[]): BenchArgs;

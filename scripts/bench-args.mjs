@@ -7,6 +7,7 @@ import { parseLayers } from '../bench/layers-check.mjs';
 /** The options, in node:util parseArgs form. */
 export const BENCH_OPTIONS = {
   node: { type: 'boolean' },
+  browser: { type: 'string' },
   layers: { type: 'string' },
   'layers-file': { type: 'string' },
   impls: { type: 'string' },
@@ -29,6 +30,8 @@ export const ROUNDS_KEYS = ['warmMs', 'minRounds', 'minMs', 'maxRounds', 'maxMs'
 /** Parses argv; throws an Error that names the offending flag. */
 export function parseBenchArgs(argv) {
   const { values } = parseArgs({ args: argv, options: BENCH_OPTIONS, strict: true });
+  if (values.browser !== undefined && !['chromium', 'firefox'].includes(values.browser)) throw new Error(`--browser: chromium or firefox, got ${values.browser}`);
+  if (values.browser && values.node) throw new Error('--browser cannot go with --node (the Node bench runs on Dawn, no browser)');
   if (values['no-models'] && (values['models-only'] || values.models)) throw new Error('--no-models cannot go with --models or --models-only');
   if (values['models-only'] && (values.layers || values.impls || values['layers-file'])) throw new Error('--models-only cannot go with --layers, --layers-file or --impls');
   if (values['training-only'] && (values.layers || values.impls || values['layers-file'] || values.models || values['models-only'])) throw new Error('--training-only cannot go with --layers, --layers-file, --impls, --models or --models-only');

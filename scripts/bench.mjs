@@ -1,8 +1,9 @@
-// Headless benchmark: drives bench/index.html in headless Chromium (the same page you can open with
+// Headless benchmark: drives bench/index.html in headless Chromium or Firefox (the same page you can open with
 // `npm run dev` at /bench/index.html), or with --node runs the same suite in Node on Dawn; shows progress on
 // stderr, prints the table on stdout.
 //
-//   npm run bench                                   whole suite
+//   npm run bench                                   whole suite, in Chromium
+//   npm run bench -- --browser firefox              in Firefox (wgpu; its WebGPU prefs set, see scripts/browser.mjs)
 //   npm run bench -- --layers dcgan-g2,unet-up      some layers
 //   npm run bench -- --layers-file FILE.json        the layers of another file (bench/layers.json's format; an
 //                                                   entry's refN: the batch of distinct data, tiled up to N)
@@ -86,11 +87,11 @@ async function inPage(page, method, ...args) {
   }
 }
 
-/** The page in headless Chromium. */
+/** The page in the headless browser (--browser, default Chromium). */
 async function runPage(args) {
   const rounds = parseRounds(args.rounds);
   const fileLayers = args['layers-file'] ? readLayersFile(args['layers-file']) : null;
-  const session = await startBrowserSession({ log });
+  const session = await startBrowserSession({ log, browser: args.browser ?? 'chromium' });
   let exitCode = 0;
   try {
     const page = await session.open('/bench/index.html');
@@ -108,7 +109,7 @@ async function runPage(args) {
     if (unknownTrainings.length) throw new Error(`unknown training(s) ${unknownTrainings.join(', ')}; known: ${allTrainings.join(', ')}`);
     const unknownModels = models.filter((m) => !allModels.includes(m));
     if (unknownModels.length) throw new Error(`unknown model(s) ${unknownModels.join(', ')}; known: ${allModels.join(', ')}`);
-    log(`adapter: ${adapter}`);
+    log(`${session.browserName} ${await session.browser.version()}, adapter: ${adapter}`);
     await page.evaluate((r) => window.benchApi.setRounds(r), rounds);
     // The ceiling only scales the layers' % columns.
     if (layers.length) log(await page.evaluate(() => window.benchApi.ceiling()));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { batchSize, DEFAULT_ROUNDS, roundOrder, roundsDone, runRounds, type Contender } from '../bench/rounds';
 import { halfReferenceOf, problemOf, referenceOf, type LayerSpec } from '../bench/problem';
 import { sizeCopy } from '../bench/ceiling';
-import { parseRounds, readLayersFile, shownCommand } from '../scripts/bench-args.mjs';
+import { parseBenchArgs, parseRounds, readLayersFile, shownCommand } from '../scripts/bench-args.mjs';
 import { resolveConvTranspose, roundToHalf, scatterReference } from '../src/index';
 
 /** Fake implementations on a fake clock: each call costs `ms[i]`, a batch of n costs n·ms[i]·`batchFactor`. */
@@ -151,6 +151,12 @@ describe('--layers-file and --rounds', () => {
     expect(() => parseRounds('batch=0')).toThrow(/batch: expected a positive integer/);
     expect(() => parseRounds('minMs=x')).toThrow(/minMs: expected a number/);
   });
+  it('--browser takes chromium or firefox, and not with --node', () => {
+    expect(parseBenchArgs(['--browser', 'firefox']).browser).toBe('firefox');
+    expect(() => parseBenchArgs(['--browser', 'safari'])).toThrow('--browser: chromium or firefox, got safari');
+    expect(() => parseBenchArgs(['--browser', 'firefox', '--node'])).toThrow(/--browser cannot go with --node/);
+  });
+
   it('the command a report names leaves out --json and its file, in both spellings', () => {
     expect(shownCommand('npm run bench --', ['--json', '/tmp/x.json', '--markdown', 'bench/RESULTS.md', '--layers', 'a']))
       .toBe('npm run bench -- --markdown bench/RESULTS.md --layers a');

@@ -76,6 +76,14 @@ describe('compileComputePipeline', () => {
     expect(device.scopes).toEqual([]);
   });
 
+  it('names the pipeline when the async compile rejects (a GPUPipelineError: a DOMException, with an empty stack in Firefox)', async () => {
+    const failure = new DOMException('Shader validation error: Function [19] \'f\' is invalid', 'OperationError');
+    const device = { createComputePipelineAsync: () => Promise.reject(failure) } as unknown as GPUDevice;
+    const p = compileComputePipeline(device, descriptor);
+    await expect(p).rejects.toThrow(`compiling compute pipeline "convtranspose/test": OperationError: Shader validation error: Function [19] 'f' is invalid`);
+    await expect(p).rejects.toSatisfy((e: Error) => e instanceof Error && e.cause === failure);
+  });
+
   it('rejects an unknown mode', () => {
     expect(() => setCompileMode('eager' as never)).toThrow(TypeError);
   });

@@ -1,8 +1,9 @@
 /**
  * The README as a user meets it: every script in it runs as written (the ```js blocks marked
- * `<!-- example: browser -->` in headless Chromium against the source, the `<!-- example: node -->` ones in Node
- * on Dawn/SwiftShader against a fresh build installed in a throw-away app), and each prints exactly the output
- * the README shows after it. Plus the README's links and install line, and the checker itself: a changed
+ * `<!-- example: browser -->` in the headless browsers, in test/readme-browser.test.ts; the
+ * `<!-- example: node -->` ones in Node on Dawn/SwiftShader and the `<!-- example: deno -->` ones in Deno, both
+ * against a fresh build installed in a throw-away app), and each prints exactly the output the README shows
+ * after it. Plus the README's links and install line, and the checker itself: a changed
  * number in an example, or in the README's output, fails.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,18 +15,20 @@ import * as mainEntry from '../src/index';
 import * as nodeEntry from '../src/node';
 import * as tfjsEntry from '../src/integrations/tfjs-kernel';
 import * as ortEntry from '../src/integrations/ort-session';
-import { compareOutput, nodeApp, openExamplePage, readme, readmeExamples, runNodeExample, type ExamplePage } from './support/readme';
+import { compareOutput, nodeApp, readme, readmeExamples, runDenoExample, runNodeExample } from './support/readme';
 
 const text = readme();
 const examples = readmeExamples(text);
 const browserExamples = examples.filter((e) => e.kind === 'browser');
 const nodeExamples = examples.filter((e) => e.kind === 'node');
+const denoExamples = examples.filter((e) => e.kind === 'deno');
 const where = (line: number) => `README.md:${line}`;
 
 describe('the README', () => {
   it('has browser and Node examples, each with its output', () => {
     expect(browserExamples.length).toBeGreaterThanOrEqual(4);
     expect(nodeExamples.length).toBeGreaterThanOrEqual(1);
+    expect(denoExamples.length).toBeGreaterThanOrEqual(1);
     for (const e of examples) expect(e.output.trim(), where(e.line)).not.toBe('');
   });
 
@@ -82,7 +85,7 @@ describe('the example checker', () => {
     expect(readmeExamples(md)).toEqual([{ kind: 'node', line: 2, code: 'console.log(1)\n', output: '1' }]);
     expect(() => readmeExamples('```js\nconsole.log(1)\n```\n```text\n1\n```')).toThrow(/line 1: .*without an <!-- example/);
     expect(() => readmeExamples('<!-- example: node -->\n```js\nconsole.log(1)\n```\n')).toThrow(/no ```text block/);
-    expect(() => readmeExamples('<!-- example: deno -->\n```js\nx\n```\n```text\n```')).toThrow(/unknown example kind "deno"/);
+    expect(() => readmeExamples('<!-- example: safari -->\n```js\nx\n```\n```text\n```')).toThrow(/unknown example kind "safari"/);
     expect(() => readmeExamples('<!-- example: node -->\nSome prose.\n')).toThrow(/marker not followed/);
   });
 
@@ -95,25 +98,7 @@ describe('the example checker', () => {
   });
 });
 
-describe('the README\'s browser examples, in headless Chromium', () => {
-  let page: ExamplePage;
-  beforeAll(async () => { page = await openExamplePage(); });
-  afterAll(async () => { await page?.close(); });
-
-  it.each(browserExamples.map((e) => [where(e.line), e] as const))('%s prints what the README shows', async (_, e) => {
-    const problem = compareOutput(await page.run(e.code), e.output);
-    if (problem) expect.fail(`${where(e.line)}: ${problem}`);
-  });
-
-  it('a broken example fails: a changed weight changes what it prints', async () => {
-    const e = browserExamples[0];
-    const broken = e.code.replace(/data: \[0, 1, 1,/, 'data: [0, 1, 2,');
-    expect(broken, 'the first browser example no longer has the weight this test changes').not.toBe(e.code);
-    expect(compareOutput(await page.run(broken), e.output)).toMatch(/^line \d+: printed/);
-  });
-});
-
-describe('the README\'s Node examples, in Node on Dawn (SwiftShader)', () => {
+describe('the README\'s Node and Deno examples, in Node on Dawn (SwiftShader) and in Deno (wgpu)', () => {
   let work: string;
   let app: string;
   beforeAll(() => {
@@ -132,5 +117,17 @@ describe('the README\'s Node examples, in Node on Dawn (SwiftShader)', () => {
     const broken = e.code.replace(/data: \[2, 3, 1, 3\]/, 'data: [2, 3, 1, 4]');
     expect(broken, 'the Node example no longer has the input this test changes').not.toBe(e.code);
     expect(compareOutput(runNodeExample(app, 'broken', broken), e.output)).toMatch(/^line \d+: printed/);
+  });
+
+  it.each(denoExamples.map((e) => [where(e.line), e] as const))('%s prints what the README shows, in Deno', (_, e) => {
+    const problem = compareOutput(runDenoExample(app, `deno-example-${e.line}`, e.code), e.output);
+    if (problem) expect.fail(`${where(e.line)}: ${problem}`);
+  });
+
+  it('a broken Deno example fails: a changed input changes what it prints', () => {
+    const e = denoExamples[0];
+    const broken = e.code.replace(/data: \[2, 3, 1, 3\]/, 'data: [2, 3, 1, 4]');
+    expect(broken, 'the Deno example no longer has the input this test changes').not.toBe(e.code);
+    expect(compareOutput(runDenoExample(app, 'deno-broken', broken), e.output)).toMatch(/^line \d+: printed/);
   });
 });

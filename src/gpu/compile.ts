@@ -36,10 +36,14 @@ export function setCompileMode(next: CompileMode): void {
 /** Compiles `descriptor` on `device`; rejects (never throws synchronously) when compilation fails. */
 export function compileComputePipeline(device: GPUDevice, descriptor: GPUComputePipelineDescriptor): Promise<GPUComputePipeline> {
   if (mode === 'async' && typeof device.createComputePipelineAsync === 'function') {
+    // The rejection is a GPUPipelineError (a DOMException: in Firefox with an empty stack), so it becomes an
+    // Error that names the pipeline, as the sync mode's does.
+    const what = `compiling compute pipeline ${JSON.stringify(descriptor.label ?? '')}`;
+    const named = (e: unknown) => new Error(`${what}: ${e instanceof Error || e instanceof DOMException ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
     try {
-      return device.createComputePipelineAsync(descriptor);
+      return device.createComputePipelineAsync(descriptor).catch((e: unknown) => { throw named(e); });
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(named(e));
     }
   }
   return compileSync(device, descriptor);

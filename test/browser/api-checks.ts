@@ -8,6 +8,8 @@ import { compare } from '../support/compare';
 import { randomData } from '../support/random';
 import { epilogueChecks } from './epilogue-checks';
 
+import { errorText } from '../support/error-text';
+
 export interface CheckResult { name: string; ok: boolean; detail: string }
 
 /** A check runner appending to `results`: a body that throws is a failed check with its stack, never a lost one. */
@@ -16,7 +18,7 @@ export function checkInto(results: CheckResult[]) {
     try {
       results.push({ name, ...(await body()) });
     } catch (e) {
-      results.push({ name, ok: false, detail: `threw ${(e as Error)?.stack ?? e}` });
+      results.push({ name, ok: false, detail: `threw ${errorText(e)}` });
     }
   };
 }

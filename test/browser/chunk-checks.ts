@@ -12,6 +12,7 @@ import { compare } from '../support/compare';
 import { randomData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import type { CheckResult } from './api-checks';
+import { errorText } from '../support/error-text';
 
 const LIMIT = 4 * 1024 * 1024;
 const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
@@ -101,7 +102,7 @@ export async function chunkChecks(): Promise<CheckResult[]> {
       try {
         results.push(await run(device, c, path, x, w, bias, ref));
       } catch (e) {
-        results.push({ name: `${c.name}: ${path}`, ok: false, detail: String((e as Error)?.stack ?? e) });
+        results.push({ name: `${c.name}: ${path}`, ok: false, detail: errorText(e) });
       }
     }
   }

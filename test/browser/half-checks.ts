@@ -13,6 +13,7 @@ import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { BufferUsage } from '../../src/gpu/constants';
 import { expectThrow, readBytes, type CheckResult } from './api-checks';
 import { limitedDevice } from './chunk-checks';
+import { errorText } from '../support/error-text';
 
 const { STORAGE, COPY_SRC, COPY_DST } = BufferUsage;
 
@@ -187,7 +188,7 @@ export async function halfChecks(): Promise<CheckResult[]> {
         output.destroy();
         layer.destroy();
       } catch (e) {
-        results.push({ name, ok: false, detail: String((e as Error)?.stack ?? e) });
+        results.push({ name, ok: false, detail: errorText(e) });
       }
     }
   }

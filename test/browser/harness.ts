@@ -15,6 +15,7 @@ import { limitChecks } from './limit-checks';
 import { halfChecks } from './half-checks';
 import { familyChecks } from './family-checks';
 import { weightChecks } from './weight-checks';
+import { errorText } from '../support/error-text';
 
 /**
  * A numeric case: data given, or generated from `seed`. Values cross JSON, so NaN, ±Infinity and -0 are
@@ -37,6 +38,11 @@ export interface CaseSpec {
   variants?: string[];
   /** Also return each path's output (wire form), e.g. to check the sign of zeros. */
   returnOutput?: boolean;
+  /**
+   * Run on a device requested with no limits and no features (the WebGPU spec's defaults, whatever the adapter
+   * offers), not the package's default device, which asks for the adapter's largest buffers and timestamp-query.
+   */
+  defaultLimits?: boolean;
   /**
    * For testing the checks themselves (the fuzz command's self-test): a reference made wrong on purpose.
    * `reference-without-bias`: the reference leaves the bias out, so every case with a nonzero bias fails.
@@ -86,7 +92,7 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
   const bias = spec.bias ? given(spec.bias) : spec.withBias ? generated!.b : null;
   const r = resolveConvTranspose(spec.inputShape, spec.weightShape, bias ? [bias.length] : null, spec.attrs);
   const ref = scatterReference(r, x, w, spec.fault === 'reference-without-bias' ? null : bias);
-  const device = await getDevice();
+  const device = spec.defaultLimits ? await defaultLimitsDevice() : await getDevice();
   const results: PathResult[] = [];
   const batched = spec.inputShape.length === spec.weightShape.length;
   // float16 variants run on the data rounded to float16, against the float64 reference of the rounded data.
@@ -128,10 +134,21 @@ async function runCase(spec: CaseSpec): Promise<PathResult[]> {
         ...(spec.returnOutput ? { output: Array.from(y.data, toWire) } : {}),
       });
     } catch (e) {
-      results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: String((e as Error)?.stack ?? e) });
+      results.push({ path: name, shape: null, shapeOk: false, reference: null, expected: null, error: errorText(e) });
     }
   }
   return results;
+}
+
+let plainDevice: Promise<GPUDevice> | null = null;
+
+/** A device with the spec's default limits and no features: `requestDevice()` with no descriptor. Made once. */
+function defaultLimitsDevice(): Promise<GPUDevice> {
+  plainDevice ??= navigator.gpu.requestAdapter().then((adapter) => {
+    if (!adapter) throw new Error('navigator.gpu.requestAdapter() returned no adapter');
+    return adapter.requestDevice();
+  });
+  return plainDevice;
 }
 
 async function rejectCase(spec: RejectSpec): Promise<RejectResult> {

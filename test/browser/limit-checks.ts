@@ -20,6 +20,7 @@ import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { TEST_TIER } from '../support/variants';
 import { trackingDevice, type CheckResult } from './api-checks';
 import { limitedDevice } from './chunk-checks';
+import { errorText } from '../support/error-text';
 
 const LIMIT = 4 * 1024 * 1024;
 
@@ -108,7 +109,7 @@ export async function limitChecks(): Promise<CheckResult[]> {
         const res = await partsCheck(base, c, path, x, w, bias, ref);
         results.push({ ...res, detail: `${res.detail} (${Math.round(performance.now() - t0)} ms)` });
       } catch (e) {
-        results.push({ name: `one-shot past maxBufferSize, ${c.name}: ${path}`, ok: false, detail: String((e as Error)?.stack ?? e) });
+        results.push({ name: `one-shot past maxBufferSize, ${c.name}: ${path}`, ok: false, detail: errorText(e) });
       }
     }
   }
@@ -142,7 +143,7 @@ export async function limitChecks(): Promise<CheckResult[]> {
         const cmp = compare(y.data, ref);
         results.push({ name, ok: cmp.ok, detail: `${Math.round(performance.now() - t0)} ms; output ${JSON.stringify(y.shape)}; max abs err ${cmp.maxAbsErr.toExponential(2)}${cmp.firstBad ? `; first mismatch at ${cmp.firstBad.index}: got ${cmp.firstBad.got}, expected ${cmp.firstBad.expected}` : ''}` });
       } catch (e) {
-        results.push({ name, ok: false, detail: String((e as Error)?.stack ?? e) });
+        results.push({ name, ok: false, detail: errorText(e) });
       }
     }
   }

@@ -24,6 +24,7 @@ import tfjsFixtures from '../fixtures/conformance/tfjs.json';
 import webnnFixtures from '../fixtures/conformance/webnn-wpt.json';
 import { rng } from '../support/random';
 import { permute } from '../support/layout';
+import { errorText } from '../support/error-text';
 
 interface Fixture {
   name: string;
@@ -137,9 +138,10 @@ async function runFixture(file: 'tfjs' | 'webnn', name: string): Promise<{ call:
   for (const v of variants) {
     try {
       const y = await c.run(v.path, v.adapterClass);
-      results.push({ variant: v.name, error: null, shape: [...y.shape], expectedShape: c.expected.shape, comparison: comparisonToWire(compare(y.data, c.expected.data)) });
+      // A copy per result: puppeteer over WebDriver BiDi (Firefox) returns a second reference to one array as undefined.
+      results.push({ variant: v.name, error: null, shape: [...y.shape], expectedShape: [...c.expected.shape], comparison: comparisonToWire(compare(y.data, c.expected.data)) });
     } catch (e) {
-      results.push({ variant: v.name, error: String((e as Error)?.stack ?? e), shape: null, expectedShape: c.expected.shape, comparison: null });
+      results.push({ variant: v.name, error: errorText(e), shape: null, expectedShape: [...c.expected.shape], comparison: null });
     }
   }
   return { call: c.call, results };
@@ -165,9 +167,9 @@ async function runFixtureLayer(file: 'tfjs' | 'webnn', name: string, path: strin
     await read.mapAsync(GPUMapMode.READ);
     const data = new Float32Array(read.getMappedRange().slice(0));
     read.unmap();
-    return { variant: `${path} (prepared)`, error: null, shape: [...layer.outputShape], expectedShape: c.expected.shape, comparison: comparisonToWire(compare(data, c.expected.data)) };
+    return { variant: `${path} (prepared)`, error: null, shape: [...layer.outputShape], expectedShape: [...c.expected.shape], comparison: comparisonToWire(compare(data, c.expected.data)) };
   } catch (e) {
-    return { variant: `${path} (prepared)`, error: String((e as Error)?.stack ?? e), shape: null, expectedShape: c.expected.shape, comparison: null };
+    return { variant: `${path} (prepared)`, error: errorText(e), shape: null, expectedShape: [...c.expected.shape], comparison: null };
   } finally {
     for (const b of buffers) b.destroy();
     layer?.destroy();
@@ -266,7 +268,7 @@ async function crossCheck(seed: number, count: number, path: string): Promise<Cr
       if (JSON.stringify(ours.shape) !== JSON.stringify(outputShape)) throw new Error(`shape ${JSON.stringify(ours.shape)}, TF.js ${JSON.stringify(outputShape)}`);
       results.push({ config, skipped: null, refused: null, error: null, comparison: comparisonToWire(compare(ours.data, want, 1e-4, 1e-4)), outputPadding });
     } catch (e) {
-      results.push({ config, skipped: null, refused: null, error: String((e as Error)?.stack ?? e), comparison: null, outputPadding });
+      results.push({ config, skipped: null, refused: null, error: errorText(e), comparison: null, outputPadding });
     }
   }
   return results;
@@ -285,7 +287,7 @@ async function webnnRandom(seed: number, count: number, path: string): Promise<{
       if (JSON.stringify(y.shape) !== JSON.stringify(want.shape)) throw new Error(`shape ${JSON.stringify(y.shape)}, expected ${JSON.stringify(want.shape)}`);
       results.push({ config: c.name, error: null, comparison: comparisonToWire(compare(y.data, want.data)) });
     } catch (e) {
-      results.push({ config: c.name, error: String((e as Error)?.stack ?? e), comparison: null });
+      results.push({ config: c.name, error: errorText(e), comparison: null });
     }
   }
   return results;
@@ -311,7 +313,7 @@ async function spellingChecks(path: string): Promise<SpellingCheck[]> {
       const c = half ? compareHalf(got, want) : compare(got, want);
       checks.push({ name: `${name} [${path}]`, ok: c.ok, detail: `max abs err ${c.maxAbsErr.toExponential(2)}${c.firstBad ? `; first mismatch at ${c.firstBad.index}: got ${c.firstBad.got}, expected ${c.firstBad.expected}` : ''}` });
     } catch (e) {
-      checks.push({ name: `${name} [${path}]`, ok: false, detail: String((e as Error)?.stack ?? e) });
+      checks.push({ name: `${name} [${path}]`, ok: false, detail: errorText(e) });
     }
   };
   const act = (f: (v: number) => number) => (a: Float64Array) => a.map(f);

@@ -1,11 +1,12 @@
 /**
- * The README's runnable examples, as test/readme.test.ts runs them: found in the Markdown, run as written (in
- * headless Chromium, or in Node on Dawn), and what they print compared with the output the README shows.
+ * The README's runnable examples, as test/readme.test.ts and test/readme-browser.test.ts run them: found in the
+ * Markdown, run as written (in the headless browser, in Node on Dawn, or in Deno), and what they print compared
+ * with the output the README shows.
  *
  * An example is a ```js block right after an HTML comment naming where it runs, and its output is the next
  * fenced block, a ```text one (prose may sit between them):
  *
- *   <!-- example: browser -->            (or: node)
+ *   <!-- example: browser -->            (or: node, deno)
  *   ```js ... ```
  *   ```text ... ```
  *
@@ -16,9 +17,11 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { Plugin, ViteDevServer } from 'vite';
-import { CHROMIUM_ARGS, findChromium, projectRoot } from '../../scripts/browser.mjs';
+import { browserName, launchBrowser, projectRoot } from '../../scripts/browser.mjs';
+import { denoEnv, findDeno } from '../../scripts/deno.mjs';
 
-export type ExampleKind = 'browser' | 'node';
+export type ExampleKind = 'browser' | 'node' | 'deno';
+const KINDS: readonly string[] = ['browser', 'node', 'deno'];
 
 export interface ReadmeExample {
   readonly kind: ExampleKind;
@@ -63,13 +66,13 @@ export function readmeExamples(markdown: string): ReadmeExample[] {
     let j = f.line - 2;
     while (j >= 0 && lines[j].trim() === '') j--;
     const marker = j >= 0 ? MARKER.exec(lines[j]) : null;
-    if (!marker) throw new Error(`line ${f.line}: a \`\`\`${f.info} block without an <!-- example: browser|node --> comment before it: every script in the README must run`);
+    if (!marker) throw new Error(`line ${f.line}: a \`\`\`${f.info} block without an <!-- example: browser|node|deno --> comment before it: every script in the README must run`);
     const kind = marker[1];
-    if (kind !== 'browser' && kind !== 'node') throw new Error(`line ${j + 1}: unknown example kind "${kind}" (browser or node)`);
+    if (!KINDS.includes(kind)) throw new Error(`line ${j + 1}: unknown example kind "${kind}" (${KINDS.join(', ')})`);
     if (f.info !== 'js') throw new Error(`line ${f.line}: an example must be a \`\`\`js block (it runs as written), got \`\`\`${f.info}`);
     const next = blocks[k + 1];
     if (!next || next.info !== 'text') throw new Error(`line ${f.line}: the example has no \`\`\`text block after it showing its output`);
-    examples.push({ kind, line: f.line, code: `${f.body}\n`, output: next.body });
+    examples.push({ kind: kind as ExampleKind, line: f.line, code: `${f.body}\n`, output: next.body });
   });
   for (let i = 0; i < lines.length; i++) {
     if (MARKER.test(lines[i]) && !examples.some((e) => e.line > i + 1 && lines.slice(i + 1, e.line - 1).every((l) => l.trim() === ''))) {
@@ -118,12 +121,12 @@ export interface ExamplePage {
 
 /**
  * A Vite dev server for the project with the examples as modules (`/@readme-example/<n>.js`, imports of
- * `webgpu-convtranspose` resolved to the source) and headless Chromium with WebGPU. Throws when the browser
+ * `webgpu-convtranspose` resolved to the source) and the headless browser ($TEST_BROWSER, default Chromium)
+ * with WebGPU. Throws when the browser
  * has no WebGPU adapter: an example that cannot reach a GPU must fail, not pass.
  */
 export async function openExamplePage(): Promise<ExamplePage> {
   const { createServer } = await import('vite');
-  const puppeteer = (await import('puppeteer')).default;
   const modules = new Map<string, string>();
   const plugin: Plugin = {
     name: 'readme-examples',
@@ -161,7 +164,7 @@ export async function openExamplePage(): Promise<ExamplePage> {
   const base = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS, protocolTimeout: 600_000 });
+    browser = await launchBrowser();
   } catch (e) {
     await server.close();
     throw e;
@@ -182,7 +185,7 @@ export async function openExamplePage(): Promise<ExamplePage> {
       try {
         await page.goto(`${base}${PREFIX}page.html`, { waitUntil: 'load' });
         const adapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
-        if (!adapter) throw new Error('headless Chromium has no WebGPU adapter: the README examples need WebGPU');
+        if (!adapter) throw new Error(`headless ${browserName()} has no WebGPU adapter: the README examples need WebGPU`);
         // A string, not a function: vitest rewrites import() inside functions it compiles.
         const failure = await page.evaluate(`import(${JSON.stringify(url)}).then(() => null, (e) => e instanceof Error ? e.name + ': ' + e.message : String(e))`) as string | null;
         await page.evaluate(() => 0); // console events sent before this reply are in by now
@@ -227,6 +230,15 @@ export function runNodeExample(app: string, name: string, code: string): string 
   writeFileSync(file, code);
   const r = spawnSync(process.execPath, [file], { cwd: app, env: { ...process.env, ...SWIFTSHADER_ENV }, encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`node ${name}.mjs exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Runs `code` as an ES module file in `app` with Deno (its built-in WebGPU); resolves with its stdout, or throws with both streams. */
+export function runDenoExample(app: string, name: string, code: string): string {
+  const file = join(app, `${name}.mjs`);
+  writeFileSync(file, code);
+  const r = spawnSync(findDeno(), ['run', `${name}.mjs`], { cwd: app, env: denoEnv(), encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`deno run ${name}.mjs exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 

@@ -1,9 +1,30 @@
-/** Node side of the browser tests: the test page in headless Chromium, and typed calls into its harness. */
+/** Node side of the browser tests: the test page in the headless browser ($TEST_BROWSER, default Chromium), and typed calls into its harness. */
 import type { Page } from 'puppeteer';
-import { startBrowserSession, type BrowserSession } from '../../scripts/browser.mjs';
+import { browserName, startBrowserSession, type BrowserSession } from '../../scripts/browser.mjs';
+import { TEST_TIER, VARIANTS, VARIANT_NAMES } from './variants';
 import type { CaseSpec, Harness, PathResult, RejectResult, RejectSpec } from '../browser/harness';
 import type { CheckResult } from '../browser/api-checks';
 import type { PathOption } from '../../src/index';
+
+/** Firefox's `ci` tier (TEST_BROWSER=firefox, vite.config.ts's `firefox` project, without VITE_TEST_TIER=full). */
+export const FIREFOX_CI = browserName() === 'firefox' && TEST_TIER === 'ci';
+
+/**
+ * The variants a browser case runs through by default: the tier's (test/support/variants.ts), except in Firefox's
+ * `ci` tier, every path and `auto` as this device plans them, float32 and channels-first. Each GPU round trip
+ * costs about 100 ms in Firefox (it polls wgpu on a timer), so the tier's 14 variants would take most of CI's
+ * time; the other variants' WGSL (channels-last, float16, the example configurations) compiles and runs in
+ * Firefox in the family checks, and `npm run test:full` runs every variant there.
+ */
+export const CASE_VARIANTS: readonly string[] = FIREFOX_CI
+  ? VARIANTS.filter((v) => !v.adapterClass && !v.config && !v.channelsLast && !v.dataType).map((v) => v.name)
+  : VARIANT_NAMES;
+
+/** What each browser needs for WebGPU here, for the error when the page has no adapter. */
+const NEEDS = {
+  chromium: 'Chromium with --enable-unsafe-webgpu; SwiftShader where there is no GPU',
+  firefox: 'Firefox 153+ with dom.webgpu.enabled and gfx.webgpu.ignore-blocklist, and a Vulkan driver: lavapipe from mesa-vulkan-drivers where there is no GPU',
+} as const;
 
 export interface HarnessPage {
   session: BrowserSession;
@@ -28,10 +49,10 @@ export async function openHarness(log: (msg: string) => void = (m) => process.st
     const page = await session.open('test/browser/index.html');
     await page.waitForFunction('window.harness !== undefined', { timeout: 60_000 });
     const { ok, info } = await page.evaluate(() => (window as unknown as { harness: Harness }).harness.adapterInfo());
-    if (!ok) throw new Error(`The test page has no WebGPU adapter: ${info}. Browser tests need WebGPU (Chromium with --enable-unsafe-webgpu).`);
+    if (!ok) throw new Error(`The test page in ${session.browserName} has no WebGPU adapter: ${info}. Browser tests need WebGPU (${NEEDS[session.browserName]}).`);
     return {
       session, page, adapter: info,
-      runCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.runCase(s), spec),
+      runCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.runCase(s), { ...spec, variants: spec.variants ?? [...CASE_VARIANTS] }),
       planOf: (spec, path, adapterClass) => page.evaluate((s, p, a) => (window as unknown as { harness: Harness }).harness.planOf(s, p, a), spec, path, adapterClass),
       rejectCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.rejectCase(s), spec),
       apiChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.apiChecks()),

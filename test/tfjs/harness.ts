@@ -10,6 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { registerWithTfjs, type TfjsRegistration } from '../../src/integrations/tfjs-kernel';
 import { resolveConvTranspose, scatterReference, type PathOption } from '../../src/index';
 import fixtures from '../fixtures/conformance/tfjs.json';
+import { errorText } from '../support/error-text';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -201,7 +202,7 @@ async function runCase(c: TfjsCase, path: PathOption): Promise<TfjsCaseResult> {
     result.paths = { ...reg.stats.paths };
     result.reasons = { ...reg.stats.reasons };
   } catch (e) {
-    result.error = (e as Error).stack ?? String(e);
+    result.error = errorText(e);
   } finally {
     reg?.unregister();
     result.restored = tf.getKernel('Conv2DBackpropInput', 'webgpu') === original;
