@@ -78,7 +78,7 @@ describe('bench page at 1280×900', () => {
   it('is no wider than the window; wide tables scroll inside their own box', async () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     const boxes = await page.$$eval('.scroll', (els) => els.map((e) => ({ id: e.id, right: e.getBoundingClientRect().right, overflow: getComputedStyle(e).overflowX })));
-    expect(boxes.map((b) => b.id)).toEqual(['summary', 'models', 'results']);
+    expect(boxes.map((b) => b.id)).toEqual(['summary', 'models', 'training', 'results']);
     for (const b of boxes) {
       expect(b.right, b.id).toBeLessThanOrEqual(1280);
       expect(b.overflow, b.id).toBe('auto');
