@@ -9,7 +9,11 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { createOrtSession, type OrtTensorLike } from '../src/integrations/ort-session';
-import { identityModel } from '../src/integrations/ort/segment';
+import { identityModel, segmentModel } from '../src/integrations/ort/segment';
+import { decodeModel, encodeModel, ONNX_TYPES } from '../src/integrations/ort/onnx-model';
+import { partition, type HereStep } from '../src/integrations/ort/partition';
+import { bestMs, layerMs, ortStepMs } from '../src/integrations/ort/measure';
+import { createConvTranspose } from '../src/index';
 import { benchOrtModels } from './ort-models';
 import type { Feed, TestModel } from './onnx-models';
 import { median, timeRuns, type TimingOptions } from './timing';
@@ -109,7 +113,69 @@ async function init(): Promise<{ ok: boolean; info: string; models: string[] }> 
   return { ok: true, info: `${info.vendor} ${info.architecture} ${info.description}`.trim() + `, onnxruntime-web ${ort.env.versions.web}`, models: [...models.keys()] };
 }
 
-export const ortBench = { init, benchModel, cutCost };
+/** One step of a model cut at every ConvTranspose: its ORT time alone, and ours for a ConvTranspose, ms (best of 3). */
+export interface StepTime { step: string; ortMs: number; oursMs: number | null }
+
+/**
+ * Where ORT's time goes on a model: the whole model on ORT (GPU tensors out), and the model cut at every
+ * ConvTranspose, each step run alone: ORT's segments, and each ConvTranspose (with its fused activation) on ORT
+ * and ours. The ConvTranspose share of ORT's time is the sum of its ConvTransposes' times over the whole's.
+ */
+async function breakdown(name: string): Promise<{ name: string; wholeMs: number; steps: StepTime[]; share: number }> {
+  const m = models.get(name);
+  if (!m) throw new Error(`unknown model ${name}`);
+  const device = (await ort.env.webgpu.device) as GPUDevice;
+  const decoded = decodeModel(m.bytes);
+  const g = decoded.graph!;
+  // Every tensor's shape: the model run once with every node output as a graph output too.
+  const named = new Set(g.output.map((v) => v.name));
+  const probe = encodeModel({ ...decoded, graph: { ...g, output: [...g.output, ...g.node.flatMap((n) => n.output).filter((o) => o && !named.has(o)).map((o) => ({ name: o }))] } });
+  const ps = await ort.InferenceSession.create(probe, { executionProviders: ['webgpu'] });
+  const shapes = new Map<string, number[]>(Object.entries(m.feeds).map(([k, f]) => [k, f.dims]));
+  const probed = await ps.run(tensors(m.feeds));
+  for (const [k, t] of Object.entries(probed)) { shapes.set(k, [...t.dims]); t.dispose(); }
+  await ps.release();
+  const opts = { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' as const };
+  const gpuFeed = (dims: readonly number[], type: 'float32' | 'float16') => {
+    const buffer = device.createBuffer({ size: Math.max(4, Math.ceil(dims.reduce((a, b) => a * b, 1) * (type === 'float16' ? 2 : 4) / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    return { tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: type, dims }), buffer };
+  };
+  const timeSession = async (bytes: Uint8Array, inputs: readonly string[]) => {
+    const s = await ort.InferenceSession.create(bytes, { ...opts, preferredOutputLocation: 'gpu-buffer' as const });
+    const feeds = inputs.map((k) => [k, gpuFeed(shapes.get(k)!, m.dataType)] as const);
+    try {
+      return await bestMs(device, async () => {
+        const out = await s.run(Object.fromEntries(feeds.map(([k, f]) => [k, f.tensor])));
+        return () => { for (const t of Object.values(out)) t.dispose(); };
+      }, 3);
+    } finally {
+      await s.release();
+      for (const [, f] of feeds) { f.tensor.dispose(); f.buffer.destroy(); }
+    }
+  };
+  const wholeMs = await timeSession(m.bytes, Object.keys(m.feeds));
+  const cut = partition(decoded, { minFlops: 0, shapes });
+  const elemType = m.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float;
+  const types = new Map([...shapes].map(([k, shape]) => [k, { elemType, shape }]));
+  const steps: StepTime[] = [];
+  for (const [k, step] of cut.steps.entries()) {
+    if (step.kind === 'ort') {
+      steps.push({ step: `ort(${step.nodes.map((n) => n.op_type).join(',')})`, ortMs: await timeSession(segmentModel(decoded, step, k, types), step.inputs), oursMs: null });
+      continue;
+    }
+    const here = { ...step, inputShape: shapes.get(step.input)! } as HereStep;
+    const layer = await createConvTranspose(device, { inputShape: here.inputShape!, weight: { data: here.weight.data, shape: here.weightShape }, bias: here.bias?.data ?? null, ...here.attributes, activation: here.activation, dataType: here.dataType });
+    try {
+      steps.push({ step: `ConvTranspose ${step.name}`, ortMs: await ortStepMs(ort as never, device, decoded, here, opts), oursMs: await layerMs(device, layer) });
+    } finally {
+      layer.destroy();
+    }
+  }
+  const ctMs = steps.filter((s) => s.oursMs !== null).reduce((a, s) => a + s.ortMs, 0);
+  return { name, wholeMs, steps, share: ctMs / wholeMs };
+}
+
+export const ortBench = { init, benchModel, cutCost, breakdown };
 export type OrtBench = typeof ortBench;
 (window as unknown as { ortBench: OrtBench }).ortBench = ortBench;
 
