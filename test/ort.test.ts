@@ -55,6 +55,25 @@ describe('createOrtSession: what stays with ORT, and bad models', () => {
     // ct2's input shape is not declared in the model: ORT's shape inference gives [1, 32, 4, 4].
     expect(plan.nodes.find((n) => n.node === 'ct2')?.reason).toMatch(/^cost model: 262 kFLOP, under minFlops \(500 kFLOP\)/);
   });
+  it('measures before it cuts (default): each ConvTranspose over minFlops runs here exactly when ours plus one cut beat ORT\'s kernels, as the plan says', async () => {
+    const measured: string[] = [];
+    for (const name of ['sam-mask-decoder-tail', 'float16-2200-outputs']) {
+      // minFlops 1: every node is measured (these test models are small).
+      const plan = await page.evaluate((n) => (window as unknown as Win).ortHarness.planOf(n, 1), name);
+      for (const n of plan.nodes) {
+        const times = /^measured: ORT ([\d.]+) ms ([>≤]) here ([\d.]+) ms \+ one cut ([\d.]+) ms/.exec(n.reason);
+        const noOrt = /^measured: here [\d.]+ ms; ORT could not run it alone/.test(n.reason);
+        expect(times || noOrt, `${name} ${n.node}: ${n.reason}`).toBeTruthy();
+        if (times) {
+          const [ort, ours, cut] = [Number(times[1]), Number(times[3]), Number(times[4])];
+          expect(n.runs, `${name} ${n.node}: ${n.reason}`).toBe(ours + cut < ort ? 'here' : 'ort');
+          expect(times[2], n.reason).toBe(n.runs === 'here' ? '>' : '≤');
+        } else expect(n.runs, n.reason).toBe('here');
+        measured.push(`${name}/${n.node}`);
+      }
+    }
+    expect(measured.length).toBeGreaterThanOrEqual(3);
+  });
   it('refuses truncated bytes, an unknown opset, a weight that contradicts its group and external data, naming the node; and bad arguments', async () => {
     const checks = await page.evaluate(() => (window as unknown as Win).ortHarness.badModelChecks());
     expect(checks.length).toBeGreaterThanOrEqual(9);

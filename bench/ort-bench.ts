@@ -1,5 +1,6 @@
 /**
- * ONNX models on ONNX Runtime Web's WebGPU provider alone and through createOrtSession (ORT plus our
+ * The ONNX models section of the benchmark (bench/main.ts, `npm run bench`; and bench/ort.html, `npm run
+ * bench:ort`): ONNX models on ONNX Runtime Web's WebGPU provider alone and through createOrtSession (ORT plus our
  * ConvTranspose layers), in the page: model latency, one pass = the input tensors made from typed arrays, run,
  * the outputs read back to the CPU (upload to read-back). Passes alternate between the two ways, round after
  * round (the first way of a round alternating), so a drift of the machine's speed hits both alike; medians.
@@ -7,7 +8,6 @@
  * which is what a cut adds: one more ORT run.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { createOrtSession, type OrtTensorLike } from '../src/integrations/ort-session';
 import { identityModel, segmentModel } from '../src/integrations/ort/segment';
 import { decodeModel, encodeModel, ONNX_TYPES } from '../src/integrations/ort/onnx-model';
@@ -18,7 +18,7 @@ import { benchOrtModels } from './ort-models';
 import type { Feed, TestModel } from './onnx-models';
 import { median, timeRuns, type TimingOptions } from './timing';
 
-ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
+// The wasm binary's URL is set by the page (bench/impl-ort.ts: setOrtWasm); threads need cross-origin isolation.
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 
@@ -32,11 +32,15 @@ export interface OrtModelResult {
   here: number; ortRuns: number; plan: string;
   /** Largest |ours − ORT| over the outputs, and max |ORT| (its scale). */
   maxDiff: number; scale: number;
-  /** createOrtSession until the first run is done (layers prepared, auto's timing), ms. */
+  /** createOrtSession until the first run is done (layers prepared, auto's timing, the cuts measured), ms. */
   setupMs: number;
+  /** Where ORT alone spends its time (ortBreakdown), when it was measured. */
+  breakdown?: OrtBreakdown;
 }
 
 const models = new Map(benchOrtModels().map((m) => [m.name, m]));
+/** The section's models, in table order. */
+export const ORT_MODEL_NAMES: readonly string[] = [...models.keys()];
 let keeper: ort.InferenceSession | null = null;
 
 const tensors = (fs: Record<string, Feed>) => Object.fromEntries(Object.entries(fs).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)]));
@@ -51,9 +55,10 @@ async function pass(s: Runner, m: TestModel): Promise<{ ms: number; outputs: Flo
   return { ms: performance.now() - t0, outputs };
 }
 
-async function benchModel(name: string, timing: TimingOptions = {}): Promise<OrtModelResult> {
+export async function benchOrtModel(name: string, timing: TimingOptions = {}): Promise<OrtModelResult> {
   const m = models.get(name);
   if (!m) throw new Error(`unknown model ${name}; known: ${[...models.keys()].join(', ')}`);
+  await ortDevice();
   const plain = await ort.InferenceSession.create(m.bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
   const t0 = performance.now();
   const ours = await createOrtSession(ort, m.bytes, { sessionOptions: { graphOptimizationLevel: 'all' } });
@@ -86,9 +91,11 @@ async function benchModel(name: string, timing: TimingOptions = {}): Promise<Ort
 }
 
 /** The cost of one cut: the median of ORT runs of an Identity segment on a small GPU tensor (output on the GPU), ms. */
-async function cutCost(elements = 4096): Promise<{ medianMs: number; minMs: number; runs: number }> {
+export interface CutCost { medianMs: number; minMs: number; runs: number }
+
+export async function ortCutCost(elements = 4096): Promise<CutCost> {
+  const device = await ortDevice();
   const s = await ort.InferenceSession.create(identityModel(), { executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' });
-  const device = (await ort.env.webgpu.device) as GPUDevice;
   const buffer = device.createBuffer({ size: 4 * elements, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   const x = ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [elements] });
   try {
@@ -104,13 +111,13 @@ async function cutCost(elements = 4096): Promise<{ medianMs: number; minMs: numb
   }
 }
 
-async function init(): Promise<{ ok: boolean; info: string; models: string[] }> {
-  const adapter = await navigator.gpu?.requestAdapter();
-  if (!adapter) return { ok: false, info: 'navigator.gpu has no adapter', models: [] };
-  // ORT destroys its device (and compiled shaders) with its last session: one is held for the page's life.
+/**
+ * ORT's WebGPU device, held for the page's life: ORT destroys its device (and its compiled shaders) with its
+ * last session, so one session of ORT's is kept open.
+ */
+async function ortDevice(): Promise<GPUDevice> {
   keeper ??= await ort.InferenceSession.create(identityModel(), { executionProviders: ['webgpu'] });
-  const info = adapter.info;
-  return { ok: true, info: `${info.vendor} ${info.architecture} ${info.description}`.trim() + `, onnxruntime-web ${ort.env.versions.web}`, models: [...models.keys()] };
+  return (await ort.env.webgpu.device) as GPUDevice;
 }
 
 /** One step of a model cut at every ConvTranspose: its ORT time alone, and ours for a ConvTranspose, ms (best of 3). */
@@ -121,10 +128,12 @@ export interface StepTime { step: string; ortMs: number; oursMs: number | null }
  * ConvTranspose, each step run alone: ORT's segments, and each ConvTranspose (with its fused activation) on ORT
  * and ours. The ConvTranspose share of ORT's time is the sum of its ConvTransposes' times over the whole's.
  */
-async function breakdown(name: string): Promise<{ name: string; wholeMs: number; steps: StepTime[]; share: number }> {
+export interface OrtBreakdown { name: string; wholeMs: number; steps: StepTime[]; share: number }
+
+export async function ortBreakdown(name: string): Promise<OrtBreakdown> {
   const m = models.get(name);
   if (!m) throw new Error(`unknown model ${name}`);
-  const device = (await ort.env.webgpu.device) as GPUDevice;
+  const device = await ortDevice();
   const decoded = decodeModel(m.bytes);
   const g = decoded.graph!;
   // Every tensor's shape: the model run once with every node output as a graph output too.
@@ -175,19 +184,3 @@ async function breakdown(name: string): Promise<{ name: string; wholeMs: number;
   return { name, wholeMs, steps, share: ctMs / wholeMs };
 }
 
-export const ortBench = { init, benchModel, cutCost, breakdown };
-export type OrtBench = typeof ortBench;
-(window as unknown as { ortBench: OrtBench }).ortBench = ortBench;
-
-const out = document.getElementById('out')!;
-out.textContent = 'ready';
-document.getElementById('run')!.addEventListener('click', async () => {
-  const { info, models: names } = await init();
-  out.textContent = `${info}\n`;
-  for (const n of names) {
-    const r = await benchModel(n);
-    out.textContent += `${n}: ORT ${r.ortMs.toFixed(1)} ms, ORT+ours ${r.oursMs.toFixed(1)} ms, ${r.speedup.toFixed(2)}×\n`;
-  }
-  const c = await cutCost();
-  out.textContent += `one cut (identity segment): ${c.medianMs.toFixed(2)} ms\n`;
-});
