@@ -86,6 +86,8 @@ export interface OrtPlan {
   readonly steps: readonly string[];
   /** Why nothing was cut, or null. */
   readonly whole: string | null;
+  /** The measured check of the cut model against ORT alone (the whole model, best of 3 each), or null when not made. */
+  readonly model: string | null;
   /** The plan as lines of text. */
   toString(): string;
 }
@@ -322,27 +324,34 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     await releaseAll();
     throw e;
   }
-  const hereSteps = cut.steps.filter((s): s is HereStep => s.kind === 'here');
-
-  // Where each tensor is last read, so that intermediates are freed right after.
+  // Where each tensor is last read, so that intermediates are freed right after; the counts; the plan. Set
+  // again if the whole-model check below finds the model faster uncut.
   const lastRead = new Map<string, number>();
-  cut.steps.forEach((s, k) => (s.kind === 'ort' ? s.inputs : [s.input]).forEach((name) => lastRead.set(name, k)));
-  stats.perRun.here = hereSteps.length;
-  stats.perRun.fused = hereSteps.filter((s) => s.activation).length;
-  stats.perRun.ort = cut.steps.reduce((a, s) => a + (s.kind === 'ort' ? s.nodes.length : 0), 0);
-  stats.perRun.ortRuns = sessions.filter((s) => s).length;
-  const plan: OrtPlan = {
-    nodes: cut.plan,
-    steps: cut.steps.map((s) => (s.kind === 'ort' ? `ort(${s.nodes.length} nodes)` : `here(${s.name})`)),
-    whole: cut.whole,
-    toString() {
-      return [
-        `steps: ${this.steps.join(' → ')}`,
-        ...(this.whole ? [this.whole] : []),
-        ...this.nodes.map((n) => `${n.node}: ${n.runs === 'here' ? 'here' : 'ORT'}${n.fused ? ` (+ ${n.fused})` : ''}: ${n.reason}`),
-      ].join('\n');
-    },
+  let plan!: OrtPlan;
+  let modelCheck: string | null = null;
+  const adopt = () => {
+    const hereSteps = cut.steps.filter((s): s is HereStep => s.kind === 'here');
+    lastRead.clear();
+    cut.steps.forEach((s, k) => (s.kind === 'ort' ? s.inputs : [s.input]).forEach((name) => lastRead.set(name, k)));
+    stats.perRun.here = hereSteps.length;
+    stats.perRun.fused = hereSteps.filter((s) => s.activation).length;
+    stats.perRun.ort = cut.steps.reduce((a, s) => a + (s.kind === 'ort' ? s.nodes.length : 0), 0);
+    stats.perRun.ortRuns = sessions.filter((s) => s).length;
+    plan = {
+      nodes: cut.plan,
+      steps: cut.steps.map((s) => (s.kind === 'ort' ? `ort(${s.nodes.length} nodes)` : `here(${s.name})`)),
+      whole: cut.whole,
+      model: modelCheck,
+      toString() {
+        return [
+          `steps: ${this.steps.join(' → ')}`,
+          ...(this.whole ? [this.whole] : this.model ? [this.model] : []),
+          ...this.nodes.map((n) => `${n.node}: ${n.runs === 'here' ? 'here' : 'ORT'}${n.fused ? ` (+ ${n.fused})` : ''}: ${n.reason}`),
+        ].join('\n');
+      },
+    };
   };
+  adopt();
   let released = false;
 
   /** Runs one of our steps: its input on the GPU (uploaded when the caller fed a CPU tensor), our pass, a GPU tensor out. */
@@ -427,8 +436,80 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     }
   }
 
+  if (o.measure && o.minFlops > 0 && cut.steps.some((s) => s.kind === 'here')) {
+    try {
+      await checkWholeModel();
+    } catch (e) {
+      await releaseAll();
+      throw e;
+    }
+  }
+
+  /**
+   * The measured check of the whole cut: the model run through the cut and by ORT alone (its own bytes, one
+   * session), alternated, best of 3 each after a warm-up, on zero inputs of the declared shapes. The cut stays
+   * only when it is faster: a cut also costs what no single node shows (ORT's layout Transposes at the
+   * segments' ends, fusions lost across a cut). Made only when every input has a static shape and a float type.
+   */
+  async function checkWholeModel(): Promise<void> {
+    const feeds: Record<string, OrtTensorLike> = {};
+    for (const name of inputNames) {
+      const d = declared(graph.input.find((v) => v.name === name));
+      const shape = d.shape;
+      if (!shape || !shape.every((n): n is number => typeof n === 'number') || (d.elemType !== ONNX_TYPES.float && d.elemType !== ONNX_TYPES.float16)) return;
+      const count = shape.reduce((a, b) => a * b, 1);
+      feeds[name] = new ort.Tensor(d.elemType === ONNX_TYPES.float ? 'float32' : 'float16', d.elemType === ONNX_TYPES.float ? new Float32Array(count) : new Uint16Array(count), shape);
+    }
+    const ms = (v: number) => `${Number(v.toPrecision(3))} ms`;
+    const time = async (go: () => Promise<Record<string, OrtTensorLike>>) => {
+      const t0 = performance.now();
+      const out = await go();
+      await device!.queue.onSubmittedWorkDone();
+      const ms = performance.now() - t0;
+      for (const t of Object.values(out)) if (t.location === 'gpu-buffer') t.dispose();
+      return ms;
+    };
+    let whole: OrtInferenceSessionLike | null = null;
+    try {
+      whole = await ort.InferenceSession.create(bytes, { ...base, preferredOutputLocation: where ?? 'cpu' });
+      await whole.run(feeds);
+    } catch (e) {
+      // ORT alone cannot run the model here (float16 kernels on an adapter without shader-f16, say): the cut stays.
+      await whole?.release();
+      modelCheck = `measured, the whole model: ORT alone could not run it (${(e as Error).message.split('\n')[0]}); the cut stays`;
+      adopt();
+      return;
+    }
+    let cutMs = Infinity, wholeMs = Infinity;
+    for (let i = 0; i < 4; i++) {
+      const c = await time(() => run(feeds));
+      const w = await time(() => whole!.run(feeds));
+      if (i > 0) { cutMs = Math.min(cutMs, c); wholeMs = Math.min(wholeMs, w); }
+    }
+    stats.runs = 0;
+    if (cutMs < wholeMs) {
+      await whole.release();
+      modelCheck = `measured, the whole model: cut ${ms(cutMs)} < ORT alone ${ms(wholeMs)} (best of 3 each)`;
+      adopt();
+      return;
+    }
+    // ORT alone is faster: its session of the whole model replaces the cut.
+    await dropLayers(() => false);
+    for (const s of sessions) await s?.release();
+    sessions.length = 0;
+    sessions.push(whole);
+    await dropHolder();
+    cut = {
+      steps: [{ kind: 'ort', nodes: graph.node, inputs: graph.input.map((v) => v.name), outputs: outputNames }],
+      plan: cut.plan.map((n) => (n.runs === 'here' ? { node: n.node, runs: 'ort', reason: `${n.reason}; but the model as a whole ran faster uncut` } : n)),
+      whole: `measured, the whole model: ORT alone ${ms(wholeMs)} ≤ cut ${ms(cutMs)} (best of 3 each): the model runs whole with ORT`,
+    };
+    adopt();
+  }
+
   return {
-    inputNames, outputNames, plan, stats,
+    inputNames, outputNames, stats,
+    get plan() { return plan; },
     run: run as OrtSession['run'],
     async release() {
       if (released) return;
