@@ -70,7 +70,7 @@ export const ORT_COLUMNS: Readonly<Record<string, string>> = {
   'ORT ms': 'median ms of one pass (tensors from typed arrays, run, outputs read back) on ONNX Runtime Web\'s WebGPU provider alone.',
   'ORT + ours ms': 'the same through createOrtSession (default options): ORT\'s segments and our ConvTranspose layers on ORT\'s device.',
   'speed-up (ORT ms / ORT + ours ms)': 'above 1: createOrtSession makes the model faster.',
-  'ConvTranspose share of ORT': 'ORT\'s time for the model\'s ConvTranspose nodes (each run alone with its fused activation, best of 3) over its time for the whole model (best of 3).',
+  'ConvTranspose share of ORT': 'ORT\'s time for the model\'s ConvTranspose nodes over its time for the whole model (best of 3): each node run alone with its fused activation (best of 3), less the two layout Transposes its one-node model carries (in brackets: not taken off).',
   'here / ORT runs': 'ConvTranspose nodes our layers ran per pass, and the ORT runs (segments) one pass takes.',
   'rel diff': 'max |ours − ORT| / max |ORT output|, held to the tolerance.',
   rounds: 'timed passes each way.',

@@ -19,7 +19,7 @@ const planCell = (plan: string) => plan.split('\n').filter((l) => !l.startsWith(
 export function ortRows(results: readonly OrtModelResult[]): string[][] {
   return [[...ORT_HEADERS], ...results.map((r) => [
     r.name, ms(r.ortMs), ms(r.oursMs), `${r.speedup.toFixed(2)}×`,
-    r.breakdown ? `${(100 * r.breakdown.share).toFixed(0)}%` : 'n/a',
+    r.breakdown ? `${(100 * r.breakdown.share).toFixed(0)}% (alone ${(100 * r.breakdown.shareAlone).toFixed(0)}%)` : 'n/a',
     `${r.here} / ${r.ortRuns}`, (r.maxDiff / Math.max(r.scale, 1e-30)).toExponential(1), String(r.rounds), ms(r.setupMs), planCell(r.plan),
   ])];
 }
@@ -29,7 +29,9 @@ export function ortLegend(cut: CutCost | null, tolerance: number): string {
   return 'ONNX models (bench/ort-models.ts) on ONNX Runtime Web\'s WebGPU provider alone and through createOrtSession ' +
     '(default options: ORT plus our ConvTranspose layers, on ORT\'s device). One pass = the input tensors made from typed arrays, ' +
     'run, the outputs read back to the CPU; medians of passes alternated between the two ways. ConvTranspose share: ORT\'s time ' +
-    'for the model\'s ConvTranspose nodes (each run alone, best of 3) over its time for the whole model (best of 3). ' +
+    'for the model\'s ConvTranspose nodes over its time for the whole model (best of 3), each node timed alone with its fused ' +
+    'activation (best of 3) less the two layout Transposes (input to channels-last, output back) its one-node model carries and ' +
+    'the graph does not; in brackets, without taking them off. ' +
     `rel diff = max|ours − ORT| / max|ORT|, tolerance ${tolerance}.` +
     (cut ? ` One cut (an identity segment: one more ORT run, GPU tensor in and out) costs ${cut.medianMs.toFixed(2)} ms (median of ${cut.runs}; fastest ${cut.minMs.toFixed(2)} ms).` : '');
 }

@@ -178,7 +178,9 @@ describe('in headless Chromium', () => {
       expect(row.plan).toMatch(/convtr: (here|ORT): measured: ORT [\d.]+ ms/);
       // ORT's time split into its steps: the ConvTranspose alone and the segments around it.
       expect(row.breakdown!.steps.map((s) => s.step)).toEqual(['ort(Elu)', 'ConvTranspose convtr', 'ort(Slice)']);
-      expect(row.breakdown!.share).toBeGreaterThan(0);
+      expect(row.breakdown!.shareAlone).toBeGreaterThan(0);
+      expect(row.breakdown!.share).toBeLessThanOrEqual(row.breakdown!.shareAlone);
+      expect(row.breakdown!.steps.find((s) => s.step === 'ConvTranspose convtr')!.transposeMs).toBeGreaterThan(0);
       const report = await page.evaluate(() => (window as unknown as Win).benchApi.report());
       expect(report.passed).toBe(true);
       expect(await page.evaluate(() => (window as unknown as Win).benchApi.text())).toMatch(/ONNX models: ORT Web alone vs createOrtSession[\s\S]*encodec-decoder-step[\s\S]*One cut/);
