@@ -56,7 +56,8 @@ export async function familyChecks(o: FamilyCheckOptions = {}): Promise<CheckRes
   const limits = deviceLimits(device);
   const results: CheckResult[] = [];
   const check = checkInto(results);
-  for (const [ci, c] of (o.cases ?? EDGE_CASES).entries()) {
+  for (const c of o.cases ?? EDGE_CASES) {
+    const ci = EDGE_CASES.indexOf(c); // the seed of a case's data stays its own when only some cases run
     const groups = (c.attrs.groups ?? c.attrs.group ?? 1) as number;
     const r = resolveConvTranspose(c.inputShape, c.weightShape, [c.weightShape[1] * groups], c.attrs);
     const d = caseData(c.inputShape, c.weightShape, c.weightShape[1] * groups, 100 + ci, true, null);
