@@ -1,6 +1,6 @@
 /**
- * The ONNX models section of the benchmark (bench/main.ts, `npm run bench`; and bench/ort.html, `npm run
- * bench:ort`): ONNX models on ONNX Runtime Web's WebGPU provider alone and through createOrtSession (ORT plus our
+ * The ONNX models section of the benchmark (bench/main.ts: `npm run bench`, or
+ * `npm run bench:ort` for this section alone): ONNX models on ONNX Runtime Web's WebGPU provider alone and through createOrtSession (ORT plus our
  * ConvTranspose layers), in the page: model latency, one pass = the input tensors made from typed arrays, run,
  * the outputs read back to the CPU (upload to read-back). Passes alternate between the two ways, round after
  * round (the first way of a round alternating), so a drift of the machine's speed hits both alike; medians.

@@ -1,5 +1,5 @@
 /**
- * The benchmark's ONNX models for ONNX Runtime Web (`npm run bench:ort`): the test models' shapes at sizes
+ * The benchmark's ONNX models for ONNX Runtime Web (the models section of `npm run bench`; `npm run bench:ort` runs them alone): the test models' shapes at sizes
  * where the transposed convolutions carry weight, built in code with seeded weights (bench/onnx-models.ts).
  */
 import { batchNorm, conv, finish, gelu, GraphBuilder, layerNorm2d, type TestModel } from './onnx-models';

@@ -51,7 +51,7 @@ export function modelLists(values, allModels, allOnnx) {
   if (values['no-models'] || values['training-only']) return { models: [], onnx: [] };
   const named = values.models !== undefined || values.onnx !== undefined;
   const models = values.models ? list(values.models) : named ? [] : allModels;
-  const onnx = values['no-onnx'] ? [] : values.onnx ? list(values.onnx) : named ? [] : allOnnx;
+  const onnx = values['no-onnx'] ? [] : values.onnx === 'all' ? allOnnx : values.onnx ? list(values.onnx) : named ? [] : allOnnx;
   return { models, onnx };
 }
 

@@ -14,7 +14,8 @@
 //   npm run bench -- --models dcgan-64,unet-decoder some TF.js models of the models section (default: all)
 //   npm run bench -- --onnx sam-upscaling,...       some ONNX models of the models section, on ORT Web alone and
 //                                                   through createOrtSession (default: all; naming only --models
-//                                                   or only --onnx runs only that list)
+//                                                   or only --onnx runs only that list; --onnx all: every one)
+//   npm run bench:ort                               = npm run bench -- --models-only --onnx all
 //   npm run bench -- --no-onnx                      no ONNX models
 //   npm run bench -- --no-models                    layers only, no models section
 //   npm run bench -- --models-only                  the models section only (no ceiling, no layers, no training)
