@@ -22,6 +22,12 @@ import { median, timeRuns, type TimingOptions } from './timing';
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 
+/**
+ * The section's timing: whole models take seconds a pass on a software adapter, and a 5% difference must show
+ * through the noise, so at least 8 alternated rounds (10 where they fit in 2 s), up to 40 s.
+ */
+export const ORT_TIMING: TimingOptions = { warmupRuns: 1, minRuns: 10, minMs: 2000, maxMs: 40000, floorRuns: 8 };
+
 export interface OrtModelResult {
   name: string;
   /** Median and minimum pass, ms: ORT alone, ORT with ours. */
@@ -32,6 +38,8 @@ export interface OrtModelResult {
   here: number; ortRuns: number; plan: string;
   /** Largest |ours − ORT| over the outputs, and max |ORT| (its scale). */
   maxDiff: number; scale: number;
+  /** Whether the plan left the model uncut: then both ways run the same ORT session, and the speed-up is noise. */
+  uncut: boolean;
   /** createOrtSession until the first run is done (layers prepared, auto's timing, the cuts measured), ms. */
   setupMs: number;
   /** Where ORT alone spends its time (ortBreakdown), when it was measured. */
@@ -76,13 +84,13 @@ export async function benchOrtModel(name: string, timing: TimingOptions = {}): P
         last[way] = r.outputs;
         if (slot !== null) ms[way].push(r.ms);
       }
-    }, { warmupRuns: 1, minRuns: 10, minMs: 2000, maxMs: 15000, floorRuns: 5, ...timing });
+    }, { ...ORT_TIMING, ...timing });
     let maxDiff = 0, scale = 0;
     last.ort!.forEach((o, i) => o.forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - last.ours![i][j])); scale = Math.max(scale, Math.abs(v)); }));
     const ortMs = median(ms.ort), oursMs = median(ms.ours);
     return {
       name, ortMs, oursMs, ortMinMs: Math.min(...ms.ort), oursMinMs: Math.min(...ms.ours), speedup: ortMs / oursMs, rounds: ms.ort.length,
-      here: ours.stats.perRun.here, ortRuns: ours.stats.perRun.ortRuns, plan: ours.plan.toString(), maxDiff, scale, setupMs,
+      here: ours.stats.perRun.here, ortRuns: ours.stats.perRun.ortRuns, uncut: ours.plan.steps.length === 1 && ours.stats.perRun.here === 0, plan: ours.plan.toString(), maxDiff, scale, setupMs,
     };
   } finally {
     await ours.release();

@@ -18,7 +18,7 @@ const planCell = (plan: string) => plan.split('\n').filter((l) => !l.startsWith(
 
 export function ortRows(results: readonly OrtModelResult[]): string[][] {
   return [[...ORT_HEADERS], ...results.map((r) => [
-    r.name, ms(r.ortMs), ms(r.oursMs), `${r.speedup.toFixed(2)}×`,
+    r.name, ms(r.ortMs), ms(r.oursMs), `${r.speedup.toFixed(2)}×${r.uncut ? ' (uncut: the same ORT session both ways)' : ''}`,
     r.breakdown ? `${(100 * r.breakdown.share).toFixed(0)}% (alone ${(100 * r.breakdown.shareAlone).toFixed(0)}%)` : 'n/a',
     `${r.here} / ${r.ortRuns}`, (r.maxDiff / Math.max(r.scale, 1e-30)).toExponential(1), String(r.rounds), ms(r.setupMs), planCell(r.plan),
   ])];

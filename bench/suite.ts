@@ -249,15 +249,16 @@ export class BenchSession {
   /**
    * One ONNX model on ORT Web alone and through createOrtSession, alternated, then where ORT's time goes on it
    * (its ConvTranspose share); appends and returns its row. ORT runs on its own device (ORT 1.31 takes none).
+   * Timed with the section's own rounds (bench/ort-bench.ts: ORT_TIMING) unless `timing` says otherwise.
    */
-  async runOnnxModel(name: string, timing: TimingOptions = this.timing): Promise<OrtModelResult> {
+  async runOnnxModel(name: string, timing: TimingOptions = {}): Promise<OrtModelResult> {
     let row: OrtModelResult;
     try {
       row = await benchOrtModel(name, timing);
       row.breakdown = await ortBreakdown(name);
     } catch (e) {
       row = {
-        name, ortMs: NaN, oursMs: NaN, ortMinMs: NaN, oursMinMs: NaN, speedup: NaN, rounds: 0, here: 0, ortRuns: 0,
+        name, ortMs: NaN, oursMs: NaN, ortMinMs: NaN, oursMinMs: NaN, speedup: NaN, rounds: 0, here: 0, ortRuns: 0, uncut: false,
         plan: `failed: ${(e as Error).message}`, maxDiff: Infinity, scale: 0, setupMs: NaN,
       };
     }

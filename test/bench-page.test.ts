@@ -41,7 +41,7 @@ function madeUpReport(): BenchReport {
       speedup: 3.8, throughputSpeedup: 4.2, tfjsOursSpeedup: 2.1, halfSpeedup: 0.7,
     })),
     onnx: ['dcgan-64', 'hifigan-upsampler'].map((name, i) => ({
-      name, ortMs: 200 * (i + 1), oursMs: 60, ortMinMs: 190, oursMinMs: 55, speedup: (200 * (i + 1)) / 60, rounds: 10, here: 2, ortRuns: 3,
+      name, ortMs: 200 * (i + 1), oursMs: 60, ortMinMs: 190, oursMinMs: 55, speedup: (200 * (i + 1)) / 60, rounds: 10, here: 2, ortRuns: 3, uncut: false,
       plan: `steps: ort(2 nodes) → here(ct1)\nct1: here: measured: ORT 120 ms > here 9 ms + one cut 1.1 ms\nct2: ORT: measured: ORT 2 ms ≤ here 1.5 ms + one cut 1.1 ms: the cut would cost more than it gains`,
       maxDiff: 1e-7, scale: 0.5, setupMs: 900,
       breakdown: { name, wholeMs: 180, share: 0.55, shareAlone: 0.7, steps: [] },
