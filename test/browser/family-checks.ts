@@ -12,7 +12,7 @@ import { compare, compareHalf } from '../support/compare';
 import { caseData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { fromHalfBits, roundToHalf, toHalfBits } from '../../src/half';
-import { checkInto, type CheckResult } from './api-checks';
+import { runChecks, type CheckResult } from './api-checks';
 
 interface EdgeCase {
   name: string;
@@ -42,11 +42,12 @@ function configsOf(path: GpuPath, limits: ReturnType<typeof deviceLimits>, r: Re
   return all.filter((c, i) => all.findIndex((d) => key(d) === key(c)) === i);
 }
 
-export async function familyChecks(): Promise<CheckResult[]> {
+/** The checks, `inFlight` at a time (they are independent: each makes its own layer and buffers). */
+export async function familyChecks(inFlight = 1): Promise<CheckResult[]> {
   const device = await getDevice();
   const limits = deviceLimits(device);
-  const results: CheckResult[] = [];
-  const check = checkInto(results);
+  const checks: { name: string; body: () => Promise<{ ok: boolean; detail: string }> }[] = [];
+  const check = (name: string, body: () => Promise<{ ok: boolean; detail: string }>) => { checks.push({ name, body }); };
   for (const [ci, c] of EDGE_CASES.entries()) {
     const groups = (c.attrs.groups ?? c.attrs.group ?? 1) as number;
     const r = resolveConvTranspose(c.inputShape, c.weightShape, [c.weightShape[1] * groups], c.attrs);
@@ -56,7 +57,7 @@ export async function familyChecks(): Promise<CheckResult[]> {
       convTranspose({ data: d.x, shape: c.inputShape }, { data: d.w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device, ...extra });
     for (const path of GPU_PATHS) {
       for (const config of configsOf(path, limits, r)) {
-        await check(`${c.name}: ${path} ${key(config)}`, async () => {
+        check(`${c.name}: ${path} ${key(config)}`, async () => {
           const y = await run(path, config);
           const cmp = compare(y.data, ref);
           return { ok: cmp.ok, detail: cmp.ok ? `max abs err ${cmp.maxAbsErr.toExponential(2)}` : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
@@ -64,13 +65,13 @@ export async function familyChecks(): Promise<CheckResult[]> {
       }
       // The examples under the other options every kernel must honour.
       for (const config of examplesOf(path).length ? examplesOf(path) : [familyOf(path).configFor(makeContext(r, { limits, adapter: 'gpu' }))]) {
-        await check(`${c.name}: ${path} ${key(config)} channels-last`, async () => {
+        check(`${c.name}: ${path} ${key(config)} channels-last`, async () => {
           const x2 = { data: toChannelsLast(d.x, c.inputShape, true), shape: shapeLast(c.inputShape, true) };
           const y2 = await convTranspose(x2, { data: d.w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device, inputLayout: 'nhwc' });
           const cmp = compare(toChannelsFirst(y2.data, y2.shape, true), ref);
           return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
         });
-        await check(`${c.name}: ${path} ${key(config)} float16`, async () => {
+        check(`${c.name}: ${path} ${key(config)} float16`, async () => {
           const round = (a: Float32Array) => Float32Array.from(a, roundToHalf);
           const [hx, hw, hb] = [round(d.x), round(d.w), round(d.b!)];
           const half = (a: Float32Array) => Uint16Array.from(a, toHalfBits);
@@ -79,13 +80,13 @@ export async function familyChecks(): Promise<CheckResult[]> {
           const cmp = compareHalf(got, scatterReference(r, hx, hw, hb));
           return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
         });
-        await check(`${c.name}: ${path} ${key(config)} leakyRelu`, async () => {
+        check(`${c.name}: ${path} ${key(config)} leakyRelu`, async () => {
           const act = { name: 'leakyRelu' as const, alpha: 0.3 };
           const y = await run(path, config, { activation: act });
           const cmp = compare(y.data, applyActivation(Float64Array.from(ref), resolveActivation(act)));
           return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
         });
-        await check(`${c.name}: ${path} ${key(config)} an infinite weight`, async () => {
+        check(`${c.name}: ${path} ${key(config)} an infinite weight`, async () => {
           // One weight +Infinity: the reference says which outputs it reaches (NaN or ±Infinity) and which it does not.
           const w = Float32Array.from(d.w);
           w[0] = Infinity;
@@ -96,5 +97,5 @@ export async function familyChecks(): Promise<CheckResult[]> {
       }
     }
   }
-  return results;
+  return runChecks(checks, inFlight);
 }
