@@ -64,6 +64,20 @@ export const MODEL_COLUMNS: Readonly<Record<string, string>> = {
   note: 'failures, fallbacks, the paths auto chose.',
 };
 
+/** ONNX models table columns, by header (the headers ortRows writes). */
+export const ORT_COLUMNS: Readonly<Record<string, string>> = {
+  model: 'the ONNX model of bench/ort-models.ts (built in code, seeded weights).',
+  'ORT ms': 'median ms of one pass (tensors from typed arrays, run, outputs read back) on ONNX Runtime Web\'s WebGPU provider alone.',
+  'ORT + ours ms': 'the same through createOrtSession (default options): ORT\'s segments and our ConvTranspose layers on ORT\'s device.',
+  'speed-up (ORT ms / ORT + ours ms)': 'above 1: createOrtSession makes the model faster.',
+  'ConvTranspose share of ORT': 'ORT\'s time for the model\'s ConvTranspose nodes over its time for the whole model (best of 3): each node run alone with its fused activation (best of 3), less the two layout Transposes its one-node model carries (in brackets: not taken off).',
+  'here / ORT runs': 'ConvTranspose nodes our layers ran per pass, and the ORT runs (segments) one pass takes.',
+  'rel diff': 'max |ours − ORT| / max |ORT output|, held to the tolerance.',
+  rounds: 'timed passes each way.',
+  'setup ms': 'createOrtSession until its first pass is done: the cuts measured, our layers prepared (auto\'s timing), ORT\'s segment sessions made.',
+  plan: 'each ConvTranspose: where it runs and why (measured: ORT\'s time for it against ours plus one cut).',
+};
+
 /** What a row of the result table is, by implementation name; paths added to the library are described too. */
 export function describeImpl(impl: string): string {
   if (impl === 'auto') return 'our default: the path auto picks for the layer\'s shape and device (the note names it), NCHW, float32.';

@@ -3,7 +3,7 @@
  * and exposes `window.benchApi` for the headless driver (scripts/bench.mjs), which calls the same steps.
  * `?suite=models` picks the real-model layers (bench/layers-models.json; default `standard`, bench/layers.json),
  * and a layers file can be loaded from disk; `?autorun` (optionally `&layers=a,b`, `&models=a,b` or
- * `&models=none`) starts a run on load.
+ * `&models=none`, `&onnx=a,b` or `&onnx=none`, `&training=...`) starts a run on load.
  */
 import { BenchSession, LAYERS, SUITES, type ProgressFn } from './suite';
 import { parseLayers } from './layers-check.mjs';
@@ -19,6 +19,9 @@ import type { TimingOptions } from './timing';
 import type { LayerSpec } from './problem';
 import { DEFAULT_ROUNDS, type RoundsOptions } from './rounds';
 import { setOrtWasm } from './impl-ort';
+import { ORT_MODEL_NAMES, type CutCost, type OrtModelResult } from './ort-bench';
+import { ORT_HEADERS, ortLegend, ortRows } from './ort-report';
+import { ORT_COLUMNS } from './columns';
 // The wasm binary of ORT's WebGPU build, served by Vite from node_modules (and emitted as an asset by a build):
 // nothing is fetched from a CDN.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
@@ -28,7 +31,7 @@ setOrtWasm({ url: ortWasmUrl });
 /** What the headless driver calls; every call is short enough for one CDP round trip. */
 export interface BenchApi {
   /** Opens the device; returns the adapter line and the layer names. */
-  init(): Promise<{ adapter: string; layers: string[]; models: string[]; trainings: string[] }>;
+  init(): Promise<{ adapter: string; layers: string[]; models: string[]; trainings: string[]; onnxModels: string[] }>;
   ceiling(): Promise<string>;
   /** Sets how layers are timed (bench/rounds.ts) from here on; returns the options in force. */
   setRounds(options: RoundsOptions): Required<RoundsOptions>;
@@ -39,6 +42,10 @@ export interface BenchApi {
    * with `outputs` the two outputs (NHWC, flattened).
    */
   runModel(model: string | ModelSpec, options?: { timing?: TimingOptions; outputs?: boolean }): Promise<{ result: ModelResult; outputs?: { tfjs: number[]; ours: number[] } }>;
+  /** One ONNX model of bench/ort-models.ts on ORT Web alone and through createOrtSession; its row. */
+  runOnnxModel(name: string, options?: { timing?: TimingOptions }): Promise<OrtModelResult>;
+  /** What one cut costs (an identity segment of ORT's); shown under the ONNX models table. */
+  onnxCut(): Promise<CutCost>;
   /** One GAN of bench/training.ts trained with SGD, stock and with registerWithTfjs; its row. */
   runTraining(name: string, options?: { timing?: TimingOptions }): Promise<TrainingResult>;
   report(): BenchReport;
@@ -107,19 +114,22 @@ function render(report: BenchReport | undefined = session?.report()): void {
     : htmlTable(summaryRows(report), SUMMARY_COLUMNS);
   $('results').innerHTML = htmlTable(resultRows(report), RESULT_COLUMNS);
   $('models').innerHTML = report.models?.length ? htmlTable(modelRows(report.models), MODEL_COLUMNS) : '';
+  $('onnx').innerHTML = report.onnx?.length ? htmlTable(ortRows(report.onnx), ORT_COLUMNS) : '';
+  $('onnx-legend').textContent = ortLegend(report.onnxCut ?? null, report.tolerance);
   $('training').innerHTML = report.training?.length ? htmlTable(trainingRows(report.training), {}) : '';
   $('training-legend').textContent = report.training?.length ? trainingLegend(report.training) : '';
   $('rows-key').innerHTML = keyHtml(rowKey([...IMPLEMENTATIONS, ...report.results.map((r) => r.impl)]));
-  $<HTMLButtonElement>('download').disabled = report.results.length === 0 && !report.models?.length;
+  $<HTMLButtonElement>('download').disabled = report.results.length === 0 && !report.models?.length && !report.onnx?.length;
 }
 
 /** Steps of a whole run, in order, with the suite-wide fraction each layer covers. */
-async function runAll(names: string[], models: readonly ModelSpec[] = [], trainings: readonly TrainingSpec[] = []): Promise<void> {
+async function runAll(names: string[], models: readonly ModelSpec[] = [], trainings: readonly TrainingSpec[] = [], onnx: readonly string[] = []): Promise<void> {
   const s = await openSession();
   s.results.length = 0;
   s.layers.length = 0;
   s.models.length = 0;
   s.training.length = 0;
+  s.onnx.length = 0;
   progress('measuring the ceiling (FMA and copy kernels)', 0);
   await s.measureCeiling();
   render();
@@ -133,18 +143,27 @@ async function runAll(names: string[], models: readonly ModelSpec[] = [], traini
     await s.runModel(spec);
     render();
   }
+  if (onnx.length) {
+    progress('ONNX models: what one cut costs', 1);
+    await s.measureCut();
+  }
+  for (const name of onnx) {
+    progress(`ONNX model ${name}: ORT Web alone and createOrtSession`, 1);
+    await s.runOnnxModel(name);
+    render();
+  }
   for (const spec of trainings) {
     progress(`training ${spec.name}: stock TF.js and registerWithTfjs`, 1);
     await s.runTraining(spec);
     render();
   }
-  progress(`done: ${names.length} layers, ${models.length} models, ${trainings.length} trainings`, 1);
+  progress(`done: ${names.length} layers, ${models.length} models, ${onnx.length} ONNX models, ${trainings.length} trainings`, 1);
 }
 
 const api: BenchApi = {
   async init() {
     const s = await openSession();
-    return { adapter: adapterLine(s.adapter), layers: LAYERS.map((l) => l.name), models: MODELS.map((m) => m.name), trainings: TRAININGS.map((t) => t.name) };
+    return { adapter: adapterLine(s.adapter), layers: LAYERS.map((l) => l.name), models: MODELS.map((m) => m.name), trainings: TRAININGS.map((t) => t.name), onnxModels: [...ORT_MODEL_NAMES] };
   },
   async ceiling() {
     const s = await openSession();
@@ -177,6 +196,20 @@ const api: BenchApi = {
     render();
     return options.outputs && outputs ? { result, outputs: { tfjs: Array.from(outputs.tfjs), ours: Array.from(outputs.ours) } } : { result };
   },
+  async runOnnxModel(name, options = {}) {
+    const s = await openSession();
+    if (!ORT_MODEL_NAMES.includes(name)) throw new Error(`unknown ONNX model ${name}; known: ${ORT_MODEL_NAMES.join(', ')}`);
+    progress(`ONNX model ${name}: ORT Web alone and createOrtSession`, 0);
+    const row = await s.runOnnxModel(name, options.timing);
+    render();
+    return row;
+  },
+  async onnxCut() {
+    const s = await openSession();
+    const cut = await s.measureCut();
+    render();
+    return cut;
+  },
   async runTraining(name, options = {}) {
     const s = await openSession();
     const spec = TRAININGS.find((t) => t.name === name);
@@ -198,6 +231,7 @@ $('paths').textContent = PATH_OPTIONS.filter((p) => p !== 'auto').join(', ');
 $('summary-key').innerHTML = keyHtml(columnKey(SUMMARY_HEADERS, SUMMARY_COLUMNS));
 $('results-key').innerHTML = keyHtml(columnKey(RESULT_HEADERS, RESULT_COLUMNS));
 $('models-key').innerHTML = keyHtml(columnKey(MODEL_HEADERS, MODEL_COLUMNS));
+$('onnx-key').innerHTML = keyHtml(columnKey(ORT_HEADERS, ORT_COLUMNS));
 $('rows-key').innerHTML = keyHtml(rowKey(IMPLEMENTATIONS));
 
 // Suite and layer pickers, and buttons. The suite: a built-in list (?suite=standard|models) or a layers file
@@ -232,12 +266,14 @@ $('model-picker').innerHTML = MODELS.map((m) => `<label title="${m.kind}"><input
 $('models-legend').textContent = modelsLegend(TOLERANCE);
 const chosenModels = () => [...document.querySelectorAll<HTMLInputElement>('#model-picker input:checked')].map((i) => MODELS.find((m) => m.name === i.value)!);
 $('training-picker').innerHTML = TRAININGS.map((t) => `<label><input type="checkbox" value="${t.name}" checked> ${t.name}</label>`).join('');
+$('onnx-picker').innerHTML = ORT_MODEL_NAMES.map((n) => `<label><input type="checkbox" value="${n}" checked> ${n}</label>`).join('');
+const chosenOnnx = () => [...document.querySelectorAll<HTMLInputElement>('#onnx-picker input:checked')].map((i) => i.value);
 const chosenTrainings = () => [...document.querySelectorAll<HTMLInputElement>('#training-picker input:checked')].map((i) => TRAININGS.find((t) => t.name === i.value)!);
 const runButton = $<HTMLButtonElement>('run');
 runButton.addEventListener('click', async () => {
   runButton.disabled = true;
   try {
-    await runAll(chosen(), chosenModels(), chosenTrainings());
+    await runAll(chosen(), chosenModels(), chosenTrainings(), chosenOnnx());
   } catch (e) {
     $('status').textContent = `failed: ${(e as Error).message}`;
   } finally {
@@ -262,6 +298,8 @@ openSession().then(() => {
     for (const box of document.querySelectorAll<HTMLInputElement>('#layers input')) box.checked = names.includes(box.value);
     const models = params.get('models')?.split(',').filter(Boolean) ?? MODELS.map((m) => m.name);
     for (const box of document.querySelectorAll<HTMLInputElement>('#model-picker input')) box.checked = models.includes(box.value);
+    const onnx = params.get('onnx')?.split(',').filter(Boolean) ?? [...ORT_MODEL_NAMES];
+    for (const box of document.querySelectorAll<HTMLInputElement>('#onnx-picker input')) box.checked = onnx.includes(box.value);
     const trainings = params.get('training')?.split(',').filter(Boolean) ?? TRAININGS.map((t) => t.name);
     for (const box of document.querySelectorAll<HTMLInputElement>('#training-picker input')) box.checked = trainings.includes(box.value);
     runButton.click();

@@ -5,9 +5,11 @@ import { PATH_OPTIONS } from '../src/gpu/kernels/registry';
 import type { TimingOptions } from './timing';
 import type { RoundsOptions } from './rounds';
 import type { LayerSpec } from './problem';
-import { columnKey, MODEL_COLUMNS, MODEL_SUMMARY_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
+import { columnKey, MODEL_COLUMNS, MODEL_SUMMARY_COLUMNS, ORT_COLUMNS, resultColumns, rowKey, SUMMARY_COLUMNS } from './columns';
 import { MODEL_HEADERS, modelRows, modelsLegend, type ModelResult } from './model-report';
 import { trainingLegend, trainingRows, type TrainingResult } from './training';
+import { ORT_HEADERS, ortLegend, ortRows } from './ort-report';
+import type { CutCost, OrtModelResult } from './ort-bench';
 
 /** Relative error (maxAbsErr / max|ref|) every implementation must stay within. */
 export const TOLERANCE = 1e-4;
@@ -118,6 +120,9 @@ export interface BenchReport {
   models?: ModelResult[];
   /** A GAN trained in TF.js WebGPU, stock and with registerWithTfjs (bench/training.ts); absent in older reports. */
   training?: TrainingResult[];
+  /** ONNX models on ORT Web alone and with createOrtSession (bench/ort-bench.ts), and one cut's cost; absent when none ran. */
+  onnx?: OrtModelResult[];
+  onnxCut?: CutCost | null;
   /** Every result that ran is within the tolerance, and nothing that should run failed. */
   passed: boolean;
 }
@@ -296,6 +301,12 @@ function modelsText(report: BenchReport): string[] {
   return ['models: end to end, plain TF.js WebGPU vs with registerWithTfjs', textTable(modelRows(report.models)), modelsLegend(report.tolerance), ''];
 }
 
+/** The ONNX models section as text lines (nothing when none ran). */
+function onnxText(report: BenchReport): string[] {
+  if (!report.onnx?.length) return [];
+  return ['ONNX models: ORT Web alone vs createOrtSession (ORT + ours)', textTable(ortRows(report.onnx)), ortLegend(report.onnxCut ?? null, report.tolerance), ''];
+}
+
 export function reportText(report: BenchReport): string {
   const { worst, half } = worstErrors(report);
   const verdict = report.passed ? 'all within tolerance' : 'FAILED: see notes';
@@ -316,6 +327,7 @@ export function reportText(report: BenchReport): string {
     '',
     ...layers,
     ...modelsText(report),
+    ...onnxText(report),
     ...trainingText(report),
     report.results.length ? `largest relative error ${worst.toExponential(2)} (tolerance ${report.tolerance})${half}; ${verdict}` : verdict,
   ].join('\n');
@@ -401,6 +413,14 @@ ${report.models.map((m) => `- ${m.model}: ${m.description}`).join('\n')}
 ${markdownTable(modelRows(report.models))}
 
 ${keyList(columnKey(MODEL_HEADERS, MODEL_COLUMNS))}
+
+` : ''}${report.onnx?.length ? `## ONNX models on ONNX Runtime Web
+
+${ortLegend(report.onnxCut ?? null, report.tolerance)}
+
+${markdownTable(ortRows(report.onnx))}
+
+${keyList(columnKey(ORT_HEADERS, ORT_COLUMNS))}
 
 ` : ''}${report.training?.length ? `## Training
 

@@ -23,6 +23,8 @@ import { benchModel, emptyModelResult, type Way } from './model-bench';
 import { modelPassed, type ModelResult } from './model-report';
 import type { ModelSpec } from './models';
 import { benchTraining, type TrainingResult, type TrainingSpec } from './training';
+import { benchOrtModel, ortBreakdown, ortCutCost, type CutCost, type OrtModelResult } from './ort-bench';
+import { ortRowPassed } from './ort-report';
 
 /** The standard suite (bench/layers.json). */
 export const LAYERS: readonly LayerSpec[] = suiteJson.layers as LayerSpec[];
@@ -81,6 +83,9 @@ export class BenchSession {
   readonly models: ModelResult[] = [];
   /** The training section: a GAN trained in TF.js WebGPU, stock and with registerWithTfjs (bench/training.ts). */
   readonly training: TrainingResult[] = [];
+  /** The ONNX models section: ORT Web alone and with createOrtSession (bench/ort-bench.ts), and what one cut costs. */
+  readonly onnx: OrtModelResult[] = [];
+  onnxCut: CutCost | null = null;
   ceiling: Ceiling | null = null;
   readonly timing: Required<TimingOptions>;
   readonly rounds: Required<RoundsOptions>;
@@ -241,14 +246,41 @@ export class BenchSession {
     return row;
   }
 
+  /**
+   * One ONNX model on ORT Web alone and through createOrtSession, alternated, then where ORT's time goes on it
+   * (its ConvTranspose share); appends and returns its row. ORT runs on its own device (ORT 1.31 takes none).
+   */
+  async runOnnxModel(name: string, timing: TimingOptions = this.timing): Promise<OrtModelResult> {
+    let row: OrtModelResult;
+    try {
+      row = await benchOrtModel(name, timing);
+      row.breakdown = await ortBreakdown(name);
+    } catch (e) {
+      row = {
+        name, ortMs: NaN, oursMs: NaN, ortMinMs: NaN, oursMinMs: NaN, speedup: NaN, rounds: 0, here: 0, ortRuns: 0,
+        plan: `failed: ${(e as Error).message}`, maxDiff: Infinity, scale: 0, setupMs: NaN,
+      };
+    }
+    this.onnx.push(row);
+    return row;
+  }
+
+  /** What one cut costs on ORT's device (an identity segment), for the ONNX models section. */
+  async measureCut(): Promise<CutCost> {
+    this.onnxCut = await ortCutCost();
+    return this.onnxCut;
+  }
+
   /** The report so far. */
   report(): BenchReport {
     // A failure (not an n/a) of an implementation that should run counts against the suite like a wrong answer.
     const passed = this.results.every((r) => (r.latencyMs === null ? r.note.startsWith('n/a') : r.relErr !== null && r.relErr <= toleranceOf(r.impl))) &&
-      this.models.every((m) => modelPassed(m, TOLERANCE)) && this.training.every((t) => t.speedup !== null);
+      this.models.every((m) => modelPassed(m, TOLERANCE)) && this.training.every((t) => t.speedup !== null) &&
+      this.onnx.every((r) => ortRowPassed(r, TOLERANCE));
     return {
       date: new Date().toISOString(), adapter: this.adapter, versions: this.versions, timing: this.timing, rounds: this.rounds,
-      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], models: [...this.models], training: [...this.training], passed,
+      tolerance: TOLERANCE, ceiling: this.ceiling, results: [...this.results], layers: [...this.layers], models: [...this.models], training: [...this.training],
+      ...(this.onnx.length ? { onnx: [...this.onnx], onnxCut: this.onnxCut } : {}), passed,
     };
   }
 }

@@ -14,6 +14,8 @@ export const BENCH_OPTIONS = {
   models: { type: 'string' },
   'no-models': { type: 'boolean' },
   'models-only': { type: 'boolean' },
+  onnx: { type: 'string' },
+  'no-onnx': { type: 'boolean' },
   training: { type: 'string' },
   'no-training': { type: 'boolean' },
   'training-only': { type: 'boolean' },
@@ -36,7 +38,21 @@ export function parseBenchArgs(argv) {
   if (values['models-only'] && (values.layers || values.impls || values['layers-file'])) throw new Error('--models-only cannot go with --layers, --layers-file or --impls');
   if (values['training-only'] && (values.layers || values.impls || values['layers-file'] || values.models || values['models-only'])) throw new Error('--training-only cannot go with --layers, --layers-file, --impls, --models or --models-only');
   if (values['no-training'] && (values['training-only'] || values.training)) throw new Error('--no-training cannot go with --training or --training-only');
+  if (values.onnx && (values['no-onnx'] || values['no-models'] || values['training-only'])) throw new Error('--onnx cannot go with --no-onnx, --no-models or --training-only');
+  if (values.onnx && values.node) throw new Error('--onnx cannot go with --node (the ONNX models run in a browser: ORT Web\'s WebGPU provider)');
   return values;
+}
+
+/**
+ * The models section's two lists: TF.js models (--models) and ONNX models (--onnx). Naming one list leaves the
+ * other out; naming neither runs both whole; --no-models drops both, --no-onnx the ONNX models.
+ */
+export function modelLists(values, allModels, allOnnx) {
+  if (values['no-models'] || values['training-only']) return { models: [], onnx: [] };
+  const named = values.models !== undefined || values.onnx !== undefined;
+  const models = values.models ? list(values.models) : named ? [] : allModels;
+  const onnx = values['no-onnx'] ? [] : values.onnx ? list(values.onnx) : named ? [] : allOnnx;
+  return { models, onnx };
 }
 
 /** A comma-separated list. */

@@ -11,7 +11,11 @@
 //                                                   the layers of real models (Kokoro, SpeechT5, DPT, SNAC,
 //                                                   MusicGen), reported grouped by model
 //   npm run bench -- --impls phase,auto,gather      some implementations (default: all)
-//   npm run bench -- --models dcgan-64,unet-decoder some models of the models section (default: all)
+//   npm run bench -- --models dcgan-64,unet-decoder some TF.js models of the models section (default: all)
+//   npm run bench -- --onnx sam-upscaling,...       some ONNX models of the models section, on ORT Web alone and
+//                                                   through createOrtSession (default: all; naming only --models
+//                                                   or only --onnx runs only that list)
+//   npm run bench -- --no-onnx                      no ONNX models
 //   npm run bench -- --no-models                    layers only, no models section
 //   npm run bench -- --models-only                  the models section only (no ceiling, no layers, no training)
 //   npm run bench -- --training dcgan-32-train       some GANs of the training section (default: all)
@@ -34,7 +38,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot, startBrowserSession } from './browser.mjs';
-import { list, parseBenchArgs, parseRounds, readLayersFile, shownCommand, usage } from './bench-args.mjs';
+import { list, modelLists, parseBenchArgs, parseRounds, readLayersFile, shownCommand, usage } from './bench-args.mjs';
 
 /** Where Dawn finds SwiftShader on a machine without a GPU driver (Debian's chromium package). */
 export const SWIFTSHADER_ENV = { LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
@@ -97,13 +101,15 @@ async function runPage(args) {
     const page = await session.open('/bench/index.html');
     await page.exposeFunction('__benchProgress', (msg) => log(`  ${msg}`));
     await page.waitForFunction(() => window.benchApi !== undefined, { timeout: 120_000 });
-    const { adapter, layers: builtIn, models: allModels, trainings: allTrainings } = await page.evaluate(() => window.benchApi.init());
+    const { adapter, layers: builtIn, models: allModels, trainings: allTrainings, onnxModels: allOnnx } = await page.evaluate(() => window.benchApi.init());
     const all = fileLayers ? fileLayers.map((l) => l.name) : builtIn;
     const only = args['models-only'] || args['training-only'];
     const layers = only ? [] : args.layers ? list(args.layers) : all;
     const unknown = layers.filter((l) => !all.includes(l));
     if (unknown.length) throw new Error(`unknown layer(s) ${unknown.join(', ')}; known: ${all.join(', ')}`);
-    const models = args['no-models'] || args['training-only'] ? [] : args.models ? list(args.models) : allModels;
+    const { models, onnx } = modelLists(args, allModels, allOnnx);
+    const unknownOnnx = onnx.filter((m) => !allOnnx.includes(m));
+    if (unknownOnnx.length) throw new Error(`unknown ONNX model(s) ${unknownOnnx.join(', ')}; known: ${allOnnx.join(', ')}`);
     const trainings = args['no-training'] || args['models-only'] ? [] : args.training ? list(args.training) : allTrainings;
     const unknownTrainings = trainings.filter((t) => !allTrainings.includes(t));
     if (unknownTrainings.length) throw new Error(`unknown training(s) ${unknownTrainings.join(', ')}; known: ${allTrainings.join(', ')}`);
@@ -122,6 +128,14 @@ async function runPage(args) {
     for (const [i, name] of models.entries()) {
       log(`model ${i + 1}/${models.length}: ${name}`);
       await inPage(page, 'runModel', name);
+    }
+    if (onnx.length) {
+      log('ONNX models: what one cut costs');
+      await inPage(page, 'onnxCut');
+    }
+    for (const [i, name] of onnx.entries()) {
+      log(`ONNX model ${i + 1}/${onnx.length}: ${name} (ORT Web alone and createOrtSession, alternated)`);
+      await inPage(page, 'runOnnxModel', name);
     }
     for (const [i, name] of trainings.entries()) {
       log(`training ${i + 1}/${trainings.length}: ${name}`);

@@ -6,7 +6,7 @@ import { problem3d, sizeOf, type ConvTransposeAttributes } from './shape';
 import type { BiasLike, HalfTensor, Tensor, TensorLike } from './tensor';
 import { halfArrayFromBits, storageBytes, type DataType } from './half';
 import { BufferUsage, MapMode } from './gpu/constants';
-import { deviceLostError, deviceLostInfo, getDevice } from './gpu/device';
+import { deviceLostError, deviceLostInfo, getDevice, LOSS_WAIT_MS } from './gpu/device';
 import { createLayer, type LayerChoice } from './gpu/create';
 import type { ConvTransposeLayer } from './gpu/layer';
 import type { PathOption } from './gpu/kernels/registry';
@@ -46,9 +46,6 @@ export interface ConvTransposeOptions extends ConvTransposeAttributes {
    */
   dataType?: DataType;
 }
-
-/** How long a call whose read-back failed waits for `device.lost` before reporting the failure as it is. */
-const LOSS_WAIT_MS = 1000;
 
 /**
  * Transposed convolution of `input` `[N, C_in, ...spatial]` with `weight` `[C_in, C_out/groups, ...kernel]`.
@@ -151,7 +148,11 @@ export async function runProblem(who: string, problem: Problem, x: PartData, o: 
       encoder.copyBufferToBuffer(outBuf, 0, readBuf, 0, layer.outputBytes);
       device.queue.submit([encoder.finish()]);
       const error = await device.popErrorScope();
-      if (error) throw new Error(`${who}: the GPU rejected the work: ${error.message}`);
+      if (error) {
+        // Firefox reports a lost device's work as invalid before `device.lost` resolves: see LOSS_WAIT_MS.
+        const loss = await deviceLostInfo(device, LOSS_WAIT_MS);
+        throw loss ? deviceLostError(who, loss, error) : new Error(`${who}: the GPU rejected the work: ${error.message}`);
+      }
       await readBuf.mapAsync(MapMode.READ, 0, layer.outputBytes);
       if (whole) {
         const bytes = readBuf.getMappedRange(0, layer.outputBytes).slice(0);

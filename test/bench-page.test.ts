@@ -12,6 +12,7 @@ import { IMPLEMENTATIONS, type ImplName } from '../bench/implementation';
 import { reportMarkdown, RESULT_HEADERS, SUMMARY_HEADERS, type BenchReport, type BenchResult } from '../bench/report';
 import { PATH_OPTIONS } from '../src/index';
 import { MODEL_HEADERS } from '../bench/model-report';
+import { ORT_HEADERS } from '../bench/ort-report';
 import layersJson from '../bench/layers.json';
 
 const EXTRA = ['future-path-a', 'future-path-b', 'future-path-c'];
@@ -39,6 +40,13 @@ function madeUpReport(): BenchReport {
       bestOurs: { impl: 'phase', ms: 20 }, auto: { ms: 21, chose: 'phase' }, bestPeer: { impl: 'tfjs-webgpu', ms: 80 },
       speedup: 3.8, throughputSpeedup: 4.2, tfjsOursSpeedup: 2.1, halfSpeedup: 0.7,
     })),
+    onnx: ['dcgan-64', 'hifigan-upsampler'].map((name, i) => ({
+      name, ortMs: 200 * (i + 1), oursMs: 60, ortMinMs: 190, oursMinMs: 55, speedup: (200 * (i + 1)) / 60, rounds: 10, here: 2, ortRuns: 3,
+      plan: `steps: ort(2 nodes) → here(ct1)\nct1: here: measured: ORT 120 ms > here 9 ms + one cut 1.1 ms\nct2: ORT: measured: ORT 2 ms ≤ here 1.5 ms + one cut 1.1 ms: the cut would cost more than it gains`,
+      maxDiff: 1e-7, scale: 0.5, setupMs: 900,
+      breakdown: { name, wholeMs: 180, share: 0.55, shareAlone: 0.7, steps: [] },
+    })),
+    onnxCut: { medianMs: 1.1, minMs: 0.8, runs: 200 },
   };
 }
 
@@ -54,7 +62,8 @@ describe('bench chart colours', () => {
 describe('bench Markdown report', () => {
   it('carries the same key: one line per column of both tables and per row that ran', () => {
     const md = reportMarkdown(madeUpReport(), { command: 'npm run bench', browser: 'test', wallSeconds: 1 });
-    for (const h of [...SUMMARY_HEADERS, ...RESULT_HEADERS, ...IMPLEMENTATIONS]) expect(md).toContain(`- **${h}**: `);
+    for (const h of [...SUMMARY_HEADERS, ...RESULT_HEADERS, ...ORT_HEADERS, ...IMPLEMENTATIONS]) expect(md).toContain(`- **${h}**: `);
+    expect(md).toContain('## ONNX models on ONNX Runtime Web');
     expect(md).toContain('bench/ceiling_fma.wgsl');
   });
 });
@@ -78,7 +87,7 @@ describe('bench page at 1280×900', () => {
   it('is no wider than the window; wide tables scroll inside their own box', async () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     const boxes = await page.$$eval('.scroll', (els) => els.map((e) => ({ id: e.id, right: e.getBoundingClientRect().right, overflow: getComputedStyle(e).overflowX })));
-    expect(boxes.map((b) => b.id)).toEqual(['summary', 'models', 'training', 'results']);
+    expect(boxes.map((b) => b.id)).toEqual(['summary', 'models', 'onnx', 'training', 'results']);
     for (const b of boxes) {
       expect(b.right, b.id).toBeLessThanOrEqual(1280);
       expect(b.overflow, b.id).toBe('auto');
@@ -111,12 +120,15 @@ describe('bench page at 1280×900', () => {
 
   it('explains every column (key and header tooltip) and every row; the float16 row says why it can be slower', async () => {
     const key = (id: string) => page.$$eval(`#${id} dt`, (dts) => dts.map((d) => [d.textContent, d.nextElementSibling?.textContent ?? '']));
-    const summaryKey = await key('summary-key'), resultsKey = await key('results-key'), rowsKey = await key('rows-key'), modelsKey = await key('models-key');
+    const summaryKey = await key('summary-key'), resultsKey = await key('results-key'), rowsKey = await key('rows-key'), modelsKey = await key('models-key'), onnxKey = await key('onnx-key');
     expect(summaryKey.map(([k]) => k)).toEqual(SUMMARY_HEADERS);
     expect(resultsKey.map(([k]) => k)).toEqual(RESULT_HEADERS);
     expect(modelsKey.map(([k]) => k)).toEqual(MODEL_HEADERS);
-    for (const [k, v] of [...summaryKey, ...resultsKey, ...rowsKey, ...modelsKey]) expect(v.length, `key of ${k}`).toBeGreaterThan(10);
-    for (const id of ['summary', 'results']) {
+    expect(onnxKey.map(([k]) => k)).toEqual(ORT_HEADERS);
+    expect(await page.$$eval('#onnx tbody tr', (trs) => trs.length)).toBe(2);
+    expect(await page.$eval('#onnx-legend', (p) => p.textContent)).toMatch(/One cut .* costs 1\.10 ms/);
+    for (const [k, v] of [...summaryKey, ...resultsKey, ...rowsKey, ...modelsKey, ...onnxKey]) expect(v.length, `key of ${k}`).toBeGreaterThan(10);
+    for (const id of ['summary', 'results', 'onnx']) {
       const titles = await page.$$eval(`#${id} th`, (ths) => ths.map((th) => th.getAttribute('title') ?? ''));
       for (const t of titles) expect(t.length).toBeGreaterThan(10);
     }

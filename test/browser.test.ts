@@ -140,6 +140,13 @@ describe('public API', () => {
     expect(600000 * 8).toBeGreaterThan(65535 * 64);
     check('large grid', await largeGrid.results(), false, largeGrid.variants);
   }, 600_000); // every path and one float16 variant of a 4.8M-cell output on a CPU rasteriser, auto's timing included
+
+  it('splits a phase row too long for one invocation\'s loops on llvmpipe (65535 iterations; Firefox on lavapipe)', async () => {
+    // 1-D depthwise-like: the narrow phase kernel, which walks a phase row per invocation; this row has 2^18 pixels.
+    const spec: CaseSpec = { name: 'long phase row', inputShape: [1, 1, 2 ** 18], weightShape: [1, 1, 3], attrs: { stride: 2 }, seed: 11, withBias: true, variants: ['phase'] };
+    expect(await h.planOf(spec, 'phase', 'gpu')).toMatch(/"shader":"phase-narrow"/);
+    check(spec.name, await h.runCase(spec), false, ['phase']);
+  });
 });
 
 const dir = join(import.meta.dirname, 'fixtures/conformance');

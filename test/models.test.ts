@@ -156,6 +156,38 @@ describe('in headless Chromium', () => {
     });
   });
 
+  describe('bench: the ONNX models step', () => {
+    let page: Page;
+    type Win = Window & { benchApi: BenchApi };
+    beforeAll(async () => {
+      page = await session.open('bench/index.html');
+      await page.waitForFunction(() => (window as unknown as Win).benchApi !== undefined, { timeout: 120_000 });
+      const { onnxModels } = await page.evaluate(() => (window as unknown as Win).benchApi.init());
+      expect(onnxModels).toContain('encodec-decoder-step');
+    });
+
+    it('runs an ONNX model on ORT Web alone and through createOrtSession, with ORT\'s ConvTranspose share and the cost of a cut', async () => {
+      const cut = await page.evaluate(() => (window as unknown as Win).benchApi.onnxCut());
+      expect(cut.runs).toBeGreaterThanOrEqual(50);
+      expect(cut.medianMs).toBeGreaterThan(0);
+      const timing = { warmupRuns: 1, minRuns: 2, minMs: 0, maxRuns: 2, maxMs: 0, floorRuns: 2 };
+      const row = await page.evaluate((t) => (window as unknown as Win).benchApi.runOnnxModel('encodec-decoder-step', { timing: t }), timing);
+      expect(row.plan).not.toMatch(/^failed/);
+      expect(row.rounds).toBe(2);
+      expect(row.maxDiff / row.scale, `max |ours − ORT| ${row.maxDiff} of ${row.scale}`).toBeLessThanOrEqual(TOLERANCE);
+      expect(row.plan).toMatch(/convtr: (here|ORT): measured: ORT [\d.]+ ms/);
+      // ORT's time split into its steps: the ConvTranspose alone and the segments around it.
+      expect(row.breakdown!.steps.map((s) => s.step)).toEqual(['ort(Elu)', 'ConvTranspose convtr', 'ort(Slice)']);
+      expect(row.breakdown!.shareAlone).toBeGreaterThan(0);
+      expect(row.breakdown!.share).toBeLessThanOrEqual(row.breakdown!.shareAlone);
+      expect(row.breakdown!.steps.find((s) => s.step === 'ConvTranspose convtr')!.transposeMs).toBeGreaterThan(0);
+      const report = await page.evaluate(() => (window as unknown as Win).benchApi.report());
+      expect(report.passed).toBe(true);
+      expect(await page.evaluate(() => (window as unknown as Win).benchApi.text())).toMatch(/ONNX models: ORT Web alone vs createOrtSession[\s\S]*encodec-decoder-step[\s\S]*One cut/);
+      expect(await page.$eval('#onnx', (el) => el.textContent ?? '')).toContain('encodec-decoder-step');
+    });
+  });
+
   describe('demo: the model panel', () => {
     let page: Page;
     type Win = Window & { demo: DemoApi };

@@ -10,6 +10,7 @@ import { projectRoot } from '../scripts/browser.mjs';
 import { decodeModel, encodeModel } from '../src/integrations/ort/onnx-model';
 import { partition, type OrtStep } from '../src/integrations/ort/partition';
 import { segmentModel } from '../src/integrations/ort/segment';
+import { verdictOf } from '../src/integrations/ort/measure';
 import { badModels, exampleModel, smallModel, subgraphModel, testModels } from '../bench/onnx-models';
 
 const byName = new Map(testModels().map((m) => [m.name, m]));
@@ -65,6 +66,27 @@ describe('partition', () => {
     const sub = partition(decodeModel(subgraphModel().bytes), { minFlops: 0 });
     expect(sub.whole).toMatch(/subgraphs \(If 'if'\)/);
     expect(sub.steps).toHaveLength(1);
+  });
+  it('measured verdicts replace the cost model: a node measured slower here stays with ORT, its activation with it', () => {
+    const m = decodeModel(byName.get('dcgan-generator')!.bytes);
+    const verdicts = new Map([
+      ['ct3', verdictOf(2, 1.5, 1)],
+      ['ct1', verdictOf(40, 3, 1)],
+    ]);
+    const p = partition(m, { minFlops: 0, verdicts });
+    expect(p.plan.find((n) => n.node === 'ct3')).toEqual({ node: 'ct3', runs: 'ort', reason: 'measured: ORT 2 ms ≤ here 1.5 ms + one cut 1 ms: the cut would cost more than it gains' });
+    expect(p.plan.find((n) => n.node === 'ct1')).toMatchObject({ node: 'ct1', runs: 'here', reason: 'measured: ORT 40 ms > here 3 ms + one cut 1 ms' });
+    // ct3 and its Tanh are ORT's again: the last segment ends with them.
+    const last = p.steps[p.steps.length - 1] as OrtStep;
+    expect(last.nodes.map((n) => n.op_type).slice(-2)).toEqual(['ConvTranspose', 'Tanh']);
+    expect(verdictOf(null, 3, 1, 'no shader-f16')).toEqual({ runs: 'here', reason: 'measured: here 3 ms; ORT could not run it alone (no shader-f16)' });
+  });
+  it('a step knows the nodes it replaces and, for a known input shape, its output shape', () => {
+    const p = partition(decodeModel(byName.get('dcgan-generator')!.bytes), { minFlops: 0 });
+    const ct3 = p.steps.find((s) => s.kind === 'here' && s.name === 'ct3');
+    expect(ct3 && ct3.kind === 'here' && ct3.nodes.map((n) => n.op_type)).toEqual(['ConvTranspose', 'Tanh']);
+    const first = p.steps.find((s) => s.kind === 'here');
+    expect(first && first.kind === 'here' && first.inputShape && first.outputShape).toBeTruthy();
   });
   it('refuses bad models, naming the node', () => {
     for (const b of badModels()) {

@@ -55,6 +55,30 @@ describe('createOrtSession: what stays with ORT, and bad models', () => {
     // ct2's input shape is not declared in the model: ORT's shape inference gives [1, 32, 4, 4].
     expect(plan.nodes.find((n) => n.node === 'ct2')?.reason).toMatch(/^cost model: 262 kFLOP, under minFlops \(500 kFLOP\)/);
   });
+  it('measures before it cuts (default): each ConvTranspose over minFlops runs here exactly when ours plus one cut beat ORT\'s kernels, then the whole cut model is checked against ORT alone, as the plan says', async () => {
+    const measured: string[] = [];
+    for (const name of ['sam-mask-decoder-tail', 'float16-2200-outputs']) {
+      // minFlops 1: every node is measured (these test models are small).
+      const plan = await page.evaluate((n) => (window as unknown as Win).ortHarness.planOf(n, 1), name);
+      const check = /^measured, the whole model: (cut ([\d.]+) ms < ORT alone ([\d.]+) ms|ORT alone ([\d.]+) ms ≤ cut ([\d.]+) ms|ORT alone could not run it)/.exec(plan.whole ?? plan.model ?? '');
+      const uncut = !!check?.[4];
+      for (const n of plan.nodes) {
+        const times = /^measured: ORT ([\d.]+) ms ([>≤]) here ([\d.]+) ms \+ one cut ([\d.]+) ms/.exec(n.reason);
+        const noOrt = /^measured: here [\d.]+ ms; ORT could not run it alone/.test(n.reason);
+        expect(times || noOrt, `${name} ${n.node}: ${n.reason}`).toBeTruthy();
+        const wanted = times ? (Number(times[3]) + Number(times[4]) < Number(times[1]) ? 'here' : 'ort') : 'here';
+        if (times) expect(times[2], n.reason).toBe(wanted === 'here' ? '>' : '≤');
+        // The whole-model check moves every node back to ORT when ORT alone was faster.
+        expect(n.runs, `${name} ${n.node}: ${n.reason} (${plan.whole ?? plan.model})`).toBe(uncut ? 'ort' : wanted);
+        if (uncut && wanted === 'here') expect(n.reason).toMatch(/but the model as a whole ran faster uncut$/);
+        measured.push(`${name}/${n.node}`);
+      }
+      // The check is made when some node was measured to run here (these models have static float inputs).
+      if (plan.nodes.some((n) => /^measured: (ORT [\d.]+ ms >|here)/.test(n.reason))) expect(check, `${name}: ${plan.whole ?? plan.model}`).toBeTruthy();
+      if (uncut) expect(plan.steps).toEqual([`ort(${plan.steps[0].match(/\d+/)![0]} nodes)`]);
+    }
+    expect(measured.length).toBeGreaterThanOrEqual(3);
+  });
   it('refuses truncated bytes, an unknown opset, a weight that contradicts its group and external data, naming the node; and bad arguments', async () => {
     const checks = await page.evaluate(() => (window as unknown as Win).ortHarness.badModelChecks());
     expect(checks.length).toBeGreaterThanOrEqual(9);

@@ -83,6 +83,14 @@ export async function deviceLostInfo(device: GPUDevice, waitMs: number): Promise
   }
 }
 
+/**
+ * How long a failure that a loss may explain waits for `device.lost` before it is reported as it is: a read-back
+ * that failed, or an error from the GPU. Firefox resolves `lost` on its next poll of its GPU process (about
+ * 100 ms after the loss) and meanwhile reports the lost device's work as validation errors ("Buffer … is
+ * invalid"), where the spec reports none.
+ */
+export const LOSS_WAIT_MS = 1000;
+
 /** The error a call on a lost device rejects with, e.g. `convTranspose: the GPU device was lost (destroyed: …)`. */
 export function deviceLostError(context: string, loss: DeviceLoss, cause?: unknown): Error {
   return new Error(`${context}: the GPU device was lost (${loss.reason ?? 'unknown'}: ${loss.message})`, cause === undefined ? undefined : { cause });

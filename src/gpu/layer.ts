@@ -13,7 +13,7 @@ import type { FilterLayout } from '../layout';
 import type { BiasLike, TensorLike } from '../tensor';
 import { makeWeightStore, type WeightSpec, type WeightStore } from './layer-weights';
 import { packWeightsStage } from './kernels/stages/pack-weights';
-import { deviceLostError, deviceLostInfo, knownDeviceLoss, watchDevice, type DeviceLoss } from './device';
+import { deviceLostError, deviceLostInfo, knownDeviceLoss, LOSS_WAIT_MS, watchDevice, type DeviceLoss } from './device';
 import { getPipeline } from './pipelines';
 import { stageName, type Resource } from './kernels/kernel';
 import type { GpuPath } from './kernels/registry';
@@ -190,10 +190,11 @@ export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate:
       oom = device.popErrorScope();
     }
     const error = (await validation) ?? (await oom);
-    if (error) throw new Error(`${path}: the GPU rejected the layer's setup: ${error.message}`);
-    // Lost while compiling or uploading: the scopes above then report nothing.
-    const lostNow = await deviceLostInfo(device, 0);
+    // Lost while compiling or uploading: the scopes above then report nothing, or (Firefox, before `device.lost`
+    // resolves: see LOSS_WAIT_MS) the work as invalid.
+    const lostNow = await deviceLostInfo(device, error ? LOSS_WAIT_MS : 0);
     if (lostNow) throw lostLayerError('createConvTranspose', lostNow);
+    if (error) throw new Error(`${path}: the GPU rejected the layer's setup: ${error.message}`);
     watchDevice(device);
     const who = `ConvTransposeLayer "${label}"`;
     /** Throws when the layer cannot run at all: destroyed, or its device known lost. */
@@ -298,7 +299,7 @@ export async function buildLayer(device: GPUDevice, ctx: PlanContext, candidate:
           // Bind groups made from these buffers may be the invalid ones: make them again next time, so a
           // later error names its own cause rather than "invalid due to a previous error".
           if (error) last = null;
-          const loss = await deviceLostInfo(device, 0);
+          const loss = await deviceLostInfo(device, error ? LOSS_WAIT_MS : 0); // see LOSS_WAIT_MS
           if (loss) throw lostLayerError(who, loss);
           if (error) throw new Error(`${who}: run(): the GPU rejected the work: ${error.message}`);
         };

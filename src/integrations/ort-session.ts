@@ -18,6 +18,7 @@ import { createConvTranspose, PATH_OPTIONS, type ConvTransposeLayer, type PathOp
 import { decodeModel, encodeModel, ONNX_TYPES, ORT_TYPE_NAMES, declared, type OnnxModel } from './ort/onnx-model';
 import { partition, undeclaredConvTransposeInputs, type HereStep, type OrtPlanNode } from './ort/partition';
 import { identityModel, segmentModel, type TensorType } from './ort/segment';
+import { cutMs, layerMs, ortStepMs, verdictOf } from './ort/measure';
 
 export type { OrtPlanNode } from './ort/partition';
 
@@ -64,6 +65,13 @@ export interface OrtSessionOptions {
    */
   minFlops?: number;
   /**
+   * Measure before cutting (default true): for each ConvTranspose at or above `minFlops` whose input shape is
+   * known, ORT's kernels for it (run alone) are timed against our layer plus one cut, and the node runs here only
+   * when that is faster. The plan gives the times. false: the `minFlops` threshold alone decides. Has no effect
+   * with `minFlops: 0`, which cuts at every ConvTranspose that can run here.
+   */
+  measure?: boolean;
+  /**
    * ORT's session options, for every segment. `executionProviders` defaults to `['webgpu']` (our layers need
    * ORT's WebGPU device); `preferredOutputLocation` says where the outputs the caller gets live, `cpu`
    * (default) or `gpu-buffer`, as ORT's does. Segments hand each other GPU buffers whatever it says.
@@ -78,6 +86,8 @@ export interface OrtPlan {
   readonly steps: readonly string[];
   /** Why nothing was cut, or null. */
   readonly whole: string | null;
+  /** The measured check of the cut model against ORT alone (the whole model, best of 3 each), or null when not made. */
+  readonly model: string | null;
   /** The plan as lines of text. */
   toString(): string;
 }
@@ -125,20 +135,21 @@ function checkOrt(ort: unknown): asserts ort is OrtLike {
   }
 }
 
-function checkOptions(options: unknown): Required<Pick<OrtSessionOptions, 'path' | 'tune' | 'minFlops'>> & Pick<OrtSessionOptions, 'sessionOptions'> {
+function checkOptions(options: unknown): Required<Pick<OrtSessionOptions, 'path' | 'tune' | 'minFlops' | 'measure'>> & Pick<OrtSessionOptions, 'sessionOptions'> {
   if (options === null || typeof options !== 'object') throw new TypeError(`options: expected an object, got ${options === null ? 'null' : typeof options}`);
   const o = options as OrtSessionOptions;
-  const known = ['path', 'tune', 'minFlops', 'sessionOptions'];
+  const known = ['path', 'tune', 'minFlops', 'measure', 'sessionOptions'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new TypeError(`options: unknown option '${k}'; known: ${known.join(', ')}`);
-  const { path = 'auto', tune = true, minFlops = 5e5, sessionOptions } = o;
+  const { path = 'auto', tune = true, minFlops = 5e5, measure = true, sessionOptions } = o;
   if (!(PATH_OPTIONS as readonly unknown[]).includes(path)) throw new RangeError(`path: expected one of ${PATH_OPTIONS.join(', ')}, got ${JSON.stringify(path)}`);
   if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${typeof tune}`);
+  if (typeof measure !== 'boolean') throw new TypeError(`measure: expected a boolean, got ${typeof measure}`);
   if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw new RangeError(`minFlops: expected a number ≥ 0, got ${String(minFlops)}`);
   if (sessionOptions !== undefined && (sessionOptions === null || typeof sessionOptions !== 'object')) throw new TypeError('sessionOptions: expected an object (ORT\'s session options)');
   const where = sessionOptions?.preferredOutputLocation;
   const locations = where === undefined ? [] : typeof where === 'string' ? [where] : Object.values(where);
   for (const l of locations) if (l !== 'cpu' && l !== 'gpu-buffer') throw new RangeError(`sessionOptions.preferredOutputLocation: expected 'cpu' or 'gpu-buffer', got ${JSON.stringify(l)}`);
-  return { path, tune, minFlops, sessionOptions };
+  return { path, tune, minFlops, measure, sessionOptions };
 }
 
 /** Bytes of a CPU tensor's data, padded to a multiple of 4 (writeBuffer's rule). */
@@ -200,7 +211,8 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   const o = checkOptions(options);
   const bytes = await modelBytes(model);
   const decoded = decodeModel(bytes);
-  const cut = partition(decoded, { minFlops: o.minFlops, shapes: o.minFlops > 0 ? await inferredShapes(ort, decoded) : undefined });
+  const shapes = o.minFlops > 0 ? await inferredShapes(ort, decoded) : undefined;
+  let cut = partition(decoded, { minFlops: o.minFlops, shapes });
   const graph = decoded.graph!;
   const initializerNames = new Set(graph.initializer.map((t) => t.name ?? ''));
   const inputNames = graph.input.map((v) => v.name).filter((n) => !initializerNames.has(n));
@@ -209,18 +221,84 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   const locationOf = (name: string) => (typeof where === 'string' ? where : where?.[name] ?? 'cpu');
   const base = { executionProviders: ['webgpu'], ...o.sessionOptions };
 
-  // ORT's sessions, in order: each segment's input types come from the graph or from the steps before it.
-  const types = new Map<string, TensorType>();
-  for (const v of [...graph.input, ...graph.value_info]) {
-    const d = declared(v);
-    if (d.elemType) types.set(v.name, { elemType: d.elemType, shape: d.shape });
-  }
+  // Our layers, per node and input shape, on ORT's device.
+  let device: GPUDevice | null = null;
+  const layers = new Map<string, Promise<ConvTransposeLayer>>();
+  const stats: OrtSessionStats = { runs: 0, layers: 0, perRun: { here: 0, fused: 0, ort: 0, ortRuns: 0 } };
+  const layerFor = (step: HereStep, dims: readonly number[]) => {
+    const key = `${step.name}|${dims.join(',')}`;
+    let layer = layers.get(key);
+    if (!layer) {
+      layer = createConvTranspose(device!, {
+        inputShape: dims, weight: { data: step.weight.data, shape: step.weightShape }, bias: step.bias?.data ?? null,
+        ...step.attributes, activation: step.activation, dataType: step.dataType, path: o.path, tune: o.tune, label: `ort ${step.name}`,
+      }).catch((e: Error) => { layers.delete(key); throw new Error(`node '${step.name}' (ConvTranspose) on input [${dims}]: ${e.message}`); });
+      layers.set(key, layer);
+      layer.then(() => { stats.layers++; }, () => {});
+    }
+    return layer;
+  };
+  const dropLayers = async (keep: (key: string) => boolean) => {
+    for (const [key, layer] of [...layers]) {
+      if (keep(key)) continue;
+      layers.delete(key);
+      await layer.then((l) => { l.destroy(); stats.layers--; }, () => {});
+    }
+  };
+
+  // ORT 1.31 makes its WebGPU device when its first WebGPU session is created, and destroys it when its last
+  // session is released: a one-node session of ORT's holds it while the cuts are measured, and for the
+  // session's life when the model is all ours.
+  let holder: OrtInferenceSessionLike | null = null;
+  const takeDevice = async () => {
+    try {
+      holder ??= await ort.InferenceSession.create(identityModel(), base);
+    } catch (e) {
+      throw new Error(`ort: could not start ORT's WebGPU provider: ${(e as Error).message}`);
+    }
+    const d = (await ort.env.webgpu.device) as GPUDevice | null;
+    if (!d || typeof d.createBuffer !== 'function') {
+      throw new Error('ort: ORT has no WebGPU device (env.webgpu.device); sessionOptions.executionProviders must include \'webgpu\'');
+    }
+    return d;
+  };
+  const dropHolder = async () => { const h = holder; holder = null; await h?.release(); };
   const sessions: (OrtInferenceSessionLike | null)[] = [];
-  const release = async () => { for (const s of sessions) await s?.release(); };
+  const releaseAll = async () => {
+    await dropLayers(() => false);
+    for (const s of sessions) await s?.release();
+    await dropHolder();
+  };
   try {
+    const measured = cut.steps.filter((s): s is HereStep => s.kind === 'here' && s.inputShape !== null);
+    if (o.measure && o.minFlops > 0 && measured.length > 0) {
+      // Measured cuts: ORT's kernels for each node against our layer plus one cut (ort/measure.ts).
+      device = await takeDevice();
+      const cost = await cutMs(ort, device, base);
+      const verdicts = new Map<string, { runs: 'here' | 'ort'; reason: string }>();
+      for (const step of measured) {
+        const oursMs = await layerMs(device, await layerFor(step, step.inputShape!));
+        let ortMs: number | null = null;
+        let error: string | undefined;
+        try { ortMs = await ortStepMs(ort, device, decoded, step, base); } catch (e) { error = (e as Error).message.split('\n')[0]; }
+        verdicts.set(step.name, verdictOf(ortMs, oursMs, cost, error));
+      }
+      cut = partition(decoded, { minFlops: o.minFlops, shapes, verdicts });
+      const kept = new Set(cut.steps.filter((s): s is HereStep => s.kind === 'here').map((s) => s.name));
+      await dropLayers((key) => kept.has(key.slice(0, key.lastIndexOf('|'))));
+    }
+
+    // ORT's sessions, in order: each segment's input types come from the graph or from the steps before it.
+    const types = new Map<string, TensorType>();
+    for (const v of [...graph.input, ...graph.value_info]) {
+      const d = declared(v);
+      if (d.elemType) types.set(v.name, { elemType: d.elemType, shape: d.shape });
+    }
     for (const [k, step] of cut.steps.entries()) {
       if (step.kind === 'here') {
-        types.set(step.output, { elemType: step.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float });
+        // With its shape when known: ORT picks its kernels by static shapes (a 1×1 Conv whose input shape it does
+        // not know takes a generic kernel, about twice as slow on SwiftShader).
+        types.set(step.output, { elemType: step.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float, ...(step.outputShape ? { shape: step.outputShape } : {}) });
         sessions.push(null);
         continue;
       }
@@ -237,68 +315,44 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
         if (m.isTensor && elemType) types.set(m.name, { elemType });
       }
     }
+    if (cut.steps.some((s) => s.kind === 'here')) {
+      device ??= await takeDevice();
+      // The holder stays only when no session of ORT's holds the device.
+      if (sessions.some((s) => s)) await dropHolder();
+    } else await dropHolder();
   } catch (e) {
-    await release();
+    await releaseAll();
     throw e;
   }
-  const hereSteps = cut.steps.filter((s): s is HereStep => s.kind === 'here');
-  let keeper: OrtInferenceSessionLike | null = null;
-  let device: GPUDevice | null = null;
-  if (hereSteps.length > 0) {
-    // ORT 1.31 makes its WebGPU device when its first WebGPU session is created; a model that is all ours
-    // gets one from a session ORT makes for nothing else.
-    // ORT destroys its device when its last session is released, so that one is held until release().
-    if (!sessions.some((s) => s)) {
-      try {
-        keeper = await ort.InferenceSession.create(identityModel(), base);
-      } catch (e) {
-        throw new Error(`ort: could not start ORT's WebGPU provider: ${(e as Error).message}`);
-      }
-    }
-    device = (await ort.env.webgpu.device) as GPUDevice | null;
-    if (!device || typeof device.createBuffer !== 'function') {
-      await release();
-      await keeper?.release();
-      throw new Error('ort: ORT has no WebGPU device (env.webgpu.device); sessionOptions.executionProviders must include \'webgpu\'');
-    }
-  }
-
-  // Where each tensor is last read, so that intermediates are freed right after.
+  // Where each tensor is last read, so that intermediates are freed right after; the counts; the plan. Set
+  // again if the whole-model check below finds the model faster uncut.
   const lastRead = new Map<string, number>();
-  cut.steps.forEach((s, k) => (s.kind === 'ort' ? s.inputs : [s.input]).forEach((name) => lastRead.set(name, k)));
-  const layers = new Map<string, Promise<ConvTransposeLayer>>();
-  const ortNodes = cut.steps.reduce((a, s) => a + (s.kind === 'ort' ? s.nodes.length : 0), 0);
-  const stats: OrtSessionStats = {
-    runs: 0, layers: 0,
-    perRun: { here: hereSteps.length, fused: hereSteps.filter((s) => s.activation).length, ort: ortNodes, ortRuns: sessions.filter((s) => s).length },
+  let plan!: OrtPlan;
+  let modelCheck: string | null = null;
+  const adopt = () => {
+    const hereSteps = cut.steps.filter((s): s is HereStep => s.kind === 'here');
+    lastRead.clear();
+    cut.steps.forEach((s, k) => (s.kind === 'ort' ? s.inputs : [s.input]).forEach((name) => lastRead.set(name, k)));
+    stats.perRun.here = hereSteps.length;
+    stats.perRun.fused = hereSteps.filter((s) => s.activation).length;
+    stats.perRun.ort = cut.steps.reduce((a, s) => a + (s.kind === 'ort' ? s.nodes.length : 0), 0);
+    stats.perRun.ortRuns = sessions.filter((s) => s).length;
+    plan = {
+      nodes: cut.plan,
+      steps: cut.steps.map((s) => (s.kind === 'ort' ? `ort(${s.nodes.length} nodes)` : `here(${s.name})`)),
+      whole: cut.whole,
+      model: modelCheck,
+      toString() {
+        return [
+          `steps: ${this.steps.join(' → ')}`,
+          ...(this.whole ? [this.whole] : this.model ? [this.model] : []),
+          ...this.nodes.map((n) => `${n.node}: ${n.runs === 'here' ? 'here' : 'ORT'}${n.fused ? ` (+ ${n.fused})` : ''}: ${n.reason}`),
+        ].join('\n');
+      },
+    };
   };
-  const plan: OrtPlan = {
-    nodes: cut.plan,
-    steps: cut.steps.map((s) => (s.kind === 'ort' ? `ort(${s.nodes.length} nodes)` : `here(${s.name})`)),
-    whole: cut.whole,
-    toString() {
-      return [
-        `steps: ${this.steps.join(' → ')}`,
-        ...(this.whole ? [this.whole] : []),
-        ...this.nodes.map((n) => `${n.node}: ${n.runs === 'here' ? 'here' : 'ORT'}${n.fused ? ` (+ ${n.fused})` : ''}: ${n.reason}`),
-      ].join('\n');
-    },
-  };
+  adopt();
   let released = false;
-
-  const layerFor = (step: HereStep, dims: readonly number[]) => {
-    const key = `${step.name}|${dims.join(',')}`;
-    let layer = layers.get(key);
-    if (!layer) {
-      layer = createConvTranspose(device!, {
-        inputShape: dims, weight: { data: step.weight.data, shape: step.weightShape }, bias: step.bias?.data ?? null,
-        ...step.attributes, activation: step.activation, dataType: step.dataType, path: o.path, tune: o.tune, label: `ort ${step.name}`,
-      }).catch((e: Error) => { layers.delete(key); throw new Error(`node '${step.name}' (ConvTranspose) on input [${dims}]: ${e.message}`); });
-      layers.set(key, layer);
-      layer.then(() => { stats.layers++; }, () => {});
-    }
-    return layer;
-  };
 
   /** Runs one of our steps: its input on the GPU (uploaded when the caller fed a CPU tensor), our pass, a GPU tensor out. */
   const runHere = async (step: HereStep, x: OrtTensorLike): Promise<OrtTensorLike> => {
@@ -382,18 +436,86 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     }
   }
 
+  if (o.measure && o.minFlops > 0 && cut.steps.some((s) => s.kind === 'here')) {
+    try {
+      await checkWholeModel();
+    } catch (e) {
+      await releaseAll();
+      throw e;
+    }
+  }
+
+  /**
+   * The measured check of the whole cut: the model run through the cut and by ORT alone (its own bytes, one
+   * session), alternated, best of 3 each after a warm-up, on zero inputs of the declared shapes. The cut stays
+   * only when it is faster: a cut also costs what no single node shows (ORT's layout Transposes at the
+   * segments' ends, fusions lost across a cut). Made only when every input has a static shape and a float type.
+   */
+  async function checkWholeModel(): Promise<void> {
+    const feeds: Record<string, OrtTensorLike> = {};
+    for (const name of inputNames) {
+      const d = declared(graph.input.find((v) => v.name === name));
+      const shape = d.shape;
+      if (!shape || !shape.every((n): n is number => typeof n === 'number') || (d.elemType !== ONNX_TYPES.float && d.elemType !== ONNX_TYPES.float16)) return;
+      const count = shape.reduce((a, b) => a * b, 1);
+      feeds[name] = new ort.Tensor(d.elemType === ONNX_TYPES.float ? 'float32' : 'float16', d.elemType === ONNX_TYPES.float ? new Float32Array(count) : new Uint16Array(count), shape);
+    }
+    const ms = (v: number) => `${Number(v.toPrecision(3))} ms`;
+    const time = async (go: () => Promise<Record<string, OrtTensorLike>>) => {
+      const t0 = performance.now();
+      const out = await go();
+      await device!.queue.onSubmittedWorkDone();
+      const ms = performance.now() - t0;
+      for (const t of Object.values(out)) if (t.location === 'gpu-buffer') t.dispose();
+      return ms;
+    };
+    let whole: OrtInferenceSessionLike | null = null;
+    try {
+      whole = await ort.InferenceSession.create(bytes, { ...base, preferredOutputLocation: where ?? 'cpu' });
+      await whole.run(feeds);
+    } catch (e) {
+      // ORT alone cannot run the model here (float16 kernels on an adapter without shader-f16, say): the cut stays.
+      await whole?.release();
+      modelCheck = `measured, the whole model: ORT alone could not run it (${(e as Error).message.split('\n')[0]}); the cut stays`;
+      adopt();
+      return;
+    }
+    let cutMs = Infinity, wholeMs = Infinity;
+    for (let i = 0; i < 4; i++) {
+      const c = await time(() => run(feeds));
+      const w = await time(() => whole!.run(feeds));
+      if (i > 0) { cutMs = Math.min(cutMs, c); wholeMs = Math.min(wholeMs, w); }
+    }
+    stats.runs = 0;
+    if (cutMs < wholeMs) {
+      await whole.release();
+      modelCheck = `measured, the whole model: cut ${ms(cutMs)} < ORT alone ${ms(wholeMs)} (best of 3 each)`;
+      adopt();
+      return;
+    }
+    // ORT alone is faster: its session of the whole model replaces the cut.
+    await dropLayers(() => false);
+    for (const s of sessions) await s?.release();
+    sessions.length = 0;
+    sessions.push(whole);
+    await dropHolder();
+    cut = {
+      steps: [{ kind: 'ort', nodes: graph.node, inputs: graph.input.map((v) => v.name), outputs: outputNames }],
+      plan: cut.plan.map((n) => (n.runs === 'here' ? { node: n.node, runs: 'ort', reason: `${n.reason}; but the model as a whole ran faster uncut` } : n)),
+      whole: `measured, the whole model: ORT alone ${ms(wholeMs)} ≤ cut ${ms(cutMs)} (best of 3 each): the model runs whole with ORT`,
+    };
+    adopt();
+  }
+
   return {
-    inputNames, outputNames, plan, stats,
+    inputNames, outputNames, stats,
+    get plan() { return plan; },
     run: run as OrtSession['run'],
     async release() {
       if (released) return;
       released = true;
       // Our layers first: their buffers live on ORT's device, which ORT destroys with its last session.
-      for (const layer of layers.values()) await layer.then((l) => l.destroy(), () => {});
-      layers.clear();
-      await release();
-      await keeper?.release();
-      stats.layers = 0;
+      await releaseAll();
     },
   };
 }

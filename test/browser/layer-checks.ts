@@ -16,6 +16,14 @@ const attrs = { stride: 2, padding: 1 };
 const x = randomData(41, sizeOf(inputShape));
 const w = randomData(42, sizeOf(weightShape));
 
+/**
+ * Firefox (wgpu): its validation messages name only the object at fault, where Dawn's (Chromium) name the labelled
+ * objects around it too (the layer's pass), and word things their own way; and Firefox 153 reports no error at
+ * all for a pass begun in an encoder that has one open, which the spec requires. The checks of what WebGPU says
+ * hold each implementation to what it says.
+ */
+const WGPU = navigator.userAgent.includes('Firefox');
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -48,8 +56,11 @@ async function rejects(device: GPUDevice, name: string, f: () => Promise<unknown
   return { name, ok, detail };
 }
 
-/** Runs `f` in the caller's own validation scope; the captured error must match `pattern` (it names the layer). */
-async function callerScope(device: GPUDevice, name: string, f: () => void, pattern: RegExp): Promise<CheckResult> {
+/**
+ * Runs `f` in the caller's own validation scope; the captured error must match `pattern` (it names the layer).
+ * A null pattern (an implementation that reports nothing there) asks only that `f` does not throw.
+ */
+async function callerScope(device: GPUDevice, name: string, f: () => void, pattern: RegExp | null): Promise<CheckResult> {
   device.pushErrorScope('validation');
   let thrown: unknown = null;
   try {
@@ -59,7 +70,7 @@ async function callerScope(device: GPUDevice, name: string, f: () => void, patte
   }
   const error = await device.popErrorScope();
   if (thrown) return { name, ok: false, detail: `threw ${message(thrown)}` };
-  return { name, ok: !!error && pattern.test(error.message), detail: error?.message.split('\n').join(' ') ?? 'no validation error' };
+  return { name, ok: pattern ? !!error && pattern.test(error.message) : true, detail: error?.message.split('\n').join(' ') ?? 'no validation error' };
 }
 
 async function readBack(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<Float32Array> {
@@ -125,17 +136,17 @@ async function bufferChecks(): Promise<CheckResult[]> {
   const other = await (await navigator.gpu.requestAdapter())!.requestDevice();
   const foreign = other.createBuffer({ label: 'foreign buffer', size: layer.inputBytes, usage: STORAGE });
   results.push(await rejects(device, "layer: run() with another device's buffer rejects, naming the layer",
-    () => layer.run(foreign, output), /^ConvTransposeLayer "checked-layer": run\(\): the GPU rejected the work: .*foreign buffer.*checked-layer\/gather/s));
+    () => layer.run(foreign, output), WGPU ? /^ConvTransposeLayer "checked-layer": run\(\): the GPU rejected the work: .*foreign buffer/s : /^ConvTransposeLayer "checked-layer": run\(\): the GPU rejected the work: .*foreign buffer.*checked-layer\/gather/s));
   results.push(await rejects(device, '... and the next run() with those buffers still names the cause (its invalid bind groups are not kept)',
     () => layer.run(foreign, output), /^ConvTransposeLayer "checked-layer": run\(\): .*foreign buffer/s));
 
-  // A caller-owned encoder: the caller's duty; WebGPU's error names the layer through its labels.
-  results.push(await callerScope(device, "layer: caller's encoder, another device's buffer: the validation error names the layer",
-    () => { const e = device.createCommandEncoder(); layer.encode(e, foreign, output); device.queue.submit([e.finish()]); }, /checked-layer\/gather/));
-  results.push(await callerScope(device, "layer: caller's encoder already finished: the validation error names the layer",
-    () => { const e = device.createCommandEncoder(); const done = e.finish(); layer.encode(e, input, output); device.queue.submit([done]); }, /already finished[^]*checked-layer\/gather/));
-  results.push(await callerScope(device, "layer: caller's encoder with a pass open: the validation error names the layer",
-    () => { const e = device.createCommandEncoder(); const p = e.beginComputePass(); layer.encode(e, input, output); p.end(); device.queue.submit([e.finish()]); }, /locked[^]*checked-layer\/gather/));
+  // A caller-owned encoder: the caller's duty; Dawn's error names the layer through its labels (see WGPU).
+  results.push(await callerScope(device, "layer: caller's encoder, another device's buffer: the validation error names the layer (Dawn) or the buffer (wgpu)",
+    () => { const e = device.createCommandEncoder(); layer.encode(e, foreign, output); device.queue.submit([e.finish()]); }, WGPU ? /foreign buffer/ : /checked-layer\/gather/));
+  results.push(await callerScope(device, "layer: caller's encoder already finished: a validation error, naming the layer (Dawn)",
+    () => { const e = device.createCommandEncoder(); const done = e.finish(); layer.encode(e, input, output); device.queue.submit([done]); }, WGPU ? /must not have ended/ : /already finished[^]*checked-layer\/gather/));
+  results.push(await callerScope(device, "layer: caller's encoder with a pass open: a validation error, naming the layer (Dawn; Firefox reports none)",
+    () => { const e = device.createCommandEncoder(); const p = e.beginComputePass(); layer.encode(e, input, output); p.end(); device.queue.submit([e.finish()]); }, WGPU ? null : /locked[^]*checked-layer\/gather/));
   results.push(await callerScope(device, "layer: caller's encoder, a destroyed buffer: reported at submit with the buffer's own label",
     () => { const e = device.createCommandEncoder(); layer.encode(e, dead, output); device.queue.submit([e.finish()]); }, /caller buffer.*destroyed/));
   other.destroy();

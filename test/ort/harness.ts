@@ -224,11 +224,11 @@ async function verboseSession(name: string): Promise<void> {
   }
 }
 
-/** The plan createOrtSession makes for a model with the default options. */
-async function planOf(name: string): Promise<{ nodes: { node: string; runs: string; reason: string }[]; steps: readonly string[] }> {
-  const session = await createOrtSession(ort, models.get(name)!.bytes);
+/** The plan createOrtSession makes for a model with the default options (or another minFlops). */
+async function planOf(name: string, minFlops?: number): Promise<{ nodes: { node: string; runs: string; reason: string }[]; steps: readonly string[]; whole: string | null; model: string | null }> {
+  const session = await createOrtSession(ort, models.get(name)!.bytes, minFlops === undefined ? {} : { minFlops });
   try {
-    return { nodes: session.plan.nodes.map((n) => ({ ...n })), steps: [...session.plan.steps] };
+    return { nodes: session.plan.nodes.map((n) => ({ ...n })), steps: [...session.plan.steps], whole: session.plan.whole, model: session.plan.model };
   } finally {
     await session.release();
   }

@@ -61,7 +61,7 @@ export async function openHarness(log: (msg: string) => void = (m) => process.st
       planOf: (spec, path, adapterClass) => page.evaluate((s, p, a) => (window as unknown as { harness: Harness }).harness.planOf(s, p, a), spec, path, adapterClass),
       rejectCase: (spec) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.rejectCase(s), spec),
       apiChecks: () => page.evaluate((n) => (window as unknown as { harness: Harness }).harness.apiChecks(n), IN_FLIGHT),
-      familyChecks: () => page.evaluate((n) => (window as unknown as { harness: Harness }).harness.familyChecks(n), IN_FLIGHT),
+      familyChecks: () => page.evaluate((n) => (window as unknown as { harness: Harness }).harness.familyChecks({ inFlight: n }), IN_FLIGHT),
       weightChecks: () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.weightChecks()),
       close: () => session.close(),
     };

@@ -75,10 +75,15 @@ export function deviceLimits(device: GPUDevice): DeviceLimits {
   };
 }
 
-/** `cpu` when the device's adapter is a CPU implementation of WebGPU (SwiftShader, llvmpipe, WARP), else `gpu`. */
+/**
+ * `cpu` when the device's adapter is a CPU implementation of WebGPU, else `gpu`: a fallback adapter (the spec's
+ * `isFallbackAdapter`, which Dawn sets on SwiftShader and wgpu on CPU devices such as lavapipe; Firefox shows
+ * nothing else of its adapter), or one whose names say so (SwiftShader, llvmpipe, WARP) where the flag is missing.
+ */
 export function adapterClassOf(device: GPUDevice): AdapterClass {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   if (!info) return 'gpu';
+  if (info.isFallbackAdapter) return 'cpu';
   const text = [info.vendor, info.architecture, info.device, info.description].join(' ');
   return /swiftshader|llvmpipe|lavapipe|warp|software|\bcpu\b/i.test(text) ? 'cpu' : 'gpu';
 }

@@ -41,6 +41,13 @@ export interface HereStep {
   readonly attributes: ConvTransposeAttributes;
   readonly activation: Activation | null;
   readonly dataType: 'float32' | 'float16';
+  /** The ONNX nodes the step replaces (the Constant nodes only it reads, the ConvTranspose, the fused activation). */
+  readonly nodes: readonly OnnxNode[];
+  /** The input's shape when the model or ORT's shape inference gives it in full, and the FLOPs then. */
+  readonly inputShape: readonly number[] | null;
+  /** The output's shape when the input's is known (it types the ORT segments that read it). */
+  readonly outputShape: readonly number[] | null;
+  readonly flops: number | null;
 }
 
 /** A run of ORT's nodes. */
@@ -67,6 +74,8 @@ export interface PartitionOptions {
   readonly minFlops: number;
   /** Shapes known beyond the model's declarations (ORT's shape inference), by tensor name. */
   readonly shapes?: ReadonlyMap<string, readonly (number | string)[]>;
+  /** Decisions made by measuring (ort-session.ts), by node name: they replace the cost model's for those nodes. */
+  readonly verdicts?: ReadonlyMap<string, { readonly runs: 'here' | 'ort'; readonly reason: string }>;
 }
 
 /** The data inputs of the model's ConvTranspose nodes whose shape the model does not declare in full. */
@@ -209,10 +218,11 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
     const xs = shapes.get(x);
     const known = xs?.every((d): d is number => typeof d === 'number') ? xs : null;
     let flops: number | null = null;
+    let outputShape: number[] | null = null;
     try {
       const probe = known ?? [1, shape[0], ...shape.slice(2).map(() => 8)];
       const r = resolveConvTranspose(probe, shape, bias ? [bias.data.length] : null, attributes);
-      if (known) flops = flopsOf(r);
+      if (known) { flops = flopsOf(r); outputShape = [...r.outputShape]; }
     } catch (e) {
       stay(`the core refuses its attributes: ${(e as Error).message}`);
       continue;
@@ -221,6 +231,8 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
       stay(`cost model: ${showFlops(flops)}, under minFlops (${showFlops(options.minFlops)}): one cut (an extra ORT run and a pass of ours) costs more than it gains`);
       continue;
     }
+    const verdict = options.verdicts?.get(name);
+    if (verdict?.runs === 'ort') { stay(verdict.reason); continue; }
     // A following activation, when this node is its only producer and it is this node's only consumer.
     let output = n.output[0];
     let activation: Activation | null = null;
@@ -257,13 +269,14 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
         } else if (refused) fused = undefined;
       }
     }
-    const reason = flops === null
+    const reason = verdict?.reason ?? (flops === null
       ? 'its input shape is known only at run time: runs here (layers are made per input shape)'
-      : `cost model: ${showFlops(flops)}, at least minFlops (${showFlops(options.minFlops)})`;
+      : `cost model: ${showFlops(flops)}, at least minFlops (${showFlops(options.minFlops)})`);
     plan.push({ node: name, runs: 'here', reason, ...(fused ? { fused } : {}) });
+    const producers = n.input.map((input) => constantNode.get(input)).filter((j): j is number => j !== undefined).map((j) => graph.node[j]);
     here.set(i, {
       kind: 'here', name, input: x, output, weight, weightShape: shape, bias: bias as HereStep['bias'], attributes, activation,
-      dataType: weight.type,
+      dataType: weight.type, nodes: [...producers, n, ...(activation ? [graph.node[readers[0]]] : [])], inputShape: known as number[] | null, outputShape, flops,
     });
   }
 

@@ -44,7 +44,14 @@ const PHASE: KernelDef = {
   ],
   bindings: [BINDINGS.x, BINDINGS.w, BINDINGS.bias, BINDINGS.y],
 };
-const PHASE_NARROW: KernelDef = { ...PHASE, name: 'phase-narrow', body: phaseNarrowWgsl, fields: NARROW_FIELDS, finiteWeights: false };
+const PHASE_NARROW: KernelDef = {
+  ...PHASE, name: 'phase-narrow', body: phaseNarrowWgsl, finiteWeights: false,
+  fields: [
+    ...NARROW_FIELDS,
+    u32Field('segments', 'segments of each phase row, one invocation each (narrowSegments)'),
+    u32Field('segPixels', 'phase-grid pixels per segment, a multiple of 4'),
+  ],
+};
 const PHASE_PIXELS: KernelDef = {
   ...PHASE, name: 'phase-pixels', body: phasePixelsWgsl,
   fields: [...NARROW_FIELDS, u32Field('wBlocks', 'blocks of 4·PV phase-grid pixels along W, ceil(phaseGrid.z / (4·PV))')],
@@ -65,6 +72,25 @@ export const MIN_SPLIT_CHANNELS = 32;
 export function usesNarrowKernel(p: Problem3d): boolean {
   const { slots } = phaseSlots(p);
   return p.CoutG <= 4 && p.CinG <= 4 && slots[0] * slots[1] * slots[2] <= MAX_UNROLLED_TAPS;
+}
+
+/**
+ * Most loop iterations one invocation may run, all its loops together: Mesa's llvmpipe (lavapipe, the CPU Vulkan
+ * driver under Firefox and Deno where there is no GPU) ends every loop of an invocation once 65535 iterations have
+ * run (LP_MAX_TGSI_LOOP_ITERATIONS), silently leaving the rest of its work undone.
+ */
+export const MAX_LOOP_ITERATIONS = 65535;
+
+/**
+ * How the narrow kernel splits each phase row among invocations: whole rows where an invocation's loops stay
+ * within MAX_LOOP_ITERATIONS, else segments of `pixels` phase-grid pixels (a 1-D signal of 2^21 samples is one
+ * row). The tap loops count as loops: a compiler may unroll them, or not.
+ */
+export function narrowSegments(p: Problem3d): { segments: number; pixels: number } {
+  const { slots } = phaseSlots(p);
+  const perStep = 1 + p.CinG * (1 + slots[0] * (1 + slots[1] * (1 + slots[2]))); // iterations per 4 pixels
+  const pixels = 4 * Math.floor(MAX_LOOP_ITERATIONS / perStep);
+  return { segments: Math.ceil(phaseGrid(p)[2] / pixels), pixels };
 }
 
 /** Invocations of a GEMM configuration. */
@@ -158,7 +184,7 @@ function narrowWork(p: Problem3d) {
   let chunks = 0;
   for (let rw = 0; rw < Math.min(p.s[2], p.outS[2]); rw++) chunks += Math.ceil(Math.ceil((p.outS[2] - rw) / p.s[2]) / 4);
   const steps = rows * chunks * p.CinG * slots[0] * slots[1] * slots[2];
-  return { invocations: rows * phaseCounts(p)[2], taps: 0, edgeTaps: steps, loads: 0, edgeLoads: steps * 8, fmas: steps * p.CoutG, cells: 0 };
+  return { invocations: rows * narrowSegments(p).segments * phaseCounts(p)[2], taps: 0, edgeTaps: steps, loads: 0, edgeLoads: steps * 8, fmas: steps * p.CoutG, cells: 0 };
 }
 
 export const phase = defineFamily({
@@ -198,12 +224,13 @@ export const phase = defineFamily({
     const { r, p } = ctx;
     if (config.kernel === 'narrow') {
       const { slots } = phaseSlots(p);
-      const invocations = p.N * p.G * p.outS[0] * p.outS[1] * phaseCounts(p)[2];
+      const { segments, pixels } = narrowSegments(p);
+      const invocations = p.N * p.G * p.outS[0] * p.outS[1] * segments * phaseCounts(p)[2];
       return {
         stages: [makeStage(ctx, {
           kernel: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations,
           bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
-          values: phaseValues(ctx, { ocBlocks: 1 }),
+          values: { ...phaseValues(ctx, { ocBlocks: 1 }), segments, segPixels: pixels },
         })],
         scratch: {},
         weightBytes: phaseWeightFloats(p, 1) * 4,

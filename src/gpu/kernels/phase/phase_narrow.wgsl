@@ -7,14 +7,15 @@
 // the channel-blocked GEMM leaves 3 of 4 lanes idle (C_out/G = 1) and, on depthwise layers, runs 1 input
 // channel per tap, so its cost is all loop overhead:
 // - an invocation owns one phase row (n, g, od, oh, W phase rw) and walks it 4 phase-grid pixels at a time
-//   (a vec4 of 4 pixels per output channel, up to 4 channels);
+//   (a vec4 of 4 pixels per output channel, up to 4 channels); a row too long for one invocation's loops on
+//   llvmpipe (index.ts: narrowSegments) is split into segments of P.segPixels pixels, one invocation each;
 // - the tap slots per phase (TD, TH, TW = ceil(k / (s/gcd)) per axis) are override constants, so the tap
 //   loops have constant trip counts and unroll; slots a phase lacks (k0 + j*s/gcd >= k) and inputs outside
 //   the tensor are masked with select, so they add nothing (not 0*x);
 // - the D and H taps are fixed for the whole row and settled once, before the pixel loop.
 // These are compile-time facts of the kernel geometry (k, s, d), never of the input's shape.
 //
-// Invocations: N * G * outD * outH * sW; the W phase varies fastest, so neighbours read the
+// Invocations: N * G * outD * outH * segments * sW; the W phase varies fastest, so neighbours read the
 // same input row and write interleaved cells of the same output row.
 // On a discrete GPU this gives one invocation per (row, phase): 16384 for depthwise-up, each streaming its
 // row once; loads are gathers of 4 neighbouring cells, which coalesce across the neighbouring phases.
@@ -44,6 +45,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let sW = P.stride.z;
   var r = id;
   let rw = r % P.phases.z; r = r / P.phases.z;
+  let seg = r % P.segments; r = r / P.segments;
   let oh = r % P.outSize.y; r = r / P.outSize.y;
   let od = r % P.outSize.x; r = r / P.outSize.x;
   let g = r % P.chan.w;
@@ -63,13 +65,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let T = TD * TH * TW;
   let wPhase = phaseIndex(g, vec3<i32>(fd.x, fh.x, fw.x)) * T * cinG;
   let qn = (P.outSize.z - rw + sW - 1u) / sW; // phase-grid pixels of this phase row
+  let qEnd = min(qn, (seg + 1u) * P.segPixels); // the end of this invocation's segment of it
   let lane = vec4<i32>(0, 1, 2, 3);
   let plane = P.yStride.w; // elements between output channels
   let yRow = yIndex(n, g * coutG, od, oh, rw);
   let step = sW * yStepW();
   let b = bias[g];
 
-  for (var q0 = 0u; q0 < qn; q0 += 4u) {
+  for (var q0 = seg * P.segPixels; q0 < qEnd; q0 += 4u) {
     var a0 = vec4<f32>(0.0);
     var a1 = vec4<f32>(0.0);
     var a2 = vec4<f32>(0.0);
@@ -97,7 +100,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         }
       }
     }
-    let lanes = min(4u, qn - q0);
+    let lanes = min(4u, qEnd - q0);
     let at = yRow + q0 * step;
     storePixels4(at, step, lanes, finish(a0, vec4<f32>(b.x)));
     if (coutG > 1u) { storePixels4(at + plane, step, lanes, finish(a1, vec4<f32>(b.y))); }
