@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run fuzz -- [--cases N] [--seed S] [--paths a,b] [--special-share F] [--shrink K] [--shrink-budget B]
+// npm run fuzz -- [--cases N] [--seed S] [--paths a,b] [--special-share F] [--shrink K] [--shrink-budget B] [--in-flight W]
 //
 // Seeded random configurations (test/support/random.ts: 1-D to 3-D, groups, dilation, every padding form,
 // batches, bias; a share F of them, default 0.25, with NaN, ±Inf, -0 and exact zeros planted in the data)
@@ -10,7 +10,7 @@
 // expected; then, for the first K failing cases (default 3), the smallest configuration found that still fails
 // on that path (greedy shrinking, at most B tries each, default 300), as a line and as a test-page case. Ends
 // with the wall time, the largest error per path and "N passed, M failed" (one check = one case on one path);
-// exits 1 when any check failed.
+// exits 1 when any check failed. Cases run W at a time in the page (default 4), reported in order.
 //
 // Plain .mjs on purpose: Node 20 runs it as it is; the TypeScript (generator, shrinker) is loaded through Vite.
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     'special-share': { type: 'string', default: '0.25' },
     shrink: { type: 'string', default: '3' },
     'shrink-budget': { type: 'string', default: '300' },
+    'in-flight': { type: 'string', default: '4' },
     fault: { type: 'string' }, // testing the fuzzer itself: a wrong reference (test/browser/harness.ts: CaseSpec.fault)
     help: { type: 'boolean', short: 'h' },
   },
@@ -38,7 +39,7 @@ const int = (name, min) => {
   if (!Number.isInteger(v) || v < min) { console.error(`--${name}: expected an integer >= ${min}, got ${args[name]}`); process.exit(2); }
   return v;
 };
-const count = int('cases', 1), seed = int('seed', 0), shrinkCount = int('shrink', 0), shrinkBudget = int('shrink-budget', 1);
+const count = int('cases', 1), seed = int('seed', 0), shrinkCount = int('shrink', 0), shrinkBudget = int('shrink-budget', 1), inFlight = int('in-flight', 1);
 const specialShare = Number(args['special-share']);
 if (!(specialShare >= 0 && specialShare <= 1)) { console.error(`--special-share: expected a number in [0, 1], got ${args['special-share']}`); process.exit(2); }
 
@@ -77,11 +78,17 @@ try {
 
   const largest = Object.fromEntries(paths.map((p) => [p, { err: 0, at: null }]));
   const failing = []; // { index, c, path }
-  const cases = randomCases(count, seed, { specialShare });
+  const cases = randomCases(count, seed, { specialShare }).map((c) => fuzz.fromRandomCase(c));
+  // Cases run inFlight at a time in the page (startCase, caseResult), so one case's GPU waits overlap another's work.
+  let next = 0;
+  const startUpTo = async (end) => {
+    for (; next < Math.min(end, cases.length); next++) await page.evaluate((id, s) => window.harness.startCase(id, s), `fuzz#${next}`, spec(`#${next}`, cases[next], paths));
+  };
   let lastLog = Date.now();
   for (let i = 0; i < cases.length; i++) {
-    const c = fuzz.fromRandomCase(cases[i]);
-    const results = await page.evaluate((s) => window.harness.runCase(s), spec(`#${i}`, c, paths));
+    const c = cases[i];
+    await startUpTo(i + inFlight);
+    const results = await page.evaluate((id) => window.harness.caseResult(id), `fuzz#${i}`);
     let caseFailed = false;
     for (const r of results) {
       const why = verdict(r);

@@ -13,11 +13,23 @@ import { describeMismatch } from './support/compare';
 import { isErrorCase, onnxAttrs, skipReason, type CaseJson } from './support/conformance';
 import { randomCases } from './support/random';
 import { isHalfVariant, VARIANT_NAMES } from './support/variants';
-import { CASE_VARIANTS, FIREFOX_CI, openHarness, type HarnessPage } from './support/session';
+import { CASE_VARIANTS, caseQueue, FIREFOX_CI, openHarness, type HarnessPage } from './support/session';
 
 let h: HarnessPage;
+/**
+ * The conformance fixtures' numeric cases and the random sweep, in the order their tests run: they run in the
+ * page a few at a time (support/session.ts: caseQueue), each test checking its own case's results.
+ */
+const queued = caseQueue(() => h);
 beforeAll(async () => { h = await openHarness(); });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => { await queued.drain(); await h?.close(); });
+
+/** A queue of the cases of one describe block, drained when the block ends. */
+function blockQueue() {
+  const q = caseQueue(() => h);
+  afterAll(() => q.drain());
+  return q;
+}
 
 /** Fails with case, path, first bad index, got and expected. */
 function check(name: string, results: PathResult[], againstExpected = false, variants: readonly string[] = CASE_VARIANTS) {
@@ -32,21 +44,24 @@ function check(name: string, results: PathResult[], againstExpected = false, var
 }
 
 describe('worked examples', () => {
+  const q = blockQueue();
+  const worked2: CaseSpec = {
+    name: 'worked 2x2', inputShape: [1, 1, 2, 2], weightShape: [1, 1, 3, 3], attrs: { stride: 1, padding: 0 },
+    input: [2, 3, 1, 3], weight: [0, 1, 1, 0, 1, 0, 1, 0, 1],
+    expected: { shape: [1, 1, 4, 4], data: [0, 2, 5, 3, 0, 3, 7, 3, 2, 4, 5, 3, 1, 3, 1, 3] },
+  };
+  const worked2Results = q.add(worked2);
+  const worked5: CaseSpec = {
+    name: 'worked 5x5', inputShape: [1, 1, 5, 5], weightShape: [1, 1, 3, 3], attrs: { stride: 2, padding: 1 },
+    input: Array.from({ length: 25 }, (_, i) => i + 1), weight: [1, 2, 3, 4, 5, 6, 7, 8, 9],
+  };
+  const worked5Results = q.add(worked5);
   it('2x2 input, 3x3 kernel, stride 1', async () => {
-    const spec: CaseSpec = {
-      name: 'worked 2x2', inputShape: [1, 1, 2, 2], weightShape: [1, 1, 3, 3], attrs: { stride: 1, padding: 0 },
-      input: [2, 3, 1, 3], weight: [0, 1, 1, 0, 1, 0, 1, 0, 1],
-      expected: { shape: [1, 1, 4, 4], data: [0, 2, 5, 3, 0, 3, 7, 3, 2, 4, 5, 3, 1, 3, 1, 3] },
-    };
-    check(spec.name, await h.runCase(spec), true);
+    check(worked2.name, await worked2Results(), true);
   });
   it('5x5 input 1..25, 3x3 kernel, stride 2, padding 1', async () => {
-    const spec: CaseSpec = {
-      name: 'worked 5x5', inputShape: [1, 1, 5, 5], weightShape: [1, 1, 3, 3], attrs: { stride: 2, padding: 1 },
-      input: Array.from({ length: 25 }, (_, i) => i + 1), weight: [1, 2, 3, 4, 5, 6, 7, 8, 9],
-    };
-    const results = await h.runCase(spec);
-    check(spec.name, results);
+    const results = await worked5Results();
+    check(worked5.name, results);
     expect(results[0].shape).toEqual([1, 1, 9, 9]);
   });
 });
@@ -55,18 +70,22 @@ describe('on a device with only the WebGPU spec\'s default limits (no requested 
   // Implementations offer different adapter limits (Dawn, wgpu); every path must plan within the defaults. The
   // float32 channels-first variants: the layouts and float16 change indexing and packing, not the plan's limits.
   const variants = CASE_VARIANTS.filter((v) => !v.includes('/'));
-  it.each([
+  const q = blockQueue();
+  it.each(([
     ['worked 5x5, stride 2', [1, 1, 5, 5], [1, 1, 3, 3], { stride: 2, padding: 1 }],
     ['deep: split-K and groups', [1, 96, 3, 3], [96, 4, 3, 3], { stride: [2, 1], padding: 1, groups: 2, outputPadding: [1, 0] }],
     ['wide: many output channels', [1, 4, 4, 4], [4, 40, 4, 4], { stride: 2, padding: 1 }],
     ['3-D with dilation', [1, 2, 3, 4, 3], [2, 3, 3, 2, 3], { stride: [2, 1, 2], dilation: [1, 2, 1], padding: 1 }],
-  ] as const)('%s: every path', async (name, inputShape, weightShape, attrs) => {
-    const spec: CaseSpec = { name, inputShape: [...inputShape], weightShape: [...weightShape], attrs, seed: 5, withBias: true, defaultLimits: true, variants };
-    check(spec.name, await h.runCase(spec), false, variants);
+  ] as const).map(([name, inputShape, weightShape, attrs]) => [name, q.add({
+    name, inputShape: [...inputShape], weightShape: [...weightShape], attrs, seed: 5, withBias: true, defaultLimits: true, variants,
+  })] as const))('%s: every path', async (name, results) => {
+    check(name, await results(), false, variants);
   }, 300_000);
 });
 
 describe('public API', () => {
+  // The cases after the API and family checks, which count the device's buffers: the queue starts after them.
+  const q = blockQueue();
   it('prepared form, buffer checks, destroy, leaks, limits, empty batch', async () => {
     const results = await h.apiChecks();
     expectChecksPass(results, 21);
@@ -76,34 +95,37 @@ describe('public API', () => {
     expectChecksPass(await h.familyChecks(), 100);
   }, 600_000);
 
+  const wide = q.add({ name: 'wide', inputShape: [2, 6, 3, 5], weightShape: [6, 13, 3, 3], attrs: { stride: [2, 1], padding: 1, groups: 2 }, seed: 3, withBias: true });
   it('splits many output channels across invocations (13 per group: 8 + a partial block of 5)', async () => {
-    const spec: CaseSpec = { name: 'wide', inputShape: [2, 6, 3, 5], weightShape: [6, 13, 3, 3], attrs: { stride: [2, 1], padding: 1, groups: 2 }, seed: 3, withBias: true };
-    check(spec.name, await h.runCase(spec));
+    check('wide', await wide());
   });
 
-  it.each([
+  it.each(([
     // [name, inputShape, weightShape, attrs]: deep layers whose GPU plan splits the input channels (split-K).
     ['split-K, channels divide evenly', [1, 128, 4, 4], [128, 16, 4, 4], { stride: 2, padding: 1 }],
     ['split-K, a short last chunk and groups', [2, 200, 3, 5], [200, 6, 3, 3], { stride: [2, 1], padding: 1, groups: 2, outputPadding: [1, 0] }],
     ['split-K, 1-D with dilation', [1, 96, 7], [96, 5, 3], { stride: 3, dilation: 2 }],
-  ] as const)('%s', async (name, inputShape, weightShape, attrs) => {
+  ] as const).map(([name, inputShape, weightShape, attrs]) => {
     const spec: CaseSpec = { name, inputShape: [...inputShape], weightShape: [...weightShape], attrs, seed: 17, withBias: true };
-    check(spec.name, await h.runCase(spec));
+    return [name, spec, q.add(spec)] as const;
+  }))('%s', async (name, spec, results) => {
+    check(name, await results());
     expect(await h.planOf(spec, 'phase', 'gpu')).toMatch(/"shader":"reduce"/);
   });
 
-  it.each([
+  it.each(([
     ['unbatched 1-D (C, L)', [3, 9], [3, 2, 4], { stride: 2, padding: 1 }],
     ['unbatched 2-D (C, H, W)', [4, 5, 6], [4, 3, 3, 3], { stride: [2, 3], padding: 1, outputPadding: [1, 0] }],
     ['unbatched 3-D (C, D, H, W)', [2, 3, 4, 3], [2, 2, 2, 3, 2], { stride: 2 }],
-  ] as const)('%s: every path, output unbatched too', async (name, inputShape, weightShape, attrs) => {
-    const spec: CaseSpec = { name, inputShape: [...inputShape], weightShape: [...weightShape], attrs, seed: 29, withBias: true };
-    const results = await h.runCase(spec);
-    check(spec.name, results);
-    expect(results[0].shape!.length).toBe(inputShape.length);
+  ] as const).map(([name, inputShape, weightShape, attrs]) => [name, inputShape.length, q.add({
+    name, inputShape: [...inputShape], weightShape: [...weightShape], attrs, seed: 29, withBias: true,
+  })] as const))('%s: every path, output unbatched too', async (name, rank, results) => {
+    const r = await results();
+    check(name, r);
+    expect(r[0].shape!.length).toBe(rank);
   });
 
-  it('runs outputs that need more than 65535 workgroups along x', async () => {
+  const largeGrid = (() => {
     // 600000 x 8 outputs: the gather path dispatches one invocation per output here (stride 8 = kernel 8 along W).
     // Every path's rule (its grid is what spills) and one float16 variant: the float16 kernels are the float32 ones
     // (test/float16.test.ts has large float16 outputs); the example configurations add nothing here but minutes.
@@ -112,9 +134,11 @@ describe('public API', () => {
     const variants = FIREFOX_CI
       ? ['gather']
       : VARIANT_NAMES.filter((v) => (PATH_OPTIONS as readonly string[]).includes(v) || v === VARIANT_NAMES.find(isHalfVariant));
-    const spec: CaseSpec = { name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true, variants };
+    return { variants, results: q.add({ name: 'large grid', inputShape: [1, 1, 600000, 1], weightShape: [1, 1, 1, 8], attrs: { stride: [1, 8] }, seed: 7, withBias: true, variants }) };
+  })();
+  it('runs outputs that need more than 65535 workgroups along x', async () => {
     expect(600000 * 8).toBeGreaterThan(65535 * 64);
-    check(spec.name, await h.runCase(spec), false, variants);
+    check('large grid', await largeGrid.results(), false, largeGrid.variants);
   }, 600_000); // every path and one float16 variant of a 4.8M-cell output on a CPU rasteriser, auto's timing included
 
   it('splits a phase row too long for one invocation\'s loops on llvmpipe (65535 iterations; Firefox on lavapipe)', async () => {
@@ -139,12 +163,11 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
           expect(r.gpuCalls, `${c.name}: ${r.gpuCalls} GPU calls before rejecting`).toBe(0);
         });
       } else {
-        it(c.name, async () => {
-          check(`${file}: ${c.name}`, await h.runCase({
-            name: c.name, inputShape: c.input.shape, weightShape: c.weight.shape, attrs: onnxAttrs(c.attrs_specified ?? c.attrs),
-            input: c.input.data, weight: c.weight.data, bias: c.bias?.data ?? null, expected: c.expected,
-          }), true);
+        const results = queued.add({
+          name: c.name, inputShape: c.input.shape, weightShape: c.weight.shape, attrs: onnxAttrs(c.attrs_specified ?? c.attrs),
+          input: c.input.data, weight: c.weight.data, bias: c.bias?.data ?? null, expected: c.expected,
         });
+        it(c.name, async () => { check(`${file}: ${c.name}`, await results(), true); });
       }
     }
   });
@@ -153,7 +176,6 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
 describe('random sweep', () => {
   // Firefox's ci tier runs the sweep's first 8 cases (its GPU round trips are slow: see CASE_VARIANTS).
   const sweep = randomCases(320, 4242).slice(0, FIREFOX_CI ? 8 : undefined);
-  it.each(sweep.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    check(name, await h.runCase({ name, inputShape: c.inputShape, weightShape: c.weightShape, attrs: c.attrs, seed: c.seed, withBias: c.bias }));
-  });
+  it.each(sweep.map((c) => [c.name, queued.add({ name: c.name, inputShape: c.inputShape, weightShape: c.weightShape, attrs: c.attrs, seed: c.seed, withBias: c.bias })] as const))(
+    '%s', async (name, results) => { check(name, await results()); });
 });

@@ -9,11 +9,13 @@ import { describeMismatch, fromWire } from './support/compare';
 import { IEEE_CASES, NEGATIVE_ZERO_BIAS_CASES } from './support/ieee-cases';
 import { randomCases } from './support/random';
 import { isHalfVariant, VARIANT_NAMES } from './support/variants';
-import { openHarness, type HarnessPage } from './support/session';
+import { caseQueue, openHarness, type HarnessPage } from './support/session';
 
 let h: HarnessPage;
+/** Every case below, run in the page a few at a time (support/session.ts: caseQueue), each test checking its own. */
+const queued = caseQueue(() => h);
 beforeAll(async () => { h = await openHarness(); });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => { await queued.drain(); await h?.close(); });
 
 function check(name: string, results: PathResult[], againstExpected: boolean) {
   expect(results.map((r) => r.path)).toEqual([...VARIANT_NAMES]);
@@ -27,14 +29,14 @@ function check(name: string, results: PathResult[], againstExpected: boolean) {
 }
 
 describe('special values, with PyTorch results', () => {
-  it.each(IEEE_CASES.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    check(name, await h.runCase({ ...c, bias: c.bias ?? null }), true);
+  it.each(IEEE_CASES.map((c) => [c.name, queued.add({ ...c, bias: c.bias ?? null })] as const))('%s', async (name, results) => {
+    check(name, await results(), true);
   });
 });
 
 describe('-0 bias', () => {
-  it.each(NEGATIVE_ZERO_BIAS_CASES.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    const results = await h.runCase({ ...c, returnOutput: true });
+  it.each(NEGATIVE_ZERO_BIAS_CASES.map((c) => [c.name, c, queued.add({ ...c, returnOutput: true })] as const))('%s', async (name, c, queuedResults) => {
+    const results = await queuedResults();
     check(name, results, !!c.expected);
     for (const r of results) {
       const negZero = r.output!.findIndex((v) => Object.is(fromWire(v), -0));
@@ -46,7 +48,6 @@ describe('-0 bias', () => {
 
 describe('random sweep with special values', () => {
   const sweep = randomCases(60, 909, { specialShare: 1 });
-  it.each(sweep.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    check(name, await h.runCase({ name, inputShape: c.inputShape, weightShape: c.weightShape, attrs: c.attrs, seed: c.seed, withBias: c.bias, specials: c.specials }), false);
-  });
+  it.each(sweep.map((c) => [c.name, queued.add({ name: c.name, inputShape: c.inputShape, weightShape: c.weightShape, attrs: c.attrs, seed: c.seed, withBias: c.bias, specials: c.specials })] as const))(
+    '%s', async (name, results) => { check(name, await results(), false); });
 });

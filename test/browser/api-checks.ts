@@ -23,6 +23,32 @@ export function checkInto(results: CheckResult[]) {
   };
 }
 
+/**
+ * Runs independent checks `inFlight` at a time (each one's GPU waits overlap the others' work: in Firefox a
+ * wait is a poll of about 100 ms); the results come in the list's order, whatever order the checks end in.
+ */
+export async function runChecks(checks: readonly { name: string; body: () => Promise<{ ok: boolean; detail: string }> }[], inFlight: number): Promise<CheckResult[]> {
+  return (await pooled(checks, inFlight, async ({ name, body }) => {
+    const one: CheckResult[] = [];
+    await checkInto(one)(name, body);
+    return one;
+  })).flat();
+}
+
+/** `f` over `items`, `inFlight` at a time; the results in the items' order. */
+export async function pooled<T, R>(items: readonly T[], inFlight: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(inFlight, items.length)) }, worker));
+  return out;
+}
+
 const STORAGE = 0x80, COPY_SRC = 0x4, COPY_DST = 0x8, MAP_READ = 0x1;
 
 /**
@@ -81,7 +107,11 @@ export async function expectThrow(name: string, f: () => unknown, pattern: RegEx
   }
 }
 
-export async function apiChecks(): Promise<CheckResult[]> {
+/**
+ * The checks of the public API. The paths' checks are independent (each path's layers and buffers, and counting
+ * proxies of its own), so `inFlight` paths run at once; the results come in the paths' order.
+ */
+export async function apiChecks(inFlight = 1): Promise<CheckResult[]> {
   const base = await getDevice();
   const results: CheckResult[] = [];
   const shape = [2, 6, 5, 7];
@@ -92,7 +122,8 @@ export async function apiChecks(): Promise<CheckResult[]> {
   const r = resolveConvTranspose(shape, weightShape, [8], attrs);
 
   base.pushErrorScope('validation');
-  for (const path of PATH_OPTIONS) {
+  results.push(...(await pooled(PATH_OPTIONS, inFlight, async (path) => {
+    const results: CheckResult[] = [];
     const t = trackingDevice(base);
     const layer = await createConvTranspose(t.device, { ...attrs, inputShape: shape, weight, bias, path });
     const input = base.createBuffer({ size: layer.inputBytes, usage: STORAGE | COPY_DST });
@@ -141,13 +172,15 @@ export async function apiChecks(): Promise<CheckResult[]> {
     results.push({ name: `${path}: empty batch gives an empty output without GPU work`, ok: empty.shape.join() === [0, ...r.outputShape.slice(1)].join() && t4.calls() === 0, detail: `shape ${empty.shape}, ${t4.calls()} calls` });
 
     results.push(await expectThrow(`${path}: wrong data length`, () => convTranspose({ data: new Float32Array(3), shape }, weight, { ...attrs, path }), /^input: data has 3 elements but shape \[2, 6, 5, 7\] needs 420/));
-  }
+    return results;
+  })).flat());
   // FINITE_W (common.wgsl): set from the weights at upload on the kernels whose descriptor reads it, only when
   // every weight is finite; a NaN or ±Inf weight keeps the default, so masked lanes are skipped, not 0*w.
   // 8 output channels, so phase runs its channel-blocked GEMM (not the narrow kernel, which has no such loop).
   const fShape = [1, 8, 5, 7], fWeightShape = [8, 8, 3, 3];
   const fWeight = randomData(13, sizeOf(fWeightShape));
-  for (const path of GPU_PATHS) {
+  results.push(...(await pooled(GPU_PATHS, inFlight, async (path) => {
+    const results: CheckResult[] = [];
     const finite = await createConvTranspose(base, { stride: 2, inputShape: fShape, weight: { data: fWeight, shape: fWeightShape }, path, tune: false });
     const withInf = Float32Array.from(fWeight);
     withInf[5] = Infinity;
@@ -176,9 +209,10 @@ export async function apiChecks(): Promise<CheckResult[]> {
     });
     finite.destroy();
     nonFinite.destroy();
-  }
+    return results;
+  })).flat());
   results.push(await expectThrow('unknown path', () => convTranspose({ data: new Float32Array(4), shape: [1, 1, 4] }, { data: new Float32Array(1), shape: [1, 1, 1] }, { path: 'fft' as never }), new RegExp(`^path: expected one of ${PATH_OPTIONS.join(', ')}, got "fft"`)));
-  results.push(...(await epilogueChecks(base)));
+  results.push(...(await epilogueChecks(base, inFlight)));
   const leaked = await base.popErrorScope();
   results.push({ name: 'no WebGPU validation error was raised by any check', ok: leaked === null, detail: leaked?.message ?? 'none' });
   return results;

@@ -5,7 +5,7 @@
 import { applyActivation, convTranspose, filterToIohw, PATH_OPTIONS, resolveActivation, resolveConvTranspose, scatterReference, sizeOf, type Activation, type FilterLayout } from '../../src/index';
 import { compare } from '../support/compare';
 import { randomData } from '../support/random';
-import type { CheckResult } from './api-checks';
+import { pooled, type CheckResult } from './api-checks';
 
 const ACTIVATIONS: Activation[] = [
   'relu', 'relu6', 'sigmoid', 'tanh', 'gelu', 'leakyRelu', 'elu', 'hardSigmoid',
@@ -13,7 +13,8 @@ const ACTIVATIONS: Activation[] = [
   { name: 'hardSigmoid', alpha: 0.3, beta: 0.4 },
 ];
 
-export async function epilogueChecks(device: GPUDevice): Promise<CheckResult[]> {
+/** The checks; the calls on every path with each activation and each layout run `inFlight` at a time. */
+export async function epilogueChecks(device: GPUDevice, inFlight = 1): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const shape = [1, 6, 5, 4];
   const weightShape = [6, 5, 3, 3];
@@ -24,19 +25,17 @@ export async function epilogueChecks(device: GPUDevice): Promise<CheckResult[]> 
   const bias = randomData(43, 10);
   const r = resolveConvTranspose(shape, weightShape, [10], attrs);
   const plain = scatterReference(r, x, w, bias);
-  for (const activation of ACTIVATIONS) {
-    const ref = applyActivation(Float64Array.from(plain), resolveActivation(activation));
-    for (const path of PATH_OPTIONS) {
-      const name = `activation ${JSON.stringify(activation)} [${path}]`;
-      try {
-        const y = await convTranspose({ data: x, shape }, { data: w, shape: weightShape }, { ...attrs, bias, path, device, activation });
-        const c = compare(y.data, ref);
-        results.push({ name, ok: c.ok, detail: JSON.stringify(c.firstBad) });
-      } catch (e) {
-        results.push({ name, ok: false, detail: String(e) });
-      }
+  const refs = new Map(ACTIVATIONS.map((a) => [a, applyActivation(Float64Array.from(plain), resolveActivation(a))]));
+  results.push(...await pooled(ACTIVATIONS.flatMap((activation) => PATH_OPTIONS.map((path) => ({ activation, path }))), inFlight, async ({ activation, path }): Promise<CheckResult> => {
+    const name = `activation ${JSON.stringify(activation)} [${path}]`;
+    try {
+      const y = await convTranspose({ data: x, shape }, { data: w, shape: weightShape }, { ...attrs, bias, path, device, activation });
+      const c = compare(y.data, refs.get(activation)!);
+      return { name, ok: c.ok, detail: JSON.stringify(c.firstBad) };
+    } catch (e) {
+      return { name, ok: false, detail: String(e) };
     }
-  }
+  }));
   // Split-K applies the activation in its reduction pass, after all partial sums (phase on a GPU plan).
   {
     const deep = { x: [1, 128, 3, 3], w: [128, 8, 4, 4] };
@@ -54,16 +53,16 @@ export async function epilogueChecks(device: GPUDevice): Promise<CheckResult[]> 
   for (const layout of ['oihw', 'hwoi', 'ohwi'] as FilterLayout[]) {
     const given = permuteFromIohw(iohw.data, weightShape, layout);
     if (filterToIohw(given, layout).data.some((v, i) => v !== w[i])) results.push({ name: `${layout}: round trip`, ok: false, detail: 'filterToIohw does not invert the test permutation' });
-    for (const path of PATH_OPTIONS) {
+    results.push(...await pooled(PATH_OPTIONS, inFlight, async (path): Promise<CheckResult> => {
       const name = `filterLayout ${layout} [${path}]`;
       try {
         const y = await convTranspose({ data: x, shape }, given, { ...attrs, bias, path, device, filterLayout: layout });
         const c = compare(y.data, plain);
-        results.push({ name, ok: c.ok, detail: JSON.stringify(c.firstBad) });
+        return { name, ok: c.ok, detail: JSON.stringify(c.firstBad) };
       } catch (e) {
-        results.push({ name, ok: false, detail: String(e) });
+        return { name, ok: false, detail: String(e) };
       }
-    }
+    }));
   }
   results.push(await rejects('unknown activation', () => convTranspose({ data: x, shape }, iohw, { ...attrs, device, activation: 'swish' as never }), /^activation: expected one of/));
   results.push(await rejects('activation parameter of another activation', () => convTranspose({ data: x, shape }, iohw, { ...attrs, device, activation: { name: 'relu', alpha: 1 } as never }), /^activation\.alpha: relu takes no parameters/));

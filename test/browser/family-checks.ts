@@ -12,7 +12,7 @@ import { compare, compareHalf } from '../support/compare';
 import { caseData } from '../support/random';
 import { shapeLast, toChannelsFirst, toChannelsLast } from '../support/layout';
 import { fromHalfBits, roundToHalf, toHalfBits } from '../../src/half';
-import { checkInto, type CheckResult } from './api-checks';
+import { runChecks, type CheckResult } from './api-checks';
 
 interface EdgeCase {
   name: string;
@@ -49,13 +49,15 @@ export interface FamilyCheckOptions {
   cases?: readonly EdgeCase[];
   /** For testing the checks themselves: `reference-without-bias` leaves the bias out of every reference, so every check fails. */
   fault?: 'reference-without-bias';
+  /** How many checks run at once (default 1): they are independent, each making its own layer and buffers. */
+  inFlight?: number;
 }
 
 export async function familyChecks(o: FamilyCheckOptions = {}): Promise<CheckResult[]> {
   const device = o.device ?? await getDevice();
   const limits = deviceLimits(device);
-  const results: CheckResult[] = [];
-  const check = checkInto(results);
+  const checks: { name: string; body: () => Promise<{ ok: boolean; detail: string }> }[] = [];
+  const check = (name: string, body: () => Promise<{ ok: boolean; detail: string }>) => { checks.push({ name, body }); };
   for (const c of o.cases ?? EDGE_CASES) {
     const ci = EDGE_CASES.indexOf(c); // the seed of a case's data stays its own when only some cases run
     const groups = (c.attrs.groups ?? c.attrs.group ?? 1) as number;
@@ -67,7 +69,7 @@ export async function familyChecks(o: FamilyCheckOptions = {}): Promise<CheckRes
       convTranspose({ data: d.x, shape: c.inputShape }, { data: d.w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device, ...extra });
     for (const path of GPU_PATHS) {
       for (const config of configsOf(path, limits, r)) {
-        await check(`${c.name}: ${path} ${key(config)}`, async () => {
+        check(`${c.name}: ${path} ${key(config)}`, async () => {
           const y = await run(path, config);
           const cmp = compare(y.data, ref);
           return { ok: cmp.ok, detail: cmp.ok ? `max abs err ${cmp.maxAbsErr.toExponential(2)}` : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
@@ -75,13 +77,13 @@ export async function familyChecks(o: FamilyCheckOptions = {}): Promise<CheckRes
       }
       // The examples under the other options every kernel must honour.
       for (const config of examplesOf(path).length ? examplesOf(path) : [familyOf(path).configFor(makeContext(r, { limits, adapter: 'gpu' }))]) {
-        await check(`${c.name}: ${path} ${key(config)} channels-last`, async () => {
+        check(`${c.name}: ${path} ${key(config)} channels-last`, async () => {
           const x2 = { data: toChannelsLast(d.x, c.inputShape, true), shape: shapeLast(c.inputShape, true) };
           const y2 = await convTranspose(x2, { data: d.w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device, inputLayout: 'nhwc' });
           const cmp = compare(toChannelsFirst(y2.data, y2.shape, true), ref);
           return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
         });
-        await check(`${c.name}: ${path} ${key(config)} float16`, async () => {
+        check(`${c.name}: ${path} ${key(config)} float16`, async () => {
           const round = (a: Float32Array) => Float32Array.from(a, roundToHalf);
           const [hx, hw, hb] = [round(d.x), round(d.w), round(d.b!)];
           const half = (a: Float32Array) => Uint16Array.from(a, toHalfBits);
@@ -90,13 +92,13 @@ export async function familyChecks(o: FamilyCheckOptions = {}): Promise<CheckRes
           const cmp = compareHalf(got, reference(hx, hw, hb));
           return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
         });
-        await check(`${c.name}: ${path} ${key(config)} leakyRelu`, async () => {
+        check(`${c.name}: ${path} ${key(config)} leakyRelu`, async () => {
           const act = { name: 'leakyRelu' as const, alpha: 0.3 };
           const y = await run(path, config, { activation: act });
           const cmp = compare(y.data, applyActivation(Float64Array.from(ref), resolveActivation(act)));
           return { ok: cmp.ok, detail: cmp.ok ? '' : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
         });
-        await check(`${c.name}: ${path} ${key(config)} an infinite weight`, async () => {
+        check(`${c.name}: ${path} ${key(config)} an infinite weight`, async () => {
           // One weight +Infinity: the reference says which outputs it reaches (NaN or ±Infinity) and which it does not.
           const w = Float32Array.from(d.w);
           w[0] = Infinity;
@@ -107,5 +109,5 @@ export async function familyChecks(o: FamilyCheckOptions = {}): Promise<CheckRes
       }
     }
   }
-  return results;
+  return runChecks(checks, o.inFlight ?? 1);
 }

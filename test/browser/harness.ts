@@ -182,7 +182,26 @@ async function planOf(spec: CaseSpec, path: PathOption, adapterClass: 'cpu' | 'g
   return JSON.stringify({ path: layer.path, dispatches: layer.dispatches });
 }
 
-const harness = { runCase, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, limitChecks, halfChecks, familyChecks, weightChecks };
+/** Cases started with startCase, by id, until caseResult takes them: several cases in flight at once. */
+const started = new Map<string, Promise<PathResult[]>>();
+
+/** Starts runCase(spec) under `id` and returns at once; caseResult(id) waits for it. */
+function startCase(id: string, spec: CaseSpec): void {
+  if (started.has(id)) throw new Error(`startCase: ${id} is already started`);
+  const p = runCase(spec);
+  p.catch(() => {}); // rejections are reported by caseResult, not as unhandled
+  started.set(id, p);
+}
+
+/** The results of the case started under `id` (once). */
+function caseResult(id: string): Promise<PathResult[]> {
+  const p = started.get(id);
+  if (!p) throw new Error(`caseResult: no case started under ${id}`);
+  started.delete(id);
+  return p;
+}
+
+const harness = { runCase, startCase, caseResult, planOf, rejectCase, adapterInfo, apiChecks, reliabilityChecks, chunkChecks, limitChecks, halfChecks, familyChecks, weightChecks };
 export type Harness = typeof harness;
 (window as unknown as { harness: Harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';
