@@ -19,38 +19,11 @@ import { decodeModel, encodeModel, ONNX_TYPES, ORT_TYPE_NAMES, declared, type On
 import { partition, undeclaredConvTransposeInputs, type HereStep, type OrtPlanNode } from './ort/partition';
 import { identityModel, segmentModel, type TensorType } from './ort/segment';
 import { cutMs, layerMs, ortStepMs, verdictOf } from './ort/measure';
+import type { OrtInferenceSessionLike, OrtLike, OrtTensorLike } from './ort/ort-types';
 
 export type { OrtPlanNode } from './ort/partition';
 
-/** The parts of an ORT tensor used here (onnxruntime-common `Tensor`). */
-export interface OrtTensorLike {
-  readonly type: string;
-  readonly dims: readonly number[];
-  readonly location: string;
-  readonly data: unknown;
-  readonly gpuBuffer: unknown;
-  getData(releaseData?: boolean): Promise<unknown>;
-  dispose(): void;
-}
-
-/** The parts of an ORT InferenceSession used here. */
-export interface OrtInferenceSessionLike {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  readonly outputMetadata?: readonly { name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] }[];
-  run(feeds: Record<string, OrtTensorLike>, options?: object): Promise<Record<string, OrtTensorLike>>;
-  release(): Promise<void>;
-}
-
-/** The parts of the `onnxruntime-web` module used here (1.2x/1.3x, its WebGPU build). */
-export interface OrtLike {
-  InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtInferenceSessionLike> };
-  Tensor: {
-    new (type: string, data: unknown, dims: readonly number[]): OrtTensorLike;
-    fromGpuBuffer(buffer: GPUBuffer, options: { dataType: 'float32' | 'float16'; dims: readonly number[]; download?: () => Promise<Float32Array | Uint16Array>; dispose?: () => void }): OrtTensorLike;
-  };
-  env: { webgpu: { device?: unknown } };
-}
+export type { OrtInferenceSessionLike, OrtLike, OrtTensorLike } from './ort/ort-types';
 
 /** Options of {@link createOrtSession}. */
 export interface OrtSessionOptions {

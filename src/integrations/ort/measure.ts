@@ -6,7 +6,7 @@
  * draining, so a busy machine's spikes do not decide.
  */
 import type { ConvTransposeLayer } from '../../index';
-import type { OrtLike, OrtTensorLike } from '../ort-session';
+import type { OrtLike, OrtTensorLike } from './ort-types';
 import { ONNX_TYPES, type OnnxModel } from './onnx-model';
 import type { HereStep } from './partition';
 import { identityModel, segmentModel } from './segment';
