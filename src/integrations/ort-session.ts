@@ -269,9 +269,9 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     }
     for (const [k, step] of cut.steps.entries()) {
       if (step.kind === 'here') {
-        // With its shape when known: ORT picks its kernels by static shapes (a 1×1 Conv whose input shape it does
-        // not know takes a generic kernel, about twice as slow on SwiftShader).
-        types.set(step.output, { elemType: step.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float, ...(step.outputShape ? { shape: step.outputShape } : {}) });
+        // By type only: given static shapes, ORT's layout pass turns more of a segment channels-last and adds
+        // Transposes at its ends, which made the segments slower (measured: a DCGAN's cut model 7× slower).
+        types.set(step.output, { elemType: step.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float });
         sessions.push(null);
         continue;
       }
