@@ -19,6 +19,11 @@ interface EdgeCase {
   inputShape: number[];
   weightShape: number[];
   attrs: ConvTransposeAttributes;
+  /**
+   * A layer past one invocation's loop budget (src/gpu/plan/loop-budget.ts) on the paths that cannot split K:
+   * those must refuse it, naming the budget; the others (and `auto`) run it with their rules alone and match.
+   */
+  beyondLoopBudget?: readonly GpuPath[];
 }
 
 /** Small problems at the kernels' edges: ragged tiles, K not a multiple of any tile step, tiles larger than M and N. */
@@ -29,6 +34,8 @@ export const EDGE_CASES: EdgeCase[] = [
   { name: '1-D, long K, one output channel', inputShape: [1, 64, 9], weightShape: [64, 1, 7], attrs: { stride: 3 } },
   { name: '3-D', inputShape: [1, 6, 3, 4, 3], weightShape: [6, 5, 2, 3, 2], attrs: { stride: [2, 1, 2] } },
   { name: 'deep, few outputs (split K)', inputShape: [1, 200, 3, 3], weightShape: [200, 4, 4, 4], attrs: { stride: 2, padding: 1 } },
+  // 16384 input channels under 4 taps: 65536 (channel, tap) pairs per output, one more than lavapipe's loops run.
+  { name: 'past the loop budget', inputShape: [1, 16384, 2, 2], weightShape: [16384, 4, 2, 2], attrs: { stride: 1 }, beyondLoopBudget: ['gather', 'zero-insert'] },
 ];
 
 const key = (c: object | undefined) => JSON.stringify(c ?? null);
@@ -62,11 +69,34 @@ export async function familyChecks(o: FamilyCheckOptions = {}): Promise<CheckRes
     const ci = EDGE_CASES.indexOf(c); // the seed of a case's data stays its own when only some cases run
     const groups = (c.attrs.groups ?? c.attrs.group ?? 1) as number;
     const r = resolveConvTranspose(c.inputShape, c.weightShape, [c.weightShape[1] * groups], c.attrs);
-    const d = caseData(c.inputShape, c.weightShape, c.weightShape[1] * groups, 100 + ci, true, null);
+    const drawn = caseData(c.inputShape, c.weightShape, c.weightShape[1] * groups, 100 + ci, true, null);
+    // Past the loop budget a sum has 65536 terms: values on a grid of 1/8 make every product and partial sum
+    // exact in float32, so each path must match the reference to the last bit, whatever its order of summation.
+    const onGrid = (v: Float32Array) => Float32Array.from(v, (e) => Math.round(e * 8) / 8);
+    const d = c.beyondLoopBudget ? { x: onGrid(drawn.x), w: onGrid(drawn.w), b: onGrid(drawn.b!) } : drawn;
     const reference = (x: Float32Array, w: Float32Array, b: Float32Array | null) => scatterReference(r, x, w, o.fault === 'reference-without-bias' ? null : b);
     const ref = reference(d.x, d.w, d.b);
-    const run = (path: GpuPath, config: object, extra: Record<string, unknown> = {}) =>
+    const run = (path: GpuPath | 'auto', config: object | undefined, extra: Record<string, unknown> = {}) =>
       convTranspose({ data: d.x, shape: c.inputShape }, { data: d.w, shape: c.weightShape }, { ...c.attrs, bias: d.b, path, config, device, ...extra });
+    if (c.beyondLoopBudget) {
+      const refused = c.beyondLoopBudget;
+      for (const path of ['auto', ...GPU_PATHS] as const) {
+        check(`${c.name}: ${path} ${refused.includes(path as GpuPath) ? 'refuses' : 'splits K'}`, async () => {
+          let y;
+          try {
+            y = await run(path, undefined);
+          } catch (e) {
+            const text = String((e as Error)?.message ?? e);
+            const ok = refused.includes(path as GpuPath) && e instanceof RangeError && /loop iterations/.test(text);
+            return { ok, detail: `threw ${(e as Error)?.name}: ${text}` };
+          }
+          if (refused.includes(path as GpuPath)) return { ok: false, detail: 'ran, where its loops pass the budget: expected a RangeError' };
+          const cmp = compare(y.data, ref, 0, 0); // exact: see onGrid
+          return { ok: cmp.ok, detail: cmp.ok ? `max abs err ${cmp.maxAbsErr.toExponential(2)}` : `first bad index ${cmp.firstBad!.index}: got ${cmp.firstBad!.got}, expected ${cmp.firstBad!.expected}` };
+        });
+      }
+      continue;
+    }
     for (const path of GPU_PATHS) {
       for (const config of configsOf(path, limits, r)) {
         check(`${c.name}: ${path} ${key(config)}`, async () => {

@@ -77,6 +77,11 @@ export interface Stage {
   readonly grid: readonly [number, number, number];
   /** Each of the kernel's bindings by name. */
   readonly bind: Readonly<Record<string, Resource>>;
+  /**
+   * Most iterations one invocation runs of the loops whose trip counts come from the problem (taps, input
+   * channels, K steps), all together: held within MAX_LOOP_ITERATIONS (plan/loop-budget.ts).
+   */
+  readonly loops: number;
 }
 
 /** Everything a layer needs to run one family's configuration on one problem. */
@@ -157,7 +162,7 @@ export function gridFor(count: number, maxPerDim: number): [number, number, numb
  * uniforms get the work count (`invocations` or `workgroups`) where the kernel declares that field.
  */
 export function makeStage(ctx: PlanContext, s: {
-  kernel: KernelDef; overrides?: Overrides; bind: Readonly<Record<string, Resource>>; values: UniformValues;
+  kernel: KernelDef; overrides?: Overrides; bind: Readonly<Record<string, Resource>>; values: UniformValues; loops?: number;
 } & ({ invocations: number } | { workgroups: number })): Stage {
   const overrides: Record<string, number> = { ...s.overrides };
   if (ctx.finiteWeights && s.kernel.finiteWeights) overrides.FINITE_W = 1;
@@ -178,6 +183,7 @@ export function makeStage(ctx: PlanContext, s: {
     uniforms: packUniforms(s.kernel.fields, values),
     grid: gridFor(count, ctx.limits.maxWorkgroupsPerDimension),
     bind: s.bind,
+    loops: s.loops ?? 0,
   };
 }
 

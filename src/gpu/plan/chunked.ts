@@ -9,6 +9,7 @@ import { familyOf, type GpuPath } from '../kernels/registry';
 import { stageName, workgroupSizeOf, type Plan, type Stage } from '../kernels/kernel';
 import { ChunkError, planChunks, type Chunk, type WeightSelection } from './chunks';
 import type { DeviceLimits, PlanContext } from './context';
+import { MAX_LOOP_ITERATIONS } from './loop-budget';
 
 /** A path, with a configuration of its family (absent: the family's rule, made for each chunk). */
 export interface Candidate {
@@ -34,8 +35,12 @@ export function configOfChunks(chunks: readonly PlannedChunk[]): Readonly<object
   return configs.every((c) => JSON.stringify(c) === JSON.stringify(configs[0])) ? configs[0] : configs;
 }
 
-/** Why a stage cannot run on the device whatever the chunking (workgroup size or memory), or null. */
+/** Why a stage cannot run on the device whatever the chunking (workgroup size or memory, the loop budget), or null. */
 function kernelLimitError(stage: Stage, limits: DeviceLimits): string | null {
+  if (stage.loops > MAX_LOOP_ITERATIONS) {
+    return `the ${stageName(stage)} kernel would run ${stage.loops} loop iterations in one invocation (input channels times the taps of an output), ` +
+      `more than the ${MAX_LOOP_ITERATIONS} every driver runs (Mesa's llvmpipe stops an invocation's loops there, silently); it has no split of the input channels`;
+  }
   const size = workgroupSizeOf(stage.kernel, stage.overrides);
   const most = Math.min(limits.maxInvocationsPerWorkgroup, limits.maxWorkgroupSizeX);
   if (size > most) return `${stageName(stage)} needs workgroups of ${size} invocations, this device allows ${most}`;

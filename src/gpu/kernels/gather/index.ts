@@ -8,6 +8,7 @@ import { phaseCounts } from '../../geometry';
 import { givenWeights, ocBlocksFor, packBias, packChannelBlocks } from '../weights';
 import { sizeOf, type Problem3d } from '../../../shape';
 import { blockedWork } from '../../plan/cost';
+import { tapNestIterations, tapsPerInvocation } from '../../plan/loop-budget';
 import { BINDINGS, checkConfigFields, defineFamily, makeStage, oneOf, type KernelDef } from '../kernel';
 
 /** vec4s of output channels per invocation: each input load feeds 4·ocv FMAs. */
@@ -43,6 +44,8 @@ export const gather = defineFamily({
     return {
       stages: [makeStage(ctx, {
         kernel: GATHER, overrides: { OCV: config.ocv }, invocations,
+        // Every input channel under each tap that reaches the block: no split, so a deeper layer is refused.
+        loops: tapNestIterations(tapsPerInvocation(p, 4), p.CinG),
         bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
         values: { ...commonValues(ctx, { ocBlocks }), ...tapValues(p), wBlocks },
       })],

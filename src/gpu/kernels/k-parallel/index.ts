@@ -10,6 +10,7 @@ import { COMMON_FIELDS, PHASE_FIELDS, TAP_FIELDS, WORKGROUPS_FIELD, phaseValues,
 import { phaseCounts, phaseGrid, phaseSlots } from '../../geometry';
 import { packBias, packPhaseWeights, phaseWeightFloats } from '../weights';
 import type { PlanContext } from '../../plan/context';
+import { TAP_SETUP } from '../../plan/loop-budget';
 import { BINDINGS, checkConfigFields, defineFamily, oneOf, makeStage, type KernelDef } from '../kernel';
 
 /** Threads per workgroup splitting K (`kt`) and along the pixels (`pt`, 4 pixels each). */
@@ -74,6 +75,8 @@ export const kParallel = defineFamily({
     return {
       stages: [makeStage(ctx, {
         kernel: K_PARALLEL, overrides: { KT: config.kt, PT: config.pt }, workgroups: g.workgroups,
+        // Each thread's K steps, the reduction tree, the store of up to 4 pixels.
+        loops: TAP_SETUP + Math.ceil(g.K / config.kt) + Math.log2(config.kt) + 4,
         bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
         values: { ...phaseValues(ctx, { ocBlocks: g.ocBlocks }), wBlocks: g.wBlocks },
       })],

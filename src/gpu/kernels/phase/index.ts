@@ -16,6 +16,7 @@ import { ocBlocksFor, packBias, packPhaseWeights, phaseWeightFloats } from '../w
 import { blockedWork } from '../../plan/cost';
 import { PHASE_RULE_INVOCATIONS } from '../../plan/gpu-fill';
 import type { PlanContext } from '../../plan/context';
+import { MAX_LOOP_ITERATIONS, innerWithinBudget, tapNestIterations, tapsPerInvocation } from '../../plan/loop-budget';
 import { PARTIALS, maxSplit, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
 import { BINDINGS, checkConfigFields, defineFamily, distinct, intIn, makeStage, oneOf, type KernelDef } from '../kernel';
 
@@ -75,22 +76,17 @@ export function usesNarrowKernel(p: Problem3d): boolean {
 }
 
 /**
- * Most loop iterations one invocation may run, all its loops together: Mesa's llvmpipe (lavapipe, the CPU Vulkan
- * driver under Firefox and Deno where there is no GPU) ends every loop of an invocation once 65535 iterations have
- * run (LP_MAX_TGSI_LOOP_ITERATIONS), silently leaving the rest of its work undone.
- */
-export const MAX_LOOP_ITERATIONS = 65535;
-
-/**
  * How the narrow kernel splits each phase row among invocations: whole rows where an invocation's loops stay
- * within MAX_LOOP_ITERATIONS, else segments of `pixels` phase-grid pixels (a 1-D signal of 2^21 samples is one
- * row). The tap loops count as loops: a compiler may unroll them, or not.
+ * within MAX_LOOP_ITERATIONS (plan/loop-budget.ts), else segments of `pixels` phase-grid pixels (a 1-D signal of
+ * 2^21 samples is one row); `loops`, the iterations of the longest segment. The tap loops count as loops here:
+ * a compiler may unroll them, or not.
  */
-export function narrowSegments(p: Problem3d): { segments: number; pixels: number } {
+export function narrowSegments(p: Problem3d): { segments: number; pixels: number; loops: number } {
   const { slots } = phaseSlots(p);
   const perStep = 1 + p.CinG * (1 + slots[0] * (1 + slots[1] * (1 + slots[2]))); // iterations per 4 pixels
-  const pixels = 4 * Math.floor(MAX_LOOP_ITERATIONS / perStep);
-  return { segments: Math.ceil(phaseGrid(p)[2] / pixels), pixels };
+  const pixels = 4 * Math.max(1, Math.floor(MAX_LOOP_ITERATIONS / perStep));
+  const row = phaseGrid(p)[2];
+  return { segments: Math.ceil(row / pixels), pixels, loops: Math.ceil(Math.min(pixels, row) / 4) * perStep };
 }
 
 /** Invocations of a GEMM configuration. */
@@ -114,19 +110,24 @@ export function channelBlock(coutG: number): number {
  * that does not waste lanes: 8 pixels × up to 4 vec4s, no split. A GPU wants tens of thousands of invocations:
  * the channel block shrinks first, then the pixel block (to 4), and a deep layer that is still short of
  * PHASE_RULE_INVOCATIONS (plan/gpu-fill.ts) splits its input channels (chunks of at least MIN_SPLIT_CHANNELS) rather than
- * shrinking the block further, which would cut each load's reuse.
+ * shrinking the block further, which would cut each load's reuse. On either, a layer so deep that one invocation's
+ * loops would pass the budget (plan/loop-budget.ts) splits its input channels at least that far.
  */
 export function phaseBlock(ctx: PlanContext): GemmConfig {
   const { p } = ctx;
   const qw = phaseGrid(p)[2];
   let b: GemmConfig = { kernel: 'gemm', px: qw > 4 ? 8 : 4, ocv: channelBlock(p.CoutG), ksplit: 1 };
-  if (ctx.adapter === 'cpu') return b;
-  while (phaseInvocations(p, b) < PHASE_RULE_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
-    b = b.ocv > 1 ? { ...b, ocv: Math.ceil(b.ocv / 2) } : { ...b, px: 4 };
+  if (ctx.adapter === 'gpu') {
+    while (phaseInvocations(p, b) < PHASE_RULE_INVOCATIONS && (b.ocv > 1 || b.px > 4)) {
+      b = b.ocv > 1 ? { ...b, ocv: Math.ceil(b.ocv / 2) } : { ...b, px: 4 };
+    }
+    const short = Math.ceil(PHASE_RULE_INVOCATIONS / phaseInvocations(p, b));
+    const ksplit = Math.min(short, Math.floor(p.CinG / MIN_SPLIT_CHANNELS), maxSplit(ctx));
+    if (ksplit > 1) b = { ...b, ksplit };
   }
-  const short = Math.ceil(PHASE_RULE_INVOCATIONS / phaseInvocations(p, b));
-  const ksplit = Math.min(short, Math.floor(p.CinG / MIN_SPLIT_CHANNELS), maxSplit(ctx));
-  return ksplit > 1 ? { ...b, ksplit } : b;
+  // On any adapter: at least the split that keeps an invocation's loops within the budget.
+  const budget = Math.ceil(p.CinG / Math.max(1, innerWithinBudget(tapsPerInvocation(p, b.px))));
+  return budget > b.ksplit ? { ...b, ksplit: budget } : b;
 }
 
 /** Input channels per split-K chunk, and the chunks that have any (a split above C_in/G leaves none empty). */
@@ -152,7 +153,14 @@ export function pixelsBlock(p: Problem3d): PixelsConfig {
 /** The family's rule: the narrow kernel where it applies, the pixels kernel for few outputs on a CPU, else the GEMM with phaseBlock's block. */
 function phaseConfig(ctx: PlanContext): PhaseConfig {
   if (usesNarrowKernel(ctx.p)) return { kernel: 'narrow' };
-  return usesPixelsKernel(ctx) ? pixelsBlock(ctx.p) : phaseBlock(ctx);
+  if (!usesPixelsKernel(ctx)) return phaseBlock(ctx);
+  const pixels = pixelsBlock(ctx.p);
+  return pixelsLoops(ctx.p, pixels) <= MAX_LOOP_ITERATIONS ? pixels : phaseBlock(ctx); // the pixels kernel cannot split K
+}
+
+/** Loop iterations of one invocation of the pixels kernel: every input channel under each tap. */
+function pixelsLoops(p: Problem3d, { pv }: PixelsConfig): number {
+  return tapNestIterations(tapsPerInvocation(p, 4 * pv), p.CinG);
 }
 
 /** Invocations and blocks of a pixels configuration. */
@@ -224,11 +232,11 @@ export const phase = defineFamily({
     const { r, p } = ctx;
     if (config.kernel === 'narrow') {
       const { slots } = phaseSlots(p);
-      const { segments, pixels } = narrowSegments(p);
+      const { segments, pixels, loops } = narrowSegments(p);
       const invocations = p.N * p.G * p.outS[0] * p.outS[1] * segments * phaseCounts(p)[2];
       return {
         stages: [makeStage(ctx, {
-          kernel: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations,
+          kernel: PHASE_NARROW, overrides: { TD: slots[0], TH: slots[1], TW: slots[2] }, invocations, loops,
           bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
           values: { ...phaseValues(ctx, { ocBlocks: 1 }), segments, segPixels: pixels },
         })],
@@ -242,7 +250,7 @@ export const phase = defineFamily({
       const { ocBlocks, wBlocks, invocations } = pixelsShape(p, config);
       return {
         stages: [makeStage(ctx, {
-          kernel: PHASE_PIXELS, overrides: { PV: config.pv, OC: Math.min(4, p.CoutG) }, invocations,
+          kernel: PHASE_PIXELS, overrides: { PV: config.pv, OC: Math.min(4, p.CoutG) }, invocations, loops: pixelsLoops(p, config),
           bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
           values: { ...phaseValues(ctx, { ocBlocks }), wBlocks },
         })],
@@ -260,6 +268,7 @@ export const phase = defineFamily({
     // Under split-K the GEMM writes dense partials (in the layer's layout) to scratch, not the output's view.
     const gemm = makeStage(ctx, {
       kernel: PHASE, overrides: { PX: block.px, OCV: block.ocv, KSPLIT: ksplit }, invocations,
+      loops: tapNestIterations(tapsPerInvocation(p, block.px), icChunk),
       bind: { x: 'input', w: 'weight', bias: 'bias', y: split ? `scratch:${PARTIALS}` : 'output' },
       values: {
         ...phaseValues(ctx, { ocBlocks, y: split ? partialsView(ctx) : undefined }),

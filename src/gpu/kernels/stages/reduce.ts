@@ -41,7 +41,7 @@ export function maxSplit(ctx: PlanContext): number {
 export function reduceStage(ctx: PlanContext, ocBlocks: number, ksplit: number): Stage {
   const cells = outputCells(ctx);
   return makeStage(ctx, {
-    kernel: REDUCE, invocations: cells, bind: { partials: `scratch:${PARTIALS}`, bias: 'bias', y: 'output' },
+    kernel: REDUCE, invocations: cells, loops: ksplit, bind: { partials: `scratch:${PARTIALS}`, bias: 'bias', y: 'output' },
     values: { ...commonValues(ctx, { ocBlocks }), ksplit },
   });
 }

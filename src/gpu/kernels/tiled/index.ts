@@ -12,6 +12,7 @@ import { packBias, packPhaseWeights, phaseWeightFloats } from '../weights';
 import type { PlanContext } from '../../plan/context';
 import type { Work } from '../../plan/cost';
 import { TILED_RULE_WORKGROUPS } from '../../plan/gpu-fill';
+import { MAX_LOOP_ITERATIONS, TAP_SETUP } from '../../plan/loop-budget';
 import { PARTIALS, maxSplit, partialsBytes, partialsView, reduceStage, reduceWork } from '../stages/reduce';
 import { BINDINGS, checkConfigFields, defineFamily, distinct, intIn, makeStage, oneOf, type KernelDef, type Overrides } from '../kernel';
 
@@ -72,7 +73,8 @@ function splitFor(ctx: PlanContext, shape: Omit<TiledConfig, 'ksplit'>): TiledCo
   const g = geometry(ctx.p, { ...tile, ksplit: 1 });
   const want = Math.ceil(TILED_RULE_WORKGROUPS / g.tiles);
   const ksplit = Math.max(1, Math.min(want, Math.floor(g.kTiles / MIN_SPLIT_TILES), maxSplit(ctx)));
-  return { ...tile, ksplit };
+  // At least the split that keeps the K loop within an invocation's loop budget (plan/loop-budget.ts).
+  return { ...tile, ksplit: Math.max(ksplit, Math.ceil(g.kTiles / (MAX_LOOP_ITERATIONS - TAP_SETUP))) };
 }
 
 /**
@@ -135,7 +137,7 @@ export const tiled = defineFamily({
     const split = g.ksplit > 1;
     const overrides = { BM: config.bm, BN: config.bn, BK: config.bk, TM: config.tm, TN: config.tn, PARTIAL: split ? 1 : 0, AOK: ctx.finiteWeights ? 1 : config.bm * config.bk };
     const stage = makeStage(ctx, {
-      kernel: TILED, overrides, workgroups: g.workgroups,
+      kernel: TILED, overrides, workgroups: g.workgroups, loops: TAP_SETUP + g.perChunk, // the K loop; the tile loops unroll
       bind: { x: 'input', w: 'weight', bias: 'bias', y: split ? `scratch:${PARTIALS}` : 'output' },
       values: {
         ...phaseValues(ctx, { ocBlocks: g.ocBlocks, y: split ? partialsView(ctx) : undefined }),

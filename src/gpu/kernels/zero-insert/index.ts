@@ -9,6 +9,7 @@ import { sizeOf, type Problem3d } from '../../../shape';
 import { COMMON_FIELDS, INVOCATIONS_FIELD, commonValues, u32Field, type UniformField } from '../../uniforms';
 import { givenWeights, ocBlocksFor, packBias, packChannelBlocks, type WeightGet } from '../weights';
 import { passWork } from '../../plan/cost';
+import { tapNestIterations } from '../../plan/loop-budget';
 import { BINDINGS, checkConfigFields, defineFamily, makeStage, oneOf, type KernelDef } from '../kernel';
 
 /** vec4s of output channels per invocation of the convolution. */
@@ -76,6 +77,7 @@ export const zeroInsert = defineFamily({
         }),
         makeStage(ctx, {
           kernel: CONV, overrides: { OCV: config.ocv }, invocations: convInvocations,
+          loops: tapNestIterations(p.k, p.CinG), // every tap, every input channel: no split
           bind: { z: `scratch:${SCRATCH}`, w: 'weight', bias: 'bias', y: 'output' },
           values: { ...commonValues(ctx, { ocBlocks }), ...zValues, wBlocks },
         }),
