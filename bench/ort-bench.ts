@@ -199,7 +199,8 @@ export async function ortBreakdown(name: string): Promise<OrtBreakdown> {
     }
   };
   const wholeMs = await timeSession(m.bytes, Object.keys(m.feeds));
-  const cut = partition(decoded, { minFlops: 0, shapes });
+  // NCHW cuts: each segment is timed on the model's own tensors, and the layout Transposes apart.
+  const cut = partition(decoded, { minFlops: 0, shapes, channelsLast: false });
   const elemType = m.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float;
   const types = new Map([...shapes].map(([k, shape]) => [k, { elemType, shape }]));
   const steps: StepTime[] = [];

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../scripts/browser.mjs';
 import { decodeModel, encodeModel } from '../src/integrations/ort/onnx-model';
-import { partition, type OrtStep } from '../src/integrations/ort/partition';
+import { hereValues, partition, type HereStep, type OrtStep } from '../src/integrations/ort/partition';
 import { segmentModel } from '../src/integrations/ort/segment';
 import { verdictOf } from '../src/integrations/ort/measure';
+import { benchOrtModels } from '../bench/ort-models';
 import { badModels, exampleModel, smallModel, subgraphModel, testModels } from '../bench/onnx-models';
 
 const byName = new Map(testModels().map((m) => [m.name, m]));
-const cut = (name: string, minFlops = 0) => partition(decodeModel(byName.get(name)!.bytes), { minFlops });
+const cut = (name: string, minFlops = 0, channelsLast = true) => partition(decodeModel(byName.get(name)!.bytes), { minFlops, channelsLast });
 
 describe('ONNX decoding and encoding (protobufjs)', () => {
   it('re-encodes every test model to the same model', () => {
@@ -39,13 +40,37 @@ describe('partition', () => {
     }
   });
   it('U-Net: a skip tensor leaves the first segment and enters the last; a graph input is read where needed', () => {
-    const steps = cut('unet-decoder').steps;
+    const steps = cut('unet-decoder', 0, false).steps;
     expect(steps.map((s) => s.kind)).toEqual(['ort', 'here', 'ort', 'here', 'ort']);
     const [first, , middle, , last] = steps as OrtStep[];
     expect(first.outputs).toEqual(expect.arrayContaining(['a', 'b']));
     expect(middle.inputs).toEqual(expect.arrayContaining(['up1', 'a']));
     expect(last.inputs).toEqual(expect.arrayContaining(['up2', 'x']));
     expect(first.inputs).toEqual(['x']);
+  });
+  it('channels-last cuts: a layer between ORT segments reads and writes channels-last copies, made and taken by Transposes', () => {
+    const steps = cut('unet-decoder').steps;
+    const [first, up1, middle, up2, last] = steps as [OrtStep, HereStep, OrtStep, HereStep, OrtStep];
+    expect([up1.channelsLast, up2.channelsLast]).toEqual([true, true]);
+    expect(hereValues(up1)).toEqual({ reads: `${up1.input}::channels-last`, writes: `${up1.output}::channels-last` });
+    // The NCHW tensor leaves the first segment only where something still reads it (the skip 'a' does).
+    expect(first.outputs).toEqual(expect.arrayContaining(['a', `${up1.input}::channels-last`]));
+    expect(first.outputs).not.toContain(up1.input);
+    expect(first.after!.map((n) => [n.op_type, n.input[0], n.output[0], n.attribute[0].ints])).toEqual([['Transpose', up1.input, `${up1.input}::channels-last`, [0, 2, 3, 1]]]);
+    expect(middle.inputs).toEqual(expect.arrayContaining([`${up1.output}::channels-last`, 'a']));
+    expect(middle.before!.map((n) => [n.op_type, n.input[0], n.output[0], n.attribute[0].ints])).toEqual([['Transpose', `${up1.output}::channels-last`, up1.output, [0, 3, 1, 2]]]);
+    expect(last.inputs).toEqual(expect.arrayContaining([`${up2.output}::channels-last`, 'x']));
+    // A 1-D layer transposes with rank-3 permutations.
+    const hifi = partition(decodeModel(benchOrtModels().find((m) => m.name === 'hifigan-upsampler')!.bytes), { minFlops: 0 }).steps;
+    const ends = hifi.flatMap((s) => (s.kind === 'ort' ? [...s.before ?? [], ...s.after ?? []] : []));
+    expect(ends.map((n) => n.attribute[0].ints)).toEqual([[0, 2, 1], [0, 2, 1], [0, 2, 1], [0, 2, 1]]);
+    // Not at the model's ends (DCGAN's first layer reads the latent, its last writes the image), nor next to a
+    // segment ORT runs channels-first (DCGAN's BatchNormalization and Relu: there the Transposes would be new
+    // work); and not at all when asked.
+    const dcgan = cut('dcgan-generator').steps.filter((s): s is HereStep => s.kind === 'here');
+    expect(dcgan.map((s) => [s.name, s.channelsLast])).toEqual([['ct1', false], ['ct2', false], ['ct3', false]]);
+    const withConv = cut('unet-decoder', 0, false).steps.filter((s): s is HereStep => s.kind === 'here');
+    expect(withConv.map((s) => s.channelsLast)).toEqual([false, false]);
   });
   it('fuses an activation only when it is the only reader and the ConvTranspose output is not a graph output', () => {
     const fused = (name: string) => Object.fromEntries(cut(name).plan.map((n) => [n.node, n.fused ?? null]));
@@ -95,13 +120,18 @@ describe('partition', () => {
   });
   it('re-encodes a segment with the initializers it uses, typed inputs and untyped outputs', () => {
     const m = decodeModel(byName.get('unet-decoder')!.bytes);
-    const p = partition(m, { minFlops: 0 });
+    const p = partition(m, { minFlops: 0, channelsLast: false });
     const step = p.steps[2] as OrtStep;
     const seg = decodeModel(segmentModel(m, step, 2, new Map([['up1', { elemType: 1 }], ['a', { elemType: 1 }]])));
     expect(seg.graph!.input.map((v) => [v.name, v.type?.tensor_type?.elem_type])).toEqual([['up1', 1], ['a', 1]]);
     expect(seg.graph!.initializer.map((t) => t.name).sort()).toEqual(['dec1.b', 'dec1.w']);
     expect(seg.graph!.output.map((v) => v.name)).toEqual(['d1']);
     expect(seg.opset_import).toEqual(m.opset_import);
+    // Channels-last: the segment's input is the copy, its first node the Transpose back.
+    const cl = partition(m, { minFlops: 0 }).steps[2] as OrtStep;
+    const clSeg = decodeModel(segmentModel(m, cl, 2, new Map([['up1::channels-last', { elemType: 1 }], ['a', { elemType: 1 }]])));
+    expect(clSeg.graph!.input.map((v) => v.name)).toEqual(['up1::channels-last', 'a']);
+    expect(clSeg.graph!.node[0]).toMatchObject({ op_type: 'Transpose', input: ['up1::channels-last'], output: ['up1'] });
   });
 });
 

@@ -16,7 +16,7 @@
 // The library through its main entry: in the build this stays an import of dist/webgpu-convtranspose.js (vite.config.ts).
 import { createConvTranspose, PATH_OPTIONS, type ConvTransposeLayer, type PathOption } from '../index';
 import { decodeModel, encodeModel, ONNX_TYPES, ORT_TYPE_NAMES, declared, type OnnxModel } from './ort/onnx-model';
-import { partition, undeclaredConvTransposeInputs, type HereStep, type OrtPlanNode } from './ort/partition';
+import { hereValues, partition, undeclaredConvTransposeInputs, type HereStep, type OrtPlanNode } from './ort/partition';
 import { identityModel, segmentModel, type TensorType } from './ort/segment';
 import { cutMs, layerMs, ortStepMs, verdictOf } from './ort/measure';
 import type { OrtInferenceSessionLike, OrtLike, OrtTensorLike } from './ort/ort-types';
@@ -44,6 +44,13 @@ export interface OrtSessionOptions {
    * with `minFlops: 0`, which cuts at every ConvTranspose that can run here.
    */
   measure?: boolean;
+  /**
+   * Hand tensors over channels-last at the cuts between ORT's segments and our layers (default true): ORT's
+   * WebGPU provider runs its convolutions channels-last, and a Transpose at each end of a segment lets ORT's
+   * optimizer cancel its own layout Transposes there (ort/partition.ts: channelsLastCuts). false: NCHW at
+   * every cut, as the model's tensors are.
+   */
+  channelsLast?: boolean;
   /**
    * ORT's session options, for every segment. `executionProviders` defaults to `['webgpu']` (our layers need
    * ORT's WebGPU device); `preferredOutputLocation` says where the outputs the caller gets live, `cpu`
@@ -108,21 +115,22 @@ function checkOrt(ort: unknown): asserts ort is OrtLike {
   }
 }
 
-function checkOptions(options: unknown): Required<Pick<OrtSessionOptions, 'path' | 'tune' | 'minFlops' | 'measure'>> & Pick<OrtSessionOptions, 'sessionOptions'> {
+function checkOptions(options: unknown): Required<Pick<OrtSessionOptions, 'path' | 'tune' | 'minFlops' | 'measure' | 'channelsLast'>> & Pick<OrtSessionOptions, 'sessionOptions'> {
   if (options === null || typeof options !== 'object') throw new TypeError(`options: expected an object, got ${options === null ? 'null' : typeof options}`);
   const o = options as OrtSessionOptions;
-  const known = ['path', 'tune', 'minFlops', 'measure', 'sessionOptions'];
+  const known = ['path', 'tune', 'minFlops', 'measure', 'channelsLast', 'sessionOptions'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new TypeError(`options: unknown option '${k}'; known: ${known.join(', ')}`);
-  const { path = 'auto', tune = true, minFlops = 5e5, measure = true, sessionOptions } = o;
+  const { path = 'auto', tune = true, minFlops = 5e5, measure = true, channelsLast = true, sessionOptions } = o;
   if (!(PATH_OPTIONS as readonly unknown[]).includes(path)) throw new RangeError(`path: expected one of ${PATH_OPTIONS.join(', ')}, got ${JSON.stringify(path)}`);
   if (typeof tune !== 'boolean') throw new TypeError(`tune: expected a boolean, got ${typeof tune}`);
   if (typeof measure !== 'boolean') throw new TypeError(`measure: expected a boolean, got ${typeof measure}`);
+  if (typeof channelsLast !== 'boolean') throw new TypeError(`channelsLast: expected a boolean, got ${typeof channelsLast}`);
   if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw new RangeError(`minFlops: expected a number ≥ 0, got ${String(minFlops)}`);
   if (sessionOptions !== undefined && (sessionOptions === null || typeof sessionOptions !== 'object')) throw new TypeError('sessionOptions: expected an object (ORT\'s session options)');
   const where = sessionOptions?.preferredOutputLocation;
   const locations = where === undefined ? [] : typeof where === 'string' ? [where] : Object.values(where);
   for (const l of locations) if (l !== 'cpu' && l !== 'gpu-buffer') throw new RangeError(`sessionOptions.preferredOutputLocation: expected 'cpu' or 'gpu-buffer', got ${JSON.stringify(l)}`);
-  return { path, tune, minFlops, measure, sessionOptions };
+  return { path, tune, minFlops, measure, channelsLast, sessionOptions };
 }
 
 /** Bytes of a CPU tensor's data, padded to a multiple of 4 (writeBuffer's rule). */
@@ -185,7 +193,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   const bytes = await modelBytes(model);
   const decoded = decodeModel(bytes);
   const shapes = o.minFlops > 0 ? await inferredShapes(ort, decoded) : undefined;
-  let cut = partition(decoded, { minFlops: o.minFlops, shapes });
+  let cut = partition(decoded, { minFlops: o.minFlops, shapes, channelsLast: o.channelsLast });
   const graph = decoded.graph!;
   const initializerNames = new Set(graph.initializer.map((t) => t.name ?? ''));
   const inputNames = graph.input.map((v) => v.name).filter((n) => !initializerNames.has(n));
@@ -199,12 +207,13 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   const layers = new Map<string, Promise<ConvTransposeLayer>>();
   const stats: OrtSessionStats = { runs: 0, layers: 0, perRun: { here: 0, fused: 0, ort: 0, ortRuns: 0 } };
   const layerFor = (step: HereStep, dims: readonly number[]) => {
-    const key = `${step.name}|${dims.join(',')}`;
+    const key = JSON.stringify([step.name, step.channelsLast, dims]);
     let layer = layers.get(key);
     if (!layer) {
       layer = createConvTranspose(device!, {
         inputShape: dims, weight: { data: step.weight.data, shape: step.weightShape }, bias: step.bias?.data ?? null,
         ...step.attributes, activation: step.activation, dataType: step.dataType, path: o.path, tune: o.tune, label: `ort ${step.name}`,
+        inputLayout: step.channelsLast ? 'nhwc' : 'nchw',
       }).catch((e: Error) => { layers.delete(key); throw new Error(`node '${step.name}' (ConvTranspose) on input [${dims}]: ${e.message}`); });
       layers.set(key, layer);
       layer.then(() => { stats.layers++; }, () => {});
@@ -250,15 +259,17 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
       const cost = await cutMs(ort, device, base);
       const verdicts = new Map<string, { runs: 'here' | 'ort'; reason: string }>();
       for (const step of measured) {
-        const oursMs = await layerMs(device, await layerFor(step, step.inputShape!));
+        const [n, c, ...spatial] = step.inputShape!;
+        const oursMs = await layerMs(device, await layerFor(step, step.channelsLast ? [n, ...spatial, c] : step.inputShape!));
         let ortMs: number | null = null;
         let error: string | undefined;
         try { ortMs = await ortStepMs(ort, device, decoded, step, base); } catch (e) { error = (e as Error).message.split('\n')[0]; }
         verdicts.set(step.name, verdictOf(ortMs, oursMs, cost, error));
       }
-      cut = partition(decoded, { minFlops: o.minFlops, shapes, verdicts });
-      const kept = new Set(cut.steps.filter((s): s is HereStep => s.kind === 'here').map((s) => s.name));
-      await dropLayers((key) => kept.has(key.slice(0, key.lastIndexOf('|'))));
+      cut = partition(decoded, { minFlops: o.minFlops, shapes, verdicts, channelsLast: o.channelsLast });
+      // The layers measured in the layout the final cut runs them in stay.
+      const kept = new Set(cut.steps.filter((s): s is HereStep => s.kind === 'here').map((s) => JSON.stringify([s.name, s.channelsLast])));
+      await dropLayers((key) => kept.has(JSON.stringify((JSON.parse(key) as unknown[]).slice(0, 2))));
     }
 
     // ORT's sessions, in order: each segment's input types come from the graph or from the steps before it.
@@ -271,7 +282,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
       if (step.kind === 'here') {
         // By type only: given static shapes, ORT's layout pass turns more of a segment channels-last and adds
         // Transposes at its ends, which made the segments slower (measured: a DCGAN's cut model 7× slower).
-        types.set(step.output, { elemType: step.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float });
+        types.set(hereValues(step).writes, { elemType: step.dataType === 'float16' ? ONNX_TYPES.float16 : ONNX_TYPES.float });
         sessions.push(null);
         continue;
       }
@@ -305,7 +316,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   const adopt = () => {
     const hereSteps = cut.steps.filter((s): s is HereStep => s.kind === 'here');
     lastRead.clear();
-    cut.steps.forEach((s, k) => (s.kind === 'ort' ? s.inputs : [s.input]).forEach((name) => lastRead.set(name, k)));
+    cut.steps.forEach((s, k) => (s.kind === 'ort' ? s.inputs : [hereValues(s).reads]).forEach((name) => lastRead.set(name, k)));
     stats.perRun.here = hereSteps.length;
     stats.perRun.fused = hereSteps.filter((s) => s.activation).length;
     stats.perRun.ort = cut.steps.reduce((a, s) => a + (s.kind === 'ort' ? s.nodes.length : 0), 0);
@@ -380,8 +391,8 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
       for (const [k, step] of cut.steps.entries()) {
         const read = (name: string) => values.get(name) ?? feeds[name];
         if (step.kind === 'here') {
-          const y = await runHere(step, read(step.input));
-          values.set(step.output, y);
+          const y = await runHere(step, read(hereValues(step).reads));
+          values.set(hereValues(step).writes, y);
           ours.add(y);
         } else {
           const stepFeeds: Record<string, OrtTensorLike> = {};

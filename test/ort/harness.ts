@@ -132,6 +132,7 @@ async function badModelChecks(): Promise<Check[]> {
     ['model', () => createOrtSession(ort, 42 as never), /^model: /],
     ['path', () => createOrtSession(ort, models.get('depthwise-1d-output-padding')!.bytes, { path: 'fast' as never }), /^path: /],
     ['minFlops', () => createOrtSession(ort, models.get('depthwise-1d-output-padding')!.bytes, { minFlops: -1 }), /^minFlops: /],
+    ['channelsLast', () => createOrtSession(ort, models.get('depthwise-1d-output-padding')!.bytes, { channelsLast: 'yes' as never }), /^channelsLast: expected a boolean/],
     ['unknown option', () => createOrtSession(ort, models.get('depthwise-1d-output-padding')!.bytes, { paht: 'auto' } as never), /options: unknown option 'paht'/],
   ] as const) {
     let message = '(no error)';

@@ -15,6 +15,11 @@ import {
 export const MAX_OPSET = 25;
 /** Domains ORT Web runs besides the default one. */
 const KNOWN_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'com.microsoft', 'com.ms.internal.nhwc', 'ai.onnx.preview.training']);
+/**
+ * Ops ORT's WebGPU provider runs channels-last (its layout pass moves them to the NHWC domain and transposes
+ * around them): a segment with one of them has Transposes at its ends that a channels-last cut cancels.
+ */
+const CHANNELS_LAST_OPS = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
 /** Activations fused into our pass. */
 const FUSABLE = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip']);
 
@@ -48,12 +53,20 @@ export interface HereStep {
   /** The output's shape when the input's is known (it types the ORT segments that read it). */
   readonly outputShape: readonly number[] | null;
   readonly flops: number | null;
+  /**
+   * The step reads and writes channels-last copies of its tensors (channelsLastName), which the ORT segments
+   * around it make and take through Transpose nodes that ORT's layout pass cancels (channelsLastCuts).
+   */
+  readonly channelsLast: boolean;
 }
 
 /** A run of ORT's nodes. */
 export interface OrtStep {
   readonly kind: 'ort';
   readonly nodes: readonly OnnxNode[];
+  /** Transpose nodes added at the segment's ends for channels-last cuts: before its nodes, and after them. */
+  readonly before?: readonly OnnxNode[];
+  readonly after?: readonly OnnxNode[];
   /** Tensors it reads from graph inputs or earlier steps. */
   readonly inputs: readonly string[];
   /** Tensors it makes that later steps or the caller read. */
@@ -70,6 +83,8 @@ export interface Partition {
 }
 
 export interface PartitionOptions {
+  /** Cuts between an ORT segment and our layer hand tensors over channels-last (default true): channelsLastCuts. */
+  readonly channelsLast?: boolean;
   /** Below this many FLOPs (for a known input shape) a ConvTranspose stays with ORT: its cut costs more than it gains. */
   readonly minFlops: number;
   /** Shapes known beyond the model's declarations (ORT's shape inference), by tensor name. */
@@ -277,6 +292,7 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
     here.set(i, {
       kind: 'here', name, input: x, output, weight, weightShape: shape, bias: bias as HereStep['bias'], attributes, activation,
       dataType: weight.type, nodes: [...producers, n, ...(activation ? [graph.node[readers[0]]] : [])], inputShape: known as number[] | null, outputShape, flops,
+      channelsLast: false,
     });
   }
 
@@ -315,7 +331,85 @@ export function partition(model: OnnxModel, options: PartitionOptions): Partitio
       outputs: [...made].filter((name) => name && (later.has(name) || graphOutputs.has(name))),
     };
   });
-  return { steps: steps.filter((s) => s.kind === 'here' || s.outputs.length > 0), plan, whole: null };
+  const kept = steps.filter((s) => s.kind === 'here' || s.outputs.length > 0);
+  return { steps: options.channelsLast === false ? kept : channelsLastCuts(kept, graphOutputs), plan, whole: null };
+}
+
+/** The name of a tensor's channels-last copy at a cut. */
+export const channelsLastName = (name: string) => `${name}::channels-last`;
+
+/** The tensors a step reads and writes at run time: its ONNX tensors, or their channels-last copies. */
+export function hereValues(step: HereStep): { reads: string; writes: string } {
+  return step.channelsLast ? { reads: channelsLastName(step.input), writes: channelsLastName(step.output) } : { reads: step.input, writes: step.output };
+}
+
+/** Transpose permutations of a rank: channels to last ([0, 2, ..., r-1, 1]) and back ([0, r-1, 1, ..., r-2]). */
+function perms(rank: number): { toLast: number[]; toFirst: number[] } {
+  const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 2);
+  return { toLast: [0, ...spatial, 1], toFirst: [0, rank - 1, ...spatial.map((a) => a - 1)] };
+}
+
+const transposeNode = (input: string, output: string, perm: number[]): OnnxNode => ({
+  input: [input], output: [output], name: `${output}/transpose`, op_type: 'Transpose', domain: '',
+  attribute: [{ name: 'perm', type: 7, ints: perm }],
+});
+
+/**
+ * Channels-last cuts. ORT's WebGPU provider runs Conv (and ConvTranspose, pooling, ...) channels-last and, in
+ * a segment fed NCHW tensors, transposes them at the segment's ends; on a CPU adapter such a Transpose costs as
+ * much as the convolution it serves. A layer of ours whose input an ORT segment makes, and whose output only
+ * ORT segments read (not the caller), runs channels-last instead (the library's inputLayout 'nhwc'): the
+ * segment before it ends with a Transpose to channels-last, the segments after it begin with one back, and
+ * ORT's transpose optimizer cancels each against its own layout Transposes, so neither side transposes at all.
+ * Where ORT has nothing to cancel them with, each costs one Transpose: the measured whole-model check
+ * (ort-session.ts) keeps a cut only when it wins.
+ */
+function channelsLastCuts(steps: readonly Step[], graphOutputs: ReadonlySet<string>): Step[] {
+  const producer = new Map<string, number>();
+  steps.forEach((s, k) => (s.kind === 'ort' ? s.outputs : []).forEach((name) => producer.set(name, k)));
+  const readsOf = (s: Step) => (s.kind === 'ort' ? s.inputs : [s.input]);
+  const out = [...steps];
+  const before = new Map<number, OnnxNode[]>();
+  const after = new Map<number, OnnxNode[]>();
+  const renamedIn = new Map<number, Map<string, string>>();
+  const addedOut = new Map<number, Set<string>>();
+  steps.forEach((s, k) => {
+    if (s.kind !== 'here') return;
+    const p = producer.get(s.input);
+    const readers = steps.map((r, j) => (j > k && readsOf(r).includes(s.output) ? j : -1)).filter((j) => j >= 0);
+    if (p === undefined || graphOutputs.has(s.output) || readers.length === 0 || readers.some((j) => steps[j].kind !== 'ort')) return;
+    // Only between segments that ORT runs channels-last: elsewhere the Transposes would be new work, not cancelled.
+    const channelsLastSegment = (j: number) => (steps[j] as OrtStep).nodes.some((n) => CHANNELS_LAST_OPS.has(n.op_type) && ((n.domain ?? '') === '' || n.domain === 'ai.onnx'));
+    if (!channelsLastSegment(p) || !readers.every(channelsLastSegment)) return;
+    const { toLast, toFirst } = perms(s.weightShape.length);
+    const cl = channelsLastName(s.input);
+    if (!addedOut.get(p)?.has(cl)) {
+      after.set(p, [...(after.get(p) ?? []), transposeNode(s.input, cl, toLast)]);
+      addedOut.set(p, new Set([...(addedOut.get(p) ?? []), cl]));
+    }
+    for (const j of readers) {
+      before.set(j, [...(before.get(j) ?? []), transposeNode(channelsLastName(s.output), s.output, toFirst)]);
+      renamedIn.set(j, new Map([...(renamedIn.get(j) ?? []), [s.output, channelsLastName(s.output)]]));
+    }
+    out[k] = { ...s, channelsLast: true };
+  });
+  // What still reads each NCHW tensor: a producer keeps it as an output only then.
+  const stillRead = new Set<string>(graphOutputs);
+  out.forEach((s, k) => {
+    if (s.kind === 'here') stillRead.add(hereValues(s).reads);
+    else for (const name of s.inputs) stillRead.add(renamedIn.get(k)?.get(name) ?? name);
+  });
+  return out.map((s, k) => {
+    if (s.kind !== 'ort' || (!before.has(k) && !after.has(k))) return s;
+    const renamed = renamedIn.get(k) ?? new Map<string, string>();
+    return {
+      ...s,
+      before: before.get(k) ?? [],
+      after: after.get(k) ?? [],
+      inputs: s.inputs.map((name) => renamed.get(name) ?? name),
+      outputs: [...s.outputs.filter((name) => stillRead.has(name)), ...(addedOut.get(k) ?? [])],
+    };
+  });
 }
 
 export { ONNX_TYPES };

@@ -12,7 +12,8 @@ export interface TensorType { elemType: number; shape?: readonly (number | strin
 
 export function segmentModel(model: OnnxModel, step: OrtStep, index: number, types: ReadonlyMap<string, TensorType>): Uint8Array {
   const graph = model.graph!;
-  const used = new Set(step.nodes.flatMap((n) => [...n.input, ...n.output]));
+  const nodes = [...(step.before ?? []), ...step.nodes, ...(step.after ?? [])];
+  const used = new Set(nodes.flatMap((n) => [...n.input, ...n.output]));
   const declaredInput = new Map(graph.input.map((v) => [v.name, v]));
   const declaredOutput = new Map(graph.output.map((v) => [v.name, v]));
   const inputs: OnnxValueInfo[] = step.inputs.map((name) => {
@@ -29,7 +30,7 @@ export function segmentModel(model: OnnxModel, step: OrtStep, index: number, typ
     graph: {
       ...graph,
       name: `${graph.name ?? 'graph'}/segment${index}`,
-      node: [...step.nodes],
+      node: nodes,
       // An initializer that is also a graph input keeps its default here: it is fed only when the caller feeds it.
       initializer: graph.initializer.filter((t) => used.has(t.name ?? '')),
       sparse_initializer: (graph.sparse_initializer as { values?: { name?: string } }[]).filter((t) => used.has(t.values?.name ?? '')),
