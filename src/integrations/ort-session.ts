@@ -62,7 +62,7 @@ export interface OrtSessionOptions {
 /** Which ConvTranspose nodes run here, which stay with ORT and why, and the steps the model runs as. */
 export interface OrtPlan {
   readonly nodes: readonly OrtPlanNode[];
-  /** The steps in order: `ort(<n> nodes)` or `here(<node>)`. */
+  /** The steps in order: `ort(<n> nodes)` or `here(<node>)` (`here(<node>, channels-last)` at a channels-last cut). */
   readonly steps: readonly string[];
   /** Why nothing was cut, or null. */
   readonly whole: string | null;
@@ -323,7 +323,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
     stats.perRun.ortRuns = sessions.filter((s) => s).length;
     plan = {
       nodes: cut.plan,
-      steps: cut.steps.map((s) => (s.kind === 'ort' ? `ort(${s.nodes.length} nodes)` : `here(${s.name})`)),
+      steps: cut.steps.map((s) => (s.kind === 'ort' ? `ort(${s.nodes.length} nodes)` : `here(${s.name}${s.channelsLast ? ', channels-last' : ''})`)),
       whole: cut.whole,
       model: modelCheck,
       toString() {
