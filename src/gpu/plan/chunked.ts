@@ -39,7 +39,7 @@ export function configOfChunks(chunks: readonly PlannedChunk[]): Readonly<object
 function kernelLimitError(stage: Stage, limits: DeviceLimits): string | null {
   if (stage.loops > MAX_LOOP_ITERATIONS) {
     return `the ${stageName(stage)} kernel would run ${stage.loops} loop iterations in one invocation (input channels times the taps of an output), ` +
-      `more than the ${MAX_LOOP_ITERATIONS} every driver runs (Mesa's llvmpipe stops an invocation's loops there, silently); it has no split of the input channels`;
+      `more than the ${MAX_LOOP_ITERATIONS} every plan keeps to (Mesa's llvmpipe stops an invocation's loops there, silently); it has no split of the input channels`;
   }
   const size = workgroupSizeOf(stage.kernel, stage.overrides);
   const most = Math.min(limits.maxInvocationsPerWorkgroup, limits.maxWorkgroupSizeX);
