@@ -53,10 +53,10 @@ let keeper: ort.InferenceSession | null = null;
 
 const tensors = (fs: Record<string, Feed>) => Object.fromEntries(Object.entries(fs).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)]));
 
-type Runner = { run(feeds: Record<string, ort.Tensor>): Promise<Record<string, OrtTensorLike | ort.Tensor>>; outputNames: readonly string[] };
+export type Runner = { run(feeds: Record<string, ort.Tensor>): Promise<Record<string, OrtTensorLike | ort.Tensor>>; outputNames: readonly string[] };
 
-/** One pass: tensors from typed arrays, run, outputs on the CPU. */
-async function pass(s: Runner, m: TestModel): Promise<{ ms: number; outputs: Float32Array[] }> {
+/** One pass: tensors from typed arrays, run, outputs on the CPU (bench/ort-cuts.ts times it too). */
+export async function pass(s: Runner, m: TestModel): Promise<{ ms: number; outputs: Float32Array[] }> {
   const t0 = performance.now();
   const out = await s.run(tensors(m.feeds));
   const outputs = s.outputNames.map((n) => out[n].data as Float32Array);

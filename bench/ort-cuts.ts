@@ -5,25 +5,12 @@
  * round (the order reversed every other round), upload to read-back; medians and minima, ms.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { createOrtSession, type OrtSession } from '../src/integrations/ort-session';
+import { createOrtSession } from '../src/integrations/ort-session';
 import { benchOrtModels } from './ort-models';
-import type { Feed, TestModel } from './onnx-models';
+import { pass } from './ort-bench';
 import { median } from './timing';
 
-ort.env.wasm.numThreads = 1;
-ort.env.logLevel = 'error';
-
 const models = new Map(benchOrtModels().map((m) => [m.name, m]));
-const tensors = (fs: Record<string, Feed>) => Object.fromEntries(Object.entries(fs).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)]));
-
-type Runner = Pick<OrtSession, 'outputNames'> & { run(feeds: Record<string, ort.Tensor>): Promise<Record<string, { getData(): Promise<unknown> } | ort.Tensor>> };
-
-async function pass(s: Runner, m: TestModel): Promise<number> {
-  const t0 = performance.now();
-  const out = await s.run(tensors(m.feeds));
-  for (const n of s.outputNames) await out[n].getData();
-  return performance.now() - t0;
-}
 
 export interface CutLayoutResult {
   name: string;
@@ -44,10 +31,10 @@ export async function cutLayouts(name: string, rounds: number): Promise<CutLayou
   const cl = await createOrtSession(ort, m.bytes, { ...opts, channelsLast: true });
   try {
     const ways = [['ort', plain], ['nchw', nchw], ['channelsLast', cl]] as const;
-    for (const [, s] of ways) await pass(s as Runner, m);
+    for (const [, s] of ways) await pass(s, m);
     const ms = { ort: [] as number[], nchw: [] as number[], channelsLast: [] as number[] };
     for (let r = 0; r < rounds; r++) {
-      for (const [k, s] of r % 2 ? [...ways].reverse() : ways) ms[k].push(await pass(s as Runner, m));
+      for (const [k, s] of r % 2 ? [...ways].reverse() : ways) ms[k].push((await pass(s, m)).ms);
     }
     const of = (f: (v: number[]) => number) => ({ ort: f(ms.ort), nchw: f(ms.nchw), channelsLast: f(ms.channelsLast) });
     return {

@@ -14,7 +14,7 @@
  * crosses to the CPU between two steps. docs/ort.md says how, and what stays with ORT.
  */
 // The library through its main entry: in the build this stays an import of dist/webgpu-convtranspose.js (vite.config.ts).
-import { createConvTranspose, PATH_OPTIONS, type ConvTransposeLayer, type PathOption } from '../index';
+import { createConvTranspose, shapeFromChannelsFirst, PATH_OPTIONS, type ConvTransposeLayer, type PathOption } from '../index';
 import { decodeModel, encodeModel, ONNX_TYPES, ORT_TYPE_NAMES, declared, type OnnxModel } from './ort/onnx-model';
 import { hereValues, partition, undeclaredConvTransposeInputs, type HereStep, type OrtPlanNode } from './ort/partition';
 import { identityModel, segmentModel, type TensorType } from './ort/segment';
@@ -212,8 +212,10 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
   let device: GPUDevice | null = null;
   const layers = new Map<string, Promise<ConvTransposeLayer>>();
   const stats: OrtSessionStats = { runs: 0, layers: 0, perRun: { here: 0, fused: 0, ort: 0, ortRuns: 0 } };
+  // Keyed by node and layout, then input shape (`layout|dims`; the first part is JSON, so a '|' in a name is safe).
+  const layoutKey = (step: HereStep) => JSON.stringify([step.name, step.channelsLast]);
   const layerFor = (step: HereStep, dims: readonly number[]) => {
-    const key = JSON.stringify([step.name, step.channelsLast, dims]);
+    const key = `${layoutKey(step)}|${dims.join(',')}`;
     let layer = layers.get(key);
     if (!layer) {
       layer = createConvTranspose(device!, {
@@ -265,8 +267,7 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
       const cost = await cutMs(ort, device, base);
       const verdicts = new Map<string, { runs: 'here' | 'ort'; reason: string }>();
       for (const step of measured) {
-        const [n, c, ...spatial] = step.inputShape!;
-        const oursMs = await layerMs(device, await layerFor(step, step.channelsLast ? [n, ...spatial, c] : step.inputShape!));
+        const oursMs = await layerMs(device, await layerFor(step, shapeFromChannelsFirst(step.inputShape!, step.channelsLast ? 'nhwc' : 'nchw', false)));
         let ortMs: number | null = null;
         let error: string | undefined;
         try { ortMs = await ortStepMs(ort, device, decoded, step, base); } catch (e) { error = (e as Error).message.split('\n')[0]; }
@@ -274,8 +275,8 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
       }
       cut = partition(decoded, { minFlops: o.minFlops, shapes, verdicts, channelsLast: o.channelsLast });
       // The layers measured in the layout the final cut runs them in stay.
-      const kept = new Set(cut.steps.filter((s): s is HereStep => s.kind === 'here').map((s) => JSON.stringify([s.name, s.channelsLast])));
-      await dropLayers((key) => kept.has(JSON.stringify((JSON.parse(key) as unknown[]).slice(0, 2))));
+      const kept = new Set(cut.steps.filter((s): s is HereStep => s.kind === 'here').map(layoutKey));
+      await dropLayers((key) => kept.has(key.slice(0, key.lastIndexOf('|'))));
     }
 
     // ORT's sessions, in order: each segment's input types come from the graph or from the steps before it.
@@ -397,8 +398,9 @@ export async function createOrtSession(ort: OrtLike, model: Uint8Array | ArrayBu
       for (const [k, step] of cut.steps.entries()) {
         const read = (name: string) => values.get(name) ?? feeds[name];
         if (step.kind === 'here') {
-          const y = await runHere(step, read(hereValues(step).reads));
-          values.set(hereValues(step).writes, y);
+          const { reads, writes } = hereValues(step);
+          const y = await runHere(step, read(reads));
+          values.set(writes, y);
           ours.add(y);
         } else {
           const stepFeeds: Record<string, OrtTensorLike> = {};

@@ -365,49 +365,34 @@ const transposeNode = (input: string, output: string, perm: number[]): OnnxNode 
  * (ort-session.ts) keeps a cut only when it wins.
  */
 function channelsLastCuts(steps: readonly Step[], graphOutputs: ReadonlySet<string>): Step[] {
-  const producer = new Map<string, number>();
-  steps.forEach((s, k) => (s.kind === 'ort' ? s.outputs : []).forEach((name) => producer.set(name, k)));
+  const producer = new Map<string, Step>();
+  for (const s of steps) if (s.kind === 'ort') for (const name of s.outputs) producer.set(name, s);
   const readsOf = (s: Step) => (s.kind === 'ort' ? s.inputs : [s.input]);
-  const out = [...steps];
-  const before = new Map<number, OnnxNode[]>();
-  const after = new Map<number, OnnxNode[]>();
-  const renamedIn = new Map<number, Map<string, string>>();
-  const addedOut = new Map<number, Set<string>>();
-  steps.forEach((s, k) => {
-    if (s.kind !== 'here') return;
-    const p = producer.get(s.input);
-    const readers = steps.map((r, j) => (j > k && readsOf(r).includes(s.output) ? j : -1)).filter((j) => j >= 0);
-    if (p === undefined || graphOutputs.has(s.output) || readers.length === 0 || readers.some((j) => steps[j].kind !== 'ort')) return;
-    // Only between segments that ORT runs channels-last: elsewhere the Transposes would be new work, not cancelled.
-    const channelsLastSegment = (j: number) => (steps[j] as OrtStep).nodes.some((n) => CHANNELS_LAST_OPS.has(n.op_type) && ((n.domain ?? '') === '' || n.domain === 'ai.onnx'));
-    if (!channelsLastSegment(p) || !readers.every(channelsLastSegment)) return;
-    const { toLast, toFirst } = perms(s.weightShape.length);
-    const cl = channelsLastName(s.input);
-    if (!addedOut.get(p)?.has(cl)) {
-      after.set(p, [...(after.get(p) ?? []), transposeNode(s.input, cl, toLast)]);
-      addedOut.set(p, new Set([...(addedOut.get(p) ?? []), cl]));
-    }
-    for (const j of readers) {
-      before.set(j, [...(before.get(j) ?? []), transposeNode(channelsLastName(s.output), s.output, toFirst)]);
-      renamedIn.set(j, new Map([...(renamedIn.get(j) ?? []), [s.output, channelsLastName(s.output)]]));
-    }
-    out[k] = { ...s, channelsLast: true };
+  // Only between segments that ORT runs channels-last: elsewhere the Transposes would be new work, not cancelled.
+  const runsChannelsLast = (s: Step | undefined) =>
+    s?.kind === 'ort' && s.nodes.some((n) => CHANNELS_LAST_OPS.has(n.op_type) && ((n.domain ?? '') === '' || n.domain === 'ai.onnx'));
+  const out = steps.map((s, k): Step => {
+    if (s.kind !== 'here' || graphOutputs.has(s.output) || !runsChannelsLast(producer.get(s.input))) return s;
+    const readers = steps.slice(k + 1).filter((r) => readsOf(r).includes(s.output));
+    return readers.length > 0 && readers.every(runsChannelsLast) ? { ...s, channelsLast: true } : s;
   });
-  // What still reads each NCHW tensor: a producer keeps it as an output only then.
+  const channelsLast = out.filter((s): s is HereStep => s.kind === 'here' && s.channelsLast);
+  // The rank of each tensor a channels-last step reads (made channels-last after its segment) or writes (made
+  // NCHW again before each segment that reads it).
+  const toLast = new Map(channelsLast.map((s) => [s.input, s.weightShape.length]));
+  const fromLast = new Map(channelsLast.map((s) => [s.output, s.weightShape.length]));
+  // A segment keeps an NCHW output only where something still reads it.
   const stillRead = new Set<string>(graphOutputs);
-  out.forEach((s, k) => {
-    if (s.kind === 'here') stillRead.add(hereValues(s).reads);
-    else for (const name of s.inputs) stillRead.add(renamedIn.get(k)?.get(name) ?? name);
-  });
-  return out.map((s, k) => {
-    if (s.kind !== 'ort' || (!before.has(k) && !after.has(k))) return s;
-    const renamed = renamedIn.get(k) ?? new Map<string, string>();
+  for (const s of out) for (const name of s.kind === 'here' ? [hereValues(s).reads] : s.inputs) if (!fromLast.has(name)) stillRead.add(name);
+  return out.map((s) => {
+    if (s.kind !== 'ort') return s;
+    const after = s.outputs.filter((name) => toLast.has(name)).map((name) => transposeNode(name, channelsLastName(name), perms(toLast.get(name)!).toLast));
+    const before = s.inputs.filter((name) => fromLast.has(name)).map((name) => transposeNode(channelsLastName(name), name, perms(fromLast.get(name)!).toFirst));
+    if (after.length === 0 && before.length === 0) return s;
     return {
-      ...s,
-      before: before.get(k) ?? [],
-      after: after.get(k) ?? [],
-      inputs: s.inputs.map((name) => renamed.get(name) ?? name),
-      outputs: [...s.outputs.filter((name) => stillRead.has(name)), ...(addedOut.get(k) ?? [])],
+      ...s, before, after,
+      inputs: s.inputs.map((name) => (fromLast.has(name) ? channelsLastName(name) : name)),
+      outputs: [...s.outputs.filter((name) => stillRead.has(name)), ...after.map((n) => n.output[0])],
     };
   });
 }
