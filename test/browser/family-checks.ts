@@ -33,6 +33,9 @@ export const EDGE_CASES: EdgeCase[] = [
   { name: 'groups, dilation, asymmetric pads, output padding', inputShape: [2, 12, 4, 5], weightShape: [12, 5, 3, 2], attrs: { strides: [2, 3], dilations: [2, 1], group: 3, pads: [1, 0, 0, 2], output_padding: [1, 2] } },
   { name: '1-D, long K, one output channel', inputShape: [1, 64, 9], weightShape: [64, 1, 7], attrs: { stride: 3 } },
   { name: '3-D', inputShape: [1, 6, 3, 4, 3], weightShape: [6, 5, 2, 3, 2], attrs: { stride: [2, 1, 2] } },
+  // Two output channels, 3 W taps in every phase, rows of several blocks: the pixels kernel's window (all three
+  // taps on one shifted window of inputs) in the row's interior and at both ends.
+  { name: 'few outputs, 3 taps a phase, long rows', inputShape: [1, 6, 2, 37], weightShape: [6, 2, 3, 9], attrs: { strides: [1, 3], padding: [1, 4] } },
   { name: 'deep, few outputs (split K)', inputShape: [1, 200, 3, 3], weightShape: [200, 4, 4, 4], attrs: { stride: 2, padding: 1 } },
   // 16384 input channels under 4 taps: 65536 (channel, tap) pairs per output, one more than lavapipe's loops run.
   { name: 'past the loop budget', inputShape: [1, 16384, 2, 2], weightShape: [16384, 4, 2, 2], attrs: { stride: 1 }, beyondLoopBudget: ['gather', 'zero-insert'] },

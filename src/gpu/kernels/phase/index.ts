@@ -11,7 +11,7 @@ import phaseNarrowWgsl from './phase_narrow.wgsl?raw';
 import phasePixelsWgsl from './phase_pixels.wgsl?raw';
 import type { Problem3d } from '../../../shape';
 import { COMMON_FIELDS, INVOCATIONS_FIELD, PHASE_FIELDS, TAP_FIELDS, phaseValues, u32Field } from '../../uniforms';
-import { phaseCounts, phaseGrid, phaseSlots } from '../../geometry';
+import { phaseCounts, phaseGrid, phaseSlots, tapSteps } from '../../geometry';
 import { ocBlocksFor, packBias, packPhaseWeights, phaseWeightFloats } from '../weights';
 import { blockedWork } from '../../plan/cost';
 import { PHASE_RULE_INVOCATIONS } from '../../plan/gpu-fill';
@@ -130,6 +130,16 @@ export function phaseBlock(ctx: PlanContext): GemmConfig {
   return budget > b.ksplit ? { ...b, ksplit: budget } : b;
 }
 
+/**
+ * The pixels kernel's window (phase_pixels.wgsl: WINDOW, TW): where the W taps read inputs one column apart
+ * (d/gcd(s, d) = 1), every weight is finite (a window cell outside the row reads 0) and a phase has at most 3
+ * W tap slots, the slots are unrolled on one shifted window of inputs.
+ */
+function windowOverrides(ctx: PlanContext): Record<string, number> {
+  const tw = phaseSlots(ctx.p).slots[2];
+  return ctx.finiteWeights && tapSteps(ctx.p).inStep[2] === 1 && tw <= 3 ? { WINDOW: 1, TW: tw } : {};
+}
+
 /** Input channels per split-K chunk, and the chunks that have any (a split above C_in/G leaves none empty). */
 function splitOf(p: Problem3d, ksplit: number): { icChunk: number; ksplit: number } {
   const icChunk = Math.ceil(p.CinG / Math.max(1, ksplit));
@@ -177,11 +187,15 @@ function pixelsShape(p: Problem3d, { pv }: PixelsConfig) {
  * and FMAs of this kernel per step: 4·pv inputs and the weights of the block's channels (the unused lanes of a
  * weight vec4 are never read), pv vec4 FMAs per channel.
  */
-function pixelsWork(p: Problem3d, c: PixelsConfig) {
+function pixelsWork(ctx: PlanContext, c: PixelsConfig) {
+  const { p } = ctx;
   const { ocBlocks, invocations } = pixelsShape(p, c);
   const px = 4 * c.pv, oc = Math.min(4, p.CoutG);
   const w = blockedWork(p, { block: px, cb: ocBlocks, ocv: 1, invocations, icPerTap: p.CinG });
-  const loads = (px + oc) / (px + 4), fmas = (c.pv * oc) / px;
+  // Under the window the TW W taps of a step load px + TW - 1 inputs in all, not px each (counted as if every
+  // phase had all TW taps: the model's approximation).
+  const tw = windowOverrides(ctx).TW ?? 1;
+  const loads = (px + tw - 1 + tw * oc) / (tw * (px + 4)), fmas = (c.pv * oc) / px;
   return { ...w, loads: w.loads * loads, edgeLoads: w.edgeLoads * loads, fmas: w.fmas * fmas };
 }
 
@@ -250,7 +264,7 @@ export const phase = defineFamily({
       const { ocBlocks, wBlocks, invocations } = pixelsShape(p, config);
       return {
         stages: [makeStage(ctx, {
-          kernel: PHASE_PIXELS, overrides: { PV: config.pv, OC: Math.min(4, p.CoutG) }, invocations, loops: pixelsLoops(p, config),
+          kernel: PHASE_PIXELS, overrides: { PV: config.pv, OC: Math.min(4, p.CoutG), ...windowOverrides(ctx) }, invocations, loops: pixelsLoops(p, config),
           bind: { x: 'input', w: 'weight', bias: 'bias', y: 'output' },
           values: { ...phaseValues(ctx, { ocBlocks }), wBlocks },
         })],
@@ -286,7 +300,7 @@ export const phase = defineFamily({
   work(ctx, config) {
     const { p } = ctx;
     if (config.kernel === 'narrow') return [narrowWork(p)];
-    if (config.kernel === 'pixels') return [pixelsWork(p, config)];
+    if (config.kernel === 'pixels') return [pixelsWork(ctx, config)];
     const { icChunk, ksplit } = splitOf(p, config.ksplit);
     const b = { ...config, ksplit };
     const ocBlocks = ocBlocksFor(p.CoutG, b.ocv);

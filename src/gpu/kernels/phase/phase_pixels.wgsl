@@ -10,12 +10,19 @@
 // Same decomposition, loop order and exactness as phase.wgsl: taps outside, the long input-channel loop
 // inside, row-edge taps masked per lane (with FINITE_W a masked lane reads 0, else its sums are kept by a
 // select); sums start at +0, the bias is added after the last tap (epilogue.wgsl).
+// WINDOW (index.ts: windowOverrides): where a phase's TW <= 3 W taps read inputs one column apart, they are
+// unrolled inside the input-channel loop on one window of 4*PV + TW - 1 inputs shifted a lane per tap. This
+// kernel is bound by its loads (one per FMA lane otherwise), so the window made fsrcnn-x3 (TW = 3) 3.6x and
+// dcgan-out (TW = 2) 2.5x faster on SwiftShader (alternated runs, --impls phase). A rolled W-tap loop inside
+// the channel loop, tried in phase.wgsl's GEMM, ran 1.2-3.5x slower there; the GEMM is bound by its FMAs.
 //
 // Invocations: N * G * phases * Qd * Qh * ocBlocks * wBlocks, Q = ceil(out / s) per axis (P.phaseGrid),
 // ocBlocks = ceil(C_out/G / 4) (P.chanG.z), wBlocks = ceil(Qw / (4*PV)) (P.wBlocks); the W block varies
 // fastest, so neighbours read neighbouring inputs and the same weights.
 
 override PV: u32 = 4u; // vec4s of phase-grid pixels per invocation: 1 to 4
+override WINDOW: bool = false; // W taps one input column apart (d/gcd(s, d) = 1) and every weight finite
+override TW: u32 = 1u;          // W tap slots per phase (at most 3) under WINDOW
 override OC: u32 = 1u; // output channels per block, min(4, C_out/G): a fact of the weights' shape, like tap counts
 
 // The sums of one output channel: PV vec4s of pixels, only ever indexed by constants (registers).
@@ -107,6 +114,71 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       let ih = u32(th.y - jh * i32(P.inStep.y));
       let xRow = xGroup + id_ * P.xStride.x + ih * P.xStride.y;
       let slotDH = ((jd0 + u32(jd)) * T.y + jh0 + u32(jh)) * T.z + jw0;
+      if (WINDOW && tw.z == i32(TW)) {
+        // Every W tap of the phase, one input column apart: they share one window of 4*PV + TW - 1 inputs,
+        // shifted a lane per tap, so a tap past the first loads one input, not 4*PV. Cells outside the row
+        // read 0 (WINDOW needs every weight finite: 0 * w adds +-0 and changes nothing).
+        let la = vec4<i32>(tw.y) + vec4<i32>(0, 1, 2, 3);
+        let lb = la + vec4<i32>(4);
+        let lc = la + vec4<i32>(8);
+        let ld = la + vec4<i32>(12);
+        let lo = vec4<i32>(0);
+        let hi = vec4<i32>(inW);
+        let top = vec4<i32>(inW - 1);
+        let ma = (la >= lo) & (la < hi);
+        let mb = (lb >= lo) & (lb < hi);
+        let mc = (lc >= lo) & (lc < hi);
+        let md = (ld >= lo) & (ld < hi);
+        let ca = vec4<u32>(clamp(la, lo, top)) * xW;
+        let cb_ = vec4<u32>(clamp(lb, lo, top)) * xW;
+        let cc = vec4<u32>(clamp(lc, lo, top)) * xW;
+        let cd = vec4<u32>(clamp(ld, lo, top)) * xW;
+        // The cells left of lane 0 that taps 1 and 2 shift in.
+        let le = vec2<i32>(tw.y - 1, tw.y - 2);
+        let me = (le >= vec2<i32>(0)) & (le < vec2<i32>(inW));
+        let ce = vec2<u32>(clamp(le, vec2<i32>(0), vec2<i32>(inW - 1))) * xW;
+        var xo = xRow;
+        var wo = wPhase + slotDH * tapBlock;
+        for (var ic = 0u; ic < cinG; ic++) {
+          var xa = select(vec4<f32>(0.0), load4At(xo, ca), ma);
+          var xb = vec4<f32>(0.0);
+          var xc = vec4<f32>(0.0);
+          var xd = vec4<f32>(0.0);
+          if (PV > 1u) { xb = select(vec4<f32>(0.0), load4At(xo, cb_), mb); }
+          if (PV > 2u) { xc = select(vec4<f32>(0.0), load4At(xo, cc), mc); }
+          if (PV > 3u) { xd = select(vec4<f32>(0.0), load4At(xo, cd), md); }
+          var wv = w[wo];
+          fmaLanes(&a0, xa, xb, xc, xd, wv.x);
+          if (OC > 1u) { fmaLanes(&a1, xa, xb, xc, xd, wv.y); }
+          if (OC > 2u) { fmaLanes(&a2, xa, xb, xc, xd, wv.z); }
+          if (OC > 3u) { fmaLanes(&a3, xa, xb, xc, xd, wv.w); }
+          if (TW > 1u) {
+            xd = vec4<f32>(xc.w, xd.xyz);
+            xc = vec4<f32>(xb.w, xc.xyz);
+            xb = vec4<f32>(xa.w, xb.xyz);
+            xa = vec4<f32>(select(0.0, loadX(xo + ce.x), me.x), xa.xyz);
+            wv = w[wo + tapBlock];
+            fmaLanes(&a0, xa, xb, xc, xd, wv.x);
+            if (OC > 1u) { fmaLanes(&a1, xa, xb, xc, xd, wv.y); }
+            if (OC > 2u) { fmaLanes(&a2, xa, xb, xc, xd, wv.z); }
+            if (OC > 3u) { fmaLanes(&a3, xa, xb, xc, xd, wv.w); }
+          }
+          if (TW > 2u) {
+            xd = vec4<f32>(xc.w, xd.xyz);
+            xc = vec4<f32>(xb.w, xc.xyz);
+            xb = vec4<f32>(xa.w, xb.xyz);
+            xa = vec4<f32>(select(0.0, loadX(xo + ce.y), me.y), xa.xyz);
+            wv = w[wo + 2u * tapBlock];
+            fmaLanes(&a0, xa, xb, xc, xd, wv.x);
+            if (OC > 1u) { fmaLanes(&a1, xa, xb, xc, xd, wv.y); }
+            if (OC > 2u) { fmaLanes(&a2, xa, xb, xc, xd, wv.z); }
+            if (OC > 3u) { fmaLanes(&a3, xa, xb, xc, xd, wv.w); }
+          }
+          xo += xC;
+          wo += ocBlocks;
+        }
+        continue;
+      }
       for (var jw = 0; jw < tw.z; jw++) {
         let iw = tw.y - jw * i32(P.inStep.z);
         var wo = wPhase + (slotDH + u32(jw)) * tapBlock;
