@@ -71,7 +71,7 @@ describe('Deno', () => {
   it('every family: its rules, its GPU candidates and its examples at the kernels\' edges, channels-last, float16, an activation, an infinite weight (spec default limits)', () => {
     const { status, output } = runFamilyChecks();
     if (status !== 0) expect.fail(`deno family-checks.mjs exited ${status}:\n${output}`);
-    const m = /deno family checks: 8 edge cases, (\d+) checks: \1 passed, 0 failed/.exec(output);
+    const m = /deno family checks: 9 edge cases, (\d+) checks: \1 passed, 0 failed/.exec(output);
     expect(m, output).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(100);
   }, 300_000);

@@ -1,6 +1,7 @@
 // What auto times on a CPU adapter after the pixels kernel (phase_pixels.wgsl): layers with fewer than 4 output
-// channels per group get phase's pixels kernel as the rule with the channel-blocked GEMM beside it (the cost
-// model's guess is checked by timing); every other layer is offered exactly the paths' rules, as before.
+// channels per group get phase's pixels kernel as the rule with the channel-blocked GEMM beside it, depthwise-like
+// ones with the narrow kernel beside it (the cost model's guess is checked by timing); every other layer is
+// offered exactly the paths' rules, as before.
 // Shapes are the public suite's and random ones; no GPU here.
 import { describe, expect, it } from 'vitest';
 import { resolveConvTranspose } from '../src/index';
@@ -31,14 +32,21 @@ describe('the pixels kernel in auto on a CPU adapter', () => {
     const ctx = ctxOf(layersJson.layers.find((l) => l.name === 'fsrcnn-x3')!, 'gpu');
     expect(familyOf('phase').configFor(ctx)).toMatchObject({ kernel: 'gemm' });
   });
-  it('4 or more output channels per group, and depthwise: only the rules, as before', () => {
+  it('depthwise (depthwise-up): the pixels rule on a CPU with the narrow kernel beside it; the narrow kernel on a GPU', () => {
+    const l = layersJson.layers.find((l) => l.name === 'depthwise-up')!;
+    const ctx = ctxOf(l);
+    expect(familyOf('phase').configFor(ctx)).toEqual({ kernel: 'pixels', pv: 4 });
+    expect(familyOf('phase').candidates(ctx)).toEqual([{ kernel: 'pixels', pv: 4 }, { kernel: 'narrow' }]);
+    expect(familyOf('phase').configFor(ctxOf(l, 'gpu'))).toEqual({ kernel: 'narrow' });
+  });
+  it('4 or more output channels per group (not depthwise): only the rules, as before', () => {
     let seed = 7;
     const rnd = (n: number) => 1 + ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
     const random = Array.from({ length: 40 }, () => {
       const k = rnd(6), s = rnd(4);
       return { N: 1, Cin: rnd(64), Cout: 4 + rnd(60), H: rnd(12), W: rnd(40), k: [1, k], s: [1, s], p: [0, Math.floor((k - 1) / 2)], op: [0, 0], d: [1, 1], g: 1 };
     });
-    for (const l of [...layersJson.layers.filter((l) => l.Cout / l.g >= 4 || l.Cin / l.g <= 4), ...random]) {
+    for (const l of [...layersJson.layers.filter((l) => l.Cout / l.g >= 4 && l.Cin / l.g > 4), ...random]) {
       const ctx = ctxOf(l);
       const all = rankCandidates(ctx, true), rules = rankCandidates(ctx, false);
       expect(all, JSON.stringify(l)).toEqual(rules);

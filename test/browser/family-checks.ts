@@ -36,6 +36,8 @@ export const EDGE_CASES: EdgeCase[] = [
   // Two output channels, 3 W taps in every phase, rows of several blocks: the pixels kernel's window (all three
   // taps on one shifted window of inputs) in the row's interior and at both ends.
   { name: 'few outputs, 3 taps a phase, long rows', inputShape: [1, 6, 2, 37], weightShape: [6, 2, 3, 9], attrs: { strides: [1, 3], padding: [1, 4] } },
+  // Depthwise 1-D with output padding (TTS decoders): the narrow kernel's window over 3 W taps a phase.
+  { name: 'depthwise 1-D, 3 taps a phase, output padding', inputShape: [1, 4, 23], weightShape: [4, 1, 6], attrs: { stride: 2, padding: 2, outputPadding: 1, groups: 4 } },
   { name: 'deep, few outputs (split K)', inputShape: [1, 200, 3, 3], weightShape: [200, 4, 4, 4], attrs: { stride: 2, padding: 1 } },
   // 16384 input channels under 4 taps: 65536 (channel, tap) pairs per output, one more than lavapipe's loops run.
   { name: 'past the loop budget', inputShape: [1, 16384, 2, 2], weightShape: [16384, 4, 2, 2], attrs: { stride: 1 }, beyondLoopBudget: ['gather', 'zero-insert'] },

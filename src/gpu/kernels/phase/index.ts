@@ -2,9 +2,9 @@
  * `phase`: the stride-phase implicit GEMM (phase.wgsl). The output splits into its stride phases; each phase is
  * a dense stride-1 convolution over only the taps that reach it, run as a register-blocked GEMM, all phases in
  * one dispatch, with the weights re-packed once per phase at upload (weights.ts: packPhaseWeights).
- * Depthwise-like problems run the
- * pixel-blocked kernel (phase_narrow.wgsl) on the same packed weights; layers with few output channels per group
- * and many input channels, on a CPU adapter, the GEMM with pixels in the vec4 lanes (phase_pixels.wgsl).
+ * Layers with few output channels per group, on a CPU adapter, run the GEMM with pixels in the vec4 lanes
+ * (phase_pixels.wgsl), depthwise-like ones included; on a GPU, depthwise-like problems run the pixel-blocked
+ * kernel (phase_narrow.wgsl). All on the same packed weights.
  */
 import phaseWgsl from './phase.wgsl?raw';
 import phaseNarrowWgsl from './phase_narrow.wgsl?raw';
@@ -148,11 +148,12 @@ function splitOf(p: Problem3d, ksplit: number): { icChunk: number; ksplit: numbe
 
 /**
  * Whether a CPU adapter runs the pixels kernel: fewer than 4 output channels per group (the channel-blocked
- * GEMM would leave lanes of every FMA idle) and not the narrow kernel's few input channels. On GPU plans the
- * k-parallel family covers these layers.
+ * GEMM would leave lanes of every FMA idle), or the narrow kernel's depthwise-like layers, where its window
+ * (WINDOW) made it 1.25-1.55x faster than the narrow kernel on SwiftShader (depthwise-up and two depthwise 1-D
+ * layers, alternated runs). On GPU plans the narrow kernel and the k-parallel family cover these layers.
  */
 export function usesPixelsKernel(ctx: PlanContext): boolean {
-  return ctx.adapter === 'cpu' && ctx.p.CoutG < 4 && !usesNarrowKernel(ctx.p);
+  return ctx.adapter === 'cpu' && (ctx.p.CoutG < 4 || usesNarrowKernel(ctx.p));
 }
 
 /** The pixels kernel's block: 4 vec4s (16 pixels), fewer where the phase row is shorter. */
@@ -160,12 +161,17 @@ export function pixelsBlock(p: Problem3d): PixelsConfig {
   return { kernel: 'pixels', pv: Math.min(4, Math.ceil(phaseGrid(p)[2] / 4)) };
 }
 
-/** The family's rule: the narrow kernel where it applies, the pixels kernel for few outputs on a CPU, else the GEMM with phaseBlock's block. */
+/**
+ * The family's rule: on a CPU the pixels kernel for few outputs per group, on a GPU the narrow kernel where it
+ * applies; else (and where the pixels kernel's loops would pass the budget: it cannot split K) the narrow kernel
+ * where it applies, or the GEMM with phaseBlock's block.
+ */
 function phaseConfig(ctx: PlanContext): PhaseConfig {
-  if (usesNarrowKernel(ctx.p)) return { kernel: 'narrow' };
-  if (!usesPixelsKernel(ctx)) return phaseBlock(ctx);
-  const pixels = pixelsBlock(ctx.p);
-  return pixelsLoops(ctx.p, pixels) <= MAX_LOOP_ITERATIONS ? pixels : phaseBlock(ctx); // the pixels kernel cannot split K
+  if (usesPixelsKernel(ctx)) {
+    const pixels = pixelsBlock(ctx.p);
+    if (pixelsLoops(ctx.p, pixels) <= MAX_LOOP_ITERATIONS) return pixels;
+  }
+  return usesNarrowKernel(ctx.p) ? { kernel: 'narrow' } : phaseBlock(ctx);
 }
 
 /** Loop iterations of one invocation of the pixels kernel: every input channel under each tap. */
@@ -219,8 +225,9 @@ export const phase = defineFamily({
   examples: [{ kernel: 'gemm', px: 4, ocv: 1, ksplit: 3 }, { kernel: 'pixels', pv: 3 }] as PhaseConfig[],
   candidates(ctx): PhaseConfig[] {
     const rule = phaseConfig(ctx);
-    // The pixels kernel's rule is the model's guess: the channel-blocked GEMM beside it.
-    if (rule.kernel === 'pixels') return [rule, phaseBlock(ctx)];
+    // The pixels kernel's rule is the model's guess: the narrow kernel (depthwise-like) or the channel-blocked
+    // GEMM beside it.
+    if (rule.kernel === 'pixels') return [rule, usesNarrowKernel(ctx.p) ? { kernel: 'narrow' } : phaseBlock(ctx)];
     if (ctx.adapter === 'cpu' || rule.kernel === 'narrow') return [rule];
     // On a GPU: the rule's block, and its neighbours in split and block size, which the rule cannot rank.
     const { p } = ctx;
