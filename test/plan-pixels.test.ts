@@ -1,7 +1,7 @@
 // What auto times on a CPU adapter after the pixels kernel (phase_pixels.wgsl): layers with fewer than 4 output
-// channels per group get phase's pixels kernel as the rule with the channel-blocked GEMM beside it, depthwise-like
-// ones with the narrow kernel beside it (the cost model's guess is checked by timing); every other layer is
-// offered exactly the paths' rules, as before.
+// channels per group get phase's pixels kernel as the rule with the channel-blocked GEMM beside it (the cost
+// model's guess is checked by timing), depthwise-like ones the pixels kernel alone where its window applies;
+// every other layer is offered exactly the paths' rules, as before.
 // Shapes are the public suite's and random ones; no GPU here.
 import { describe, expect, it } from 'vitest';
 import { resolveConvTranspose } from '../src/index';
@@ -32,11 +32,15 @@ describe('the pixels kernel in auto on a CPU adapter', () => {
     const ctx = ctxOf(layersJson.layers.find((l) => l.name === 'fsrcnn-x3')!, 'gpu');
     expect(familyOf('phase').configFor(ctx)).toMatchObject({ kernel: 'gemm' });
   });
-  it('depthwise (depthwise-up): the pixels rule on a CPU with the narrow kernel beside it; the narrow kernel on a GPU', () => {
+  it('depthwise (depthwise-up): the pixels rule alone on a CPU where its window applies, else the narrow kernel; the narrow kernel on a GPU', () => {
     const l = layersJson.layers.find((l) => l.name === 'depthwise-up')!;
     const ctx = ctxOf(l);
     expect(familyOf('phase').configFor(ctx)).toEqual({ kernel: 'pixels', pv: 4 });
-    expect(familyOf('phase').candidates(ctx)).toEqual([{ kernel: 'pixels', pv: 4 }, { kernel: 'narrow' }]);
+    expect(familyOf('phase').candidates(ctx)).toEqual([{ kernel: 'pixels', pv: 4 }]);
+    expect(familyOf('phase').configFor({ ...ctx, finiteWeights: false })).toEqual({ kernel: 'narrow' });
+    // The window needs W taps one input column apart: d/gcd(s, d) = 1 (s 4, d 2), not d 3 at s 2.
+    expect(familyOf('phase').configFor(ctxOf({ ...l, s: [2, 4], d: [1, 2] }))).toMatchObject({ kernel: 'pixels' });
+    expect(familyOf('phase').configFor(ctxOf({ ...l, d: [1, 3] }))).toEqual({ kernel: 'narrow' });
     expect(familyOf('phase').configFor(ctxOf(l, 'gpu'))).toEqual({ kernel: 'narrow' });
   });
   it('4 or more output channels per group (not depthwise): only the rules, as before', () => {

@@ -148,12 +148,14 @@ function splitOf(p: Problem3d, ksplit: number): { icChunk: number; ksplit: numbe
 
 /**
  * Whether a CPU adapter runs the pixels kernel: fewer than 4 output channels per group (the channel-blocked
- * GEMM would leave lanes of every FMA idle), or the narrow kernel's depthwise-like layers, where its window
- * (WINDOW) made it 1.25-1.55x faster than the narrow kernel on SwiftShader (depthwise-up and two depthwise 1-D
- * layers, alternated runs). On GPU plans the narrow kernel and the k-parallel family cover these layers.
+ * GEMM would leave lanes of every FMA idle); for the narrow kernel's depthwise-like layers, only where its window
+ * applies (windowOverrides), which made it 1.25-1.55x faster than the narrow kernel on SwiftShader (depthwise-up
+ * and two depthwise 1-D layers, alternated runs). On GPU plans the narrow kernel and the k-parallel family cover
+ * these layers.
  */
 export function usesPixelsKernel(ctx: PlanContext): boolean {
-  return ctx.adapter === 'cpu' && (ctx.p.CoutG < 4 || usesNarrowKernel(ctx.p));
+  if (ctx.adapter !== 'cpu') return false;
+  return usesNarrowKernel(ctx.p) ? windowOverrides(ctx).WINDOW === 1 : ctx.p.CoutG < 4;
 }
 
 /** The pixels kernel's block: 4 vec4s (16 pixels), fewer where the phase row is shorter. */
@@ -225,9 +227,10 @@ export const phase = defineFamily({
   examples: [{ kernel: 'gemm', px: 4, ocv: 1, ksplit: 3 }, { kernel: 'pixels', pv: 3 }] as PhaseConfig[],
   candidates(ctx): PhaseConfig[] {
     const rule = phaseConfig(ctx);
-    // The pixels kernel's rule is the model's guess: the narrow kernel (depthwise-like) or the channel-blocked
-    // GEMM beside it.
-    if (rule.kernel === 'pixels') return [rule, usesNarrowKernel(ctx.p) ? { kernel: 'narrow' } : phaseBlock(ctx)];
+    // The pixels kernel's rule with many input channels is the model's guess: the channel-blocked GEMM beside
+    // it. On depthwise-like layers it is the measured choice (usesPixelsKernel), and timing the narrow kernel
+    // beside it on every small layer cost more set-up than it could save.
+    if (rule.kernel === 'pixels') return usesNarrowKernel(ctx.p) ? [rule] : [rule, phaseBlock(ctx)];
     if (ctx.adapter === 'cpu' || rule.kernel === 'narrow') return [rule];
     // On a GPU: the rule's block, and its neighbours in split and block size, which the rule cannot rank.
     const { p } = ctx;
